@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * `eks-posture`: scans the EKS clusters and IRSA roles of the account behind the default AWS
+ * credentials and prints a report. A thin shell over `runScan`.
+ */
+import { writeFile } from 'node:fs/promises';
+import { STSClient } from '@aws-sdk/client-sts';
+import { Command, CommanderError, Option } from 'commander';
+import { ApiCallCounter } from '../lambda/collect/api-calls';
+import { createAccountClients } from '../lambda/collect/clients';
+import {
+  DEFAULT_SCAN_CONFIG,
+  parseLogTypes,
+  parseRegions,
+  parseSeverity,
+  parseWarningDays,
+} from '../lambda/config';
+import { ConfigError } from '../lambda/errors';
+import { renderJson } from '../lambda/report/json';
+import { EXIT, exitCodeFor } from '../lambda/report/summary';
+import { renderTable } from '../lambda/report/table';
+import { runScan, type ScanProgress } from '../lambda/scan';
+
+const HELP_AFTER = `
+Exit codes:
+  0  the scan finished (no FAILED result at or above --fail-on, if given)
+  1  a FAILED result at or above --fail-on
+  2  bad usage or configuration
+  3  some target (account region, or IAM) could not be scanned; the report says which and why
+
+Credentials come from the default AWS chain; AWS_ENDPOINT_URL points every client at another endpoint.`;
+
+function optionParser<T>(parse: (input: string) => T) {
+  return (input: string): T => parse(input);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = new Command()
+    .name('eks-posture')
+    .description('Security posture scan of Amazon EKS clusters and IRSA trust policies.')
+    .addOption(new Option('--regions <list>', "comma-separated regions (default: the account's enabled regions)").argParser(optionParser(parseRegions)))
+    .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(['table', 'json']))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAILED result is at or above LOW|MEDIUM|HIGH|CRITICAL').argParser(optionParser(parseSeverity)))
+    .addOption(
+      new Option('--required-log-types <list>', 'control-plane log types that must be enabled')
+        .default(DEFAULT_SCAN_CONFIG.requiredLogTypes, DEFAULT_SCAN_CONFIG.requiredLogTypes.join(','))
+        .argParser(optionParser(parseLogTypes)),
+    )
+    .addOption(
+      new Option('--version-warning-days <days>', 'warn when standard support ends within this many days')
+        .default(DEFAULT_SCAN_CONFIG.versionWarningDays)
+        .argParser(optionParser(parseWarningDays)),
+    )
+    .addHelpText('after', HELP_AFTER)
+    .exitOverride()
+    .configureOutput({ writeErr: () => undefined })
+    .showHelpAfterError(false);
+
+  try {
+    program.parse(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.exitCode === 0) return EXIT.OK; // --help, --version
+      process.stderr.write(`eks-posture: ${oneLine(error.message.replace(/^error: /, ''))}\n`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+  const options = program.opts<{
+    regions?: string[];
+    format?: 'table' | 'json';
+    output?: string;
+    failOn?: ReturnType<typeof parseSeverity>;
+    requiredLogTypes: string[];
+    versionWarningDays: number;
+  }>();
+
+  const homeRegion = await configuredRegion();
+  const apiCalls = new ApiCallCounter();
+  const progress = progressReporter();
+  const report = await runScan({
+    clients: createAccountClients({ homeRegion, apiCalls }),
+    apiCalls,
+    homeRegion,
+    ...(options.regions ? { regions: options.regions } : {}),
+    config: { requiredLogTypes: options.requiredLogTypes, versionWarningDays: options.versionWarningDays },
+    onProgress: progress.update,
+  }).finally(progress.stop);
+
+  const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
+  const text =
+    format === 'json'
+      ? renderJson(report)
+      : renderTable(report, { width: process.stdout.columns ?? 160, color: !options.output && process.stdout.isTTY === true });
+  if (options.output) {
+    await writeFile(options.output, text);
+    process.stderr.write(`eks-posture: report written to ${options.output}\n`);
+  } else {
+    process.stdout.write(text);
+  }
+  return exitCodeFor(report, options.failOn);
+}
+
+/** The region of the SDK's own configuration (env, profile), or us-east-1 for the global calls. */
+async function configuredRegion(): Promise<string> {
+  try {
+    return await new STSClient({}).config.region();
+  } catch {
+    return 'us-east-1';
+  }
+}
+
+/** Progress on stderr, for people: only on a terminal, and only once the scan takes more than a moment. */
+function progressReporter() {
+  const enabled = process.stderr.isTTY === true;
+  const since = Date.now();
+  let shown = false;
+  return {
+    update(p: ScanProgress) {
+      if (!enabled || Date.now() - since < 1000) return;
+      shown = true;
+      process.stderr.write(`\r\u001b[2Kscanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`);
+    },
+    stop() {
+      if (shown) process.stderr.write('\r\u001b[2K');
+    },
+  };
+}
+
+function isCredentialsError(error: unknown): boolean {
+  return error instanceof Error && error.name === 'CredentialsProviderError';
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]?.trim() ?? text;
+}
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const credentials = isCredentialsError(error) || (error instanceof Error && isCredentialsError(error.cause));
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`eks-posture: ${credentials ? `no usable AWS credentials: ${oneLine(message)}` : oneLine(message)}\n`);
+    process.exitCode = credentials || error instanceof ConfigError ? EXIT.USAGE : EXIT.INCOMPLETE;
+  },
+);

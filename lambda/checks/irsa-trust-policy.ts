@@ -1,0 +1,87 @@
+import { notAvailable, type Outcome, passed, severityRank } from '../model/result';
+import type { RoleSnapshot } from '../model/snapshot';
+import { issuerRegion } from '../policy/eks-oidc';
+import { analyseIrsaTrust, type Grant, STS_AUDIENCE, type TrustProblem } from '../policy/irsa-trust';
+import { decodePolicyDocument, PolicyParseError, parseTrustPolicy } from '../policy/trust-document';
+import type { CheckContext, RoleCheck } from './types';
+
+const ISSUER_IN_TEXT = /oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/i;
+
+export const irsaTrustPolicy = {
+  metadata: {
+    id: 'irsa-trust-policy',
+    title: 'IAM role trusted by an EKS OIDC provider is limited to named service accounts',
+    resourceType: 'AwsIamRole',
+    severityRules:
+      'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics. PASSED when every such grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com. FAILED CRITICAL when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal). FAILED HIGH for a wildcard across namespaces, MEDIUM for a wildcard inside one namespace, LOW for a missing :aud pin or a provider that no scanned account registers and no scanned cluster issues (dangling). The worst grant sets the result; the detail names every problem. NOT_AVAILABLE when the policy cannot be parsed.',
+    remediation: {
+      text: 'Give each IRSA role one statement per provider with StringEquals on "<issuer>:sub": "system:serviceaccount:<namespace>:<service-account>" and "<issuer>:aud": "sts.amazonaws.com"; remove trust in providers whose cluster is gone.',
+      url: 'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
+    },
+    references: [
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html',
+      'https://docs.aws.amazon.com/eks/latest/best-practices/identity-and-access-management.html',
+    ],
+  },
+  evaluate(role, context) {
+    let analysis: ReturnType<typeof analyseIrsaTrust>;
+    try {
+      analysis = analyseIrsaTrust(parseTrustPolicy(decodePolicyDocument(role.trustPolicy)), context.providersOf(role.accountId));
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      return unparseable(role, error.message, context);
+    }
+    if (!analysis.applies) return undefined;
+
+    const effective = analysis.grants.filter((g) => g.ineffective === undefined);
+    const problems = [...analysis.problems, ...danglingProblems(effective, context)].sort(
+      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement,
+    );
+    const [worst] = problems;
+    const focus = worst?.issuer ?? effective[0]?.issuer ?? analysis.grants[0]?.issuer;
+    const place = focus === undefined ? { region: context.homeRegion } : locate(focus, context);
+    const notes = [
+      ...analysis.unjudged,
+      ...analysis.grants
+        .filter((g) => g.ineffective !== undefined)
+        .map((g) => `statement ${g.statement} grants ${g.issuer} nothing: ${g.ineffective}`),
+    ];
+    if (worst !== undefined) {
+      return {
+        status: 'FAILED',
+        severity: worst.severity,
+        detail: [...problems.map((p) => `[${p.severity}] ${p.message}`), ...notes].join('; '),
+        ...place,
+      };
+    }
+    if (analysis.unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
+    const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
+    const summary =
+      trusted.length > 0 ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.` : 'No statement grants web identity.';
+    return { ...passed([summary, ...notes].join(' ')), ...place };
+  },
+} satisfies RoleCheck;
+
+/** A provider is dangling when no scanned account registers it and no scanned cluster issues its tokens. */
+function danglingProblems(grants: readonly Grant[], context: CheckContext): TrustProblem[] {
+  return grants
+    .filter((g) => g.providerArn !== undefined)
+    .filter((g) => !context.isRegisteredProvider(g.providerArn ?? '') && context.clustersWithIssuer(g.issuer).length === 0)
+    .map((g) => ({
+      severity: 'LOW',
+      statement: g.statement,
+      issuer: g.issuer,
+      message: `statement ${g.statement}: provider ${g.providerArn} is registered in no scanned account and issues no scanned cluster's tokens (dangling trust)`,
+    }));
+}
+
+function locate(issuer: string, context: CheckContext): Pick<Outcome, 'region' | 'clusterArn'> {
+  const [clusterArn] = context.clustersWithIssuer(issuer);
+  return { region: issuerRegion(issuer), ...(clusterArn === undefined ? {} : { clusterArn }) };
+}
+
+function unparseable(role: RoleSnapshot, reason: string, context: CheckContext): Outcome {
+  const region = ISSUER_IN_TEXT.exec(role.trustPolicy)?.[1]?.toLowerCase() ?? context.homeRegion;
+  return { ...notAvailable(`The trust policy cannot be judged: ${reason}.`), region };
+}

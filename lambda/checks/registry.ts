@@ -1,0 +1,15 @@
+import { controlPlaneLogging } from './control-plane-logging';
+import { endpointPublicAccess } from './endpoint-public-access';
+import { irsaTrustPolicy } from './irsa-trust-policy';
+import { secretsEncryption } from './secrets-encryption';
+import { supportedVersion } from './supported-version';
+import type { Check } from './types';
+
+/** Every check the scanner runs, in report order. Ids are stable and never reused. */
+export const CHECKS: readonly Check[] = [
+  endpointPublicAccess,
+  secretsEncryption,
+  supportedVersion,
+  controlPlaneLogging,
+  irsaTrustPolicy,
+];

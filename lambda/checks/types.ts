@@ -1,0 +1,48 @@
+import type { Outcome, ResourceType } from '../model/result';
+import type { ClusterSnapshot, KeyState, RoleSnapshot, VersionCatalog } from '../model/snapshot';
+
+export interface CheckMetadata {
+  /** Stable id: published in reports and finding Ids, never reused for another rule. */
+  readonly id: string;
+  readonly title: string;
+  readonly resourceType: ResourceType;
+  /** How status and severity are decided, in words; shown in the README and `--help`-style docs. */
+  readonly severityRules: string;
+  readonly remediation: { readonly text: string; readonly url: string };
+  /** AWS documentation the rules rest on. */
+  readonly references: readonly string[];
+}
+
+export interface ScanConfig {
+  readonly requiredLogTypes: readonly string[];
+  readonly versionWarningDays: number;
+}
+
+/** Everything a check may know beyond its own resource. Built once per scan by the engine. */
+export interface CheckContext {
+  readonly now: Date;
+  readonly config: ScanConfig;
+  versions(region: string): VersionCatalog | undefined;
+  keyState(keyArn: string): KeyState | undefined;
+  /** Region used for account-wide results that name no issuer. */
+  readonly homeRegion: string;
+  /** Whether an OIDC provider ARN is registered in any scanned account. */
+  isRegisteredProvider(providerArn: string): boolean;
+  /** Clusters (ARNs, sorted) whose issuer is this host and path, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
+  clustersWithIssuer(issuer: string): readonly string[];
+  /** OIDC provider ARNs registered in an account, sorted. */
+  providersOf(accountId: string): readonly string[];
+}
+
+export interface ClusterCheck {
+  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsEksCluster' };
+  evaluate(cluster: ClusterSnapshot, context: CheckContext): Outcome;
+}
+
+export interface RoleCheck {
+  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsIamRole' };
+  /** `undefined` when the rule does not apply to this role. */
+  evaluate(role: RoleSnapshot, context: CheckContext): Outcome | undefined;
+}
+
+export type Check = ClusterCheck | RoleCheck;

@@ -1,0 +1,71 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { IAMClient } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { STSClient } from '@aws-sdk/client-sts';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import { ApiCallCounter } from './api-calls';
+
+/** The SDK clients of one account. The collector receives this and never builds clients itself. */
+export interface AccountClients {
+  eks(region: string): EKSClient;
+  kms(region: string): KMSClient;
+  ec2(region: string): EC2Client;
+  /** IAM is global; its client talks to the home region's endpoint. */
+  iam(): IAMClient;
+  sts(): STSClient;
+}
+
+export interface ClientOptions {
+  /** Region for global services (IAM, STS) and for listing regions. */
+  readonly homeRegion: string;
+  /** Defaults to the SDK's default chain. */
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Per attempt; the SDK has no timeout of its own. @default 15000 */
+  readonly requestTimeoutMs?: number;
+  /** Attempts per operation, including the first; throttling backs off between them. @default 8 */
+  readonly maxAttempts?: number;
+  readonly apiCalls?: ApiCallCounter;
+  /** One endpoint for every service (tests); otherwise the SDK's own resolution, which honours `AWS_ENDPOINT_URL`. */
+  readonly endpoint?: string;
+}
+
+/**
+ * Real clients: one per service and region, made on first use and reused for the whole scan.
+ * `AWS_ENDPOINT_URL` (and `AWS_ENDPOINT_URL_<SERVICE>`) is honoured by the SDK itself.
+ */
+export function createAccountClients(options: ClientOptions): AccountClients {
+  const counter = options.apiCalls ?? new ApiCallCounter();
+  const common = {
+    ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
+    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
+    maxAttempts: options.maxAttempts ?? 8,
+    // Adaptive retry adds client-side rate limiting once AWS throttles, on top of backoff.
+    retryMode: 'adaptive',
+    requestHandler: new NodeHttpHandler({
+      connectionTimeout: 5_000,
+      requestTimeout: options.requestTimeoutMs ?? 15_000,
+      throwOnRequestTimeout: true,
+    }),
+  } as const;
+  const cache = new Map<string, unknown>();
+  function memo<C>(key: string, make: () => C): C {
+    if (!cache.has(key)) cache.set(key, make());
+    return cache.get(key) as C;
+  }
+  function counted<I extends object, O extends object, C extends { middlewareStack: MiddlewareStack<I, O> }>(
+    client: C & { middlewareStack: MiddlewareStack<I, O> },
+    service: string,
+  ): C {
+    counter.attach<I, O>(client, service);
+    return client;
+  }
+  return {
+    eks: (region) => memo(`eks/${region}`, () => counted(new EKSClient({ ...common, region }), 'eks')),
+    kms: (region) => memo(`kms/${region}`, () => counted(new KMSClient({ ...common, region }), 'kms')),
+    ec2: (region) => memo(`ec2/${region}`, () => counted(new EC2Client({ ...common, region }), 'ec2')),
+    iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
+    sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
+  };
+}

@@ -1,0 +1,59 @@
+/**
+ * Scan settings from untrusted text (CLI flags, Lambda environment), each validated with a
+ * one-line error that names the input and what is wrong.
+ */
+import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from './checks/control-plane-logging';
+import type { ScanConfig } from './checks/types';
+import { ConfigError } from './errors';
+import { SEVERITIES, type Severity } from './model/result';
+
+export const DEFAULT_VERSION_WARNING_DAYS = 90;
+
+export const DEFAULT_SCAN_CONFIG: ScanConfig = {
+  requiredLogTypes: DEFAULT_REQUIRED_LOG_TYPES,
+  versionWarningDays: DEFAULT_VERSION_WARNING_DAYS,
+};
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+
+function list(input: string, name: string): string[] {
+  const items = input
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new ConfigError(`${name} is empty: give a comma-separated list`);
+  return [...new Set(items)];
+}
+
+export function parseRegions(input: string, name = '--regions'): string[] {
+  const regions = list(input, name);
+  const bad = regions.filter((r) => !REGION.test(r));
+  if (bad.length > 0) throw new ConfigError(`${name}: '${bad.join("', '")}' is not an AWS region name (e.g. us-east-1)`);
+  return regions;
+}
+
+export function parseLogTypes(input: string, name = '--required-log-types'): string[] {
+  const types = list(input, name);
+  const known: readonly string[] = LOG_TYPES;
+  const bad = types.filter((t) => !known.includes(t));
+  if (bad.length > 0) {
+    throw new ConfigError(`${name}: unknown log type '${bad.join("', '")}' (known: ${LOG_TYPES.join(', ')})`);
+  }
+  return types;
+}
+
+export function parseWarningDays(input: string, name = '--version-warning-days'): number {
+  const days = Number(input);
+  if (!/^\d+$/.test(input.trim()) || !Number.isSafeInteger(days) || days > 3650) {
+    throw new ConfigError(`${name}: '${input}' is not a whole number of days between 0 and 3650`);
+  }
+  return days;
+}
+
+export function parseSeverity(input: string, name = '--fail-on'): Severity {
+  const severity = SEVERITIES.find((s) => s === input.trim().toUpperCase());
+  if (severity === undefined || severity === 'INFORMATIONAL') {
+    throw new ConfigError(`${name}: '${input}' is not one of LOW, MEDIUM, HIGH, CRITICAL`);
+  }
+  return severity;
+}

@@ -1,0 +1,61 @@
+/** The vocabulary every check, report and publisher shares. */
+
+export const SEVERITIES = ['INFORMATIONAL', 'LOW', 'MEDIUM', 'HIGH', 'CRITICAL'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const STATUSES = ['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'] as const;
+export type ResultStatus = (typeof STATUSES)[number];
+
+export type ResourceType = 'AwsEksCluster' | 'AwsIamRole';
+
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity);
+}
+
+/** What a check says about one resource, before the engine adds identity and metadata. */
+export interface Outcome {
+  readonly status: ResultStatus;
+  readonly severity: Severity;
+  readonly detail: string;
+  /** Overrides the resource's own region (IRSA results take the OIDC issuer's region). */
+  readonly region?: string;
+  readonly clusterArn?: string;
+}
+
+export const passed = (detail: string): Outcome => ({ status: 'PASSED', severity: 'INFORMATIONAL', detail });
+export const failed = (severity: Exclude<Severity, 'INFORMATIONAL'>, detail: string): Outcome => ({
+  status: 'FAILED',
+  severity,
+  detail,
+});
+export const warning = (severity: Exclude<Severity, 'INFORMATIONAL'>, detail: string): Outcome => ({
+  status: 'WARNING',
+  severity,
+  detail,
+});
+export const notAvailable = (detail: string): Outcome => ({
+  status: 'NOT_AVAILABLE',
+  severity: 'INFORMATIONAL',
+  detail,
+});
+
+export interface ResourceRef {
+  readonly type: ResourceType;
+  /** The resource's ARN. */
+  readonly id: string;
+  readonly name: string;
+}
+
+/** One line of the report: the JSON field names are a published contract. */
+export interface CheckResult {
+  readonly checkId: string;
+  readonly status: ResultStatus;
+  readonly severity: Severity;
+  readonly accountId: string;
+  readonly region: string;
+  readonly resource: ResourceRef;
+  readonly clusterArn?: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly remediation: { readonly text: string; readonly url: string };
+}

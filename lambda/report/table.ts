@@ -1,0 +1,64 @@
+import Table from 'cli-table3';
+import { type CheckResult, severityRank } from '../model/result';
+import type { ScanReport } from '../scan';
+import { summarize } from './summary';
+
+const STATUS_ORDER = ['FAILED', 'WARNING', 'NOT_AVAILABLE', 'PASSED'];
+
+export interface TableOptions {
+  /** Terminal width; the detail column takes what is left. @default 160 */
+  readonly width?: number;
+  readonly color?: boolean;
+}
+
+/** The report for people: worst first, one row per result, then the summary and failed targets. */
+export function renderTable(report: ScanReport, options: TableOptions = {}): string {
+  const width = Math.max(100, options.width ?? 160);
+  const paint = colours(options.color === true);
+  const fixed = [15, 10, 24, 32];
+  const detailWidth = width - fixed.reduce((a, b) => a + b, 0) - 16;
+  const table = new Table({
+    head: ['Status', 'Severity', 'Check', 'Resource', 'Detail'],
+    colWidths: [...fixed, detailWidth],
+    wordWrap: true,
+    style: { head: [], border: [] },
+  });
+  for (const result of [...report.results].sort(worstFirst)) {
+    table.push([
+      paint(result.status, result.status),
+      result.status === 'PASSED' ? '-' : result.severity === 'INFORMATIONAL' ? 'INFO' : result.severity,
+      result.checkId,
+      `${result.resource.name}\n${result.accountId} ${result.region}`,
+      result.detail,
+    ]);
+  }
+  const summary = summarize(report);
+  const lines = [report.results.length > 0 ? table.toString() : 'No EKS clusters or IRSA roles found.'];
+  const counts = Object.entries(summary.byStatus)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
+  const severities = Object.entries(summary.failedBySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([severity, n]) => `${n} ${severity}`)
+    .join(', ');
+  lines.push(`${report.results.length} results: ${counts}${severities ? ` (failed: ${severities})` : ''}.`);
+  lines.push(
+    `${summary.targets} targets scanned in ${(report.stats.durationMs / 1000).toFixed(1)} s, ${summary.failedTargets} failed.`,
+  );
+  for (const target of report.targets.filter((t) => t.status === 'FAILED')) {
+    lines.push(paint('FAILED', `  ${target.accountId} ${target.region}: ${target.error ?? 'unknown error'}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function worstFirst(a: CheckResult, b: CheckResult): number {
+  return (
+    STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+    severityRank(b.severity) - severityRank(a.severity)
+  );
+}
+
+function colours(enabled: boolean) {
+  const codes: Record<string, number> = { FAILED: 31, WARNING: 33, NOT_AVAILABLE: 90, PASSED: 32 };
+  return (status: string, text: string) => (enabled ? `\u001b[${codes[status] ?? 0}m${text}\u001b[0m` : text);
+}
