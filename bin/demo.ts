@@ -15,7 +15,9 @@ async function demo(): Promise<number> {
   process.stderr.write('Starting the AWS emulator (moto_server)…\n');
   const moto = await startMoto();
   try {
-    process.stderr.write('Seeding a demo account: 6 clusters in us-east-1 and eu-west-1, KMS keys, IRSA roles…\n');
+    process.stderr.write(
+      'Seeding a demo account: 6 clusters in us-east-1 and eu-west-1, KMS keys, IRSA roles…\n',
+    );
     await seedDemoAccount(seedClients(moto.endpoint));
     process.stderr.write('Scanning every enabled region with eks-posture…\n\n');
     const cli = fileURLToPath(new URL('./eks-posture.ts', import.meta.url));

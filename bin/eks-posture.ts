@@ -38,10 +38,25 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('eks-posture')
     .description('Security posture scan of Amazon EKS clusters and IRSA trust policies.')
-    .addOption(new Option('--regions <list>', "comma-separated regions (default: the account's enabled regions)").argParser(optionParser(parseRegions)))
-    .addOption(new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices(['table', 'json']))
+    .addOption(
+      new Option(
+        '--regions <list>',
+        "comma-separated regions (default: the account's enabled regions)",
+      ).argParser(optionParser(parseRegions)),
+    )
+    .addOption(
+      new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices([
+        'table',
+        'json',
+      ]),
+    )
     .option('--output <file>', 'write the report to a file instead of stdout')
-    .addOption(new Option('--fail-on <severity>', 'exit 1 when a FAILED result is at or above LOW|MEDIUM|HIGH|CRITICAL').argParser(optionParser(parseSeverity)))
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a FAILED result is at or above LOW|MEDIUM|HIGH|CRITICAL',
+      ).argParser(optionParser(parseSeverity)),
+    )
     .addOption(
       new Option('--required-log-types <list>', 'control-plane log types that must be enabled')
         .default(DEFAULT_SCAN_CONFIG.requiredLogTypes, DEFAULT_SCAN_CONFIG.requiredLogTypes.join(','))
@@ -92,7 +107,10 @@ async function main(argv: string[]): Promise<number> {
   const text =
     format === 'json'
       ? renderJson(report)
-      : renderTable(report, { width: process.stdout.columns ?? 160, color: !options.output && process.stdout.isTTY === true });
+      : renderTable(report, {
+          width: process.stdout.columns ?? 160,
+          color: !options.output && process.stdout.isTTY === true,
+        });
   if (options.output) {
     await writeFile(options.output, text);
     process.stderr.write(`eks-posture: report written to ${options.output}\n`);
@@ -120,7 +138,9 @@ function progressReporter() {
     update(p: ScanProgress) {
       if (!enabled || Date.now() - since < 1000) return;
       shown = true;
-      process.stderr.write(`\r\u001b[2Kscanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`);
+      process.stderr.write(
+        `\r\u001b[2Kscanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`,
+      );
     },
     stop() {
       if (shown) process.stderr.write('\r\u001b[2K');
@@ -141,9 +161,12 @@ main(process.argv).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    const credentials = isCredentialsError(error) || (error instanceof Error && isCredentialsError(error.cause));
+    const credentials =
+      isCredentialsError(error) || (error instanceof Error && isCredentialsError(error.cause));
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`eks-posture: ${credentials ? `no usable AWS credentials: ${oneLine(message)}` : oneLine(message)}\n`);
+    process.stderr.write(
+      `eks-posture: ${credentials ? `no usable AWS credentials: ${oneLine(message)}` : oneLine(message)}\n`,
+    );
     process.exitCode = credentials || error instanceof ConfigError ? EXIT.USAGE : EXIT.INCOMPLETE;
   },
 );

@@ -28,7 +28,8 @@ function list(input: string, name: string): string[] {
 export function parseRegions(input: string, name = '--regions'): string[] {
   const regions = list(input, name);
   const bad = regions.filter((r) => !REGION.test(r));
-  if (bad.length > 0) throw new ConfigError(`${name}: '${bad.join("', '")}' is not an AWS region name (e.g. us-east-1)`);
+  if (bad.length > 0)
+    throw new ConfigError(`${name}: '${bad.join("', '")}' is not an AWS region name (e.g. us-east-1)`);
   return regions;
 }
 

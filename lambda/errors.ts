@@ -37,7 +37,8 @@ export function describeAwsError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const shape = error as Error & AwsErrorShape;
   const status = httpStatus(error);
-  if (status === 404 && !isServiceError(shape)) return 'the endpoint does not implement this operation (HTTP 404)';
+  if (status === 404 && !isServiceError(shape))
+    return 'the endpoint does not implement this operation (HTTP 404)';
   const message = (shape.message ?? '').split('\n')[0]?.trim() ?? '';
   const name = shape.name && shape.name !== 'Error' ? shape.name : '';
   const text = [name, message].filter(Boolean).join(': ');
@@ -51,7 +52,11 @@ export function httpStatus(error: unknown): number | undefined {
 
 /** True when the error has a modelled AWS error code rather than a transport or parse failure. */
 function isServiceError(error: AwsErrorShape): boolean {
-  return typeof error.name === 'string' && /(Exception|Error|Fault|NotFound|Denied|Throttling)$/.test(error.name) && error.name !== 'SyntaxError';
+  return (
+    typeof error.name === 'string' &&
+    /(Exception|Error|Fault|NotFound|Denied|Throttling)$/.test(error.name) &&
+    error.name !== 'SyntaxError'
+  );
 }
 
 /** True for the 404 an endpoint gives for an operation it lacks. */

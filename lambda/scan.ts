@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import pLimit from 'p-limit';
 import { runChecks } from './checks/engine';
-import { compareText } from './model/order';
 import { CHECKS } from './checks/registry';
 import type { Check, CheckContext, ScanConfig } from './checks/types';
 import { enabledRegions, resolveCallerAccount } from './collect/account';
@@ -16,6 +15,7 @@ import { collectIdentity, GLOBAL_REGION } from './collect/identity';
 import { collectKeyStates } from './collect/keys';
 import { collectVersions } from './collect/versions';
 import { describeAwsError, TargetError } from './errors';
+import { compareText } from './model/order';
 import type { CheckResult } from './model/result';
 import type { AccountIdentitySnapshot, RegionSnapshot, VersionCatalog } from './model/snapshot';
 import { issuerFromUrl, parseEksProviderArn } from './policy/eks-oidc';
@@ -101,7 +101,9 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
         // Version data and key states are only needed, and only read, where clusters exist.
         const listed = found.clusters.length + found.undescribed.length;
         const versions = listed > 0 ? await collectVersions(clients.eks(region), clock()) : undefined;
-        const keyArns = found.clusters.flatMap((c) => c.encryptionConfig ?? []).flatMap((e) => (e.keyArn ? [e.keyArn] : []));
+        const keyArns = found.clusters
+          .flatMap((c) => c.encryptionConfig ?? [])
+          .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
         const keys = await collectKeyStates(clients, keyArns, region);
         progress.clusters += listed;
         done({ accountId, region, status: 'SCANNED' });

@@ -4,7 +4,7 @@ import type { ClusterCheck } from './types';
 export const LOG_TYPES = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'] as const;
 export const DEFAULT_REQUIRED_LOG_TYPES: readonly string[] = ['api', 'audit', 'authenticator'];
 
-export const controlPlaneLogging = {
+export const controlPlaneLogging: ClusterCheck = {
   metadata: {
     id: 'control-plane-logging',
     title: 'EKS control-plane logs required for investigation are sent to CloudWatch',
@@ -30,4 +30,4 @@ export const controlPlaneLogging = {
       conflicting.length > 0 ? ` (${conflicting.join(', ')} listed as both enabled and disabled)` : '';
     return failed('MEDIUM', `Required log types not enabled: ${missing.join(', ')}${conflictNote}.`);
   },
-} satisfies ClusterCheck;
+};

@@ -2,7 +2,7 @@ import { failed, notAvailable, passed } from '../model/result';
 import { coverage } from '../net/cidr';
 import type { ClusterCheck } from './types';
 
-export const endpointPublicAccess = {
+export const endpointPublicAccess: ClusterCheck = {
   metadata: {
     id: 'endpoint-public-access',
     title: 'EKS API server endpoint is not reachable from the internet',
@@ -31,7 +31,10 @@ export const endpointPublicAccess = {
       : ' Private access is off: nodes and in-VPC clients reach the API server over the internet too.';
     if (cidrs.length === 0) {
       // EKS fills in 0.0.0.0/0 when none are given, so an empty list cannot be taken as a restriction.
-      return failed('HIGH', `The public endpoint is on and no allowed CIDRs were returned (EKS defaults to 0.0.0.0/0).${privateNote}`);
+      return failed(
+        'HIGH',
+        `The public endpoint is on and no allowed CIDRs were returned (EKS defaults to 0.0.0.0/0).${privateNote}`,
+      );
     }
     const reach = coverage(cidrs);
     const listed = cidrs.join(', ');
@@ -40,11 +43,14 @@ export const endpointPublicAccess = {
       const families = [reach.allIpv4 ? 'every IPv4 address' : '', reach.allIpv6 ? 'every IPv6 address' : '']
         .filter(Boolean)
         .join(' and ');
-      return failed('HIGH', `The public endpoint admits ${families} (allowed CIDRs: ${listed}).${privateNote}${invalidNote}`);
+      return failed(
+        'HIGH',
+        `The public endpoint admits ${families} (allowed CIDRs: ${listed}).${privateNote}${invalidNote}`,
+      );
     }
     return failed(
       'MEDIUM',
       `The public endpoint is on, restricted to ${listed}.${privateNote}${invalidNote}`,
     );
   },
-} satisfies ClusterCheck;
+};

@@ -2,9 +2,10 @@
  * Runs the registry over snapshots. A check that throws yields NOT_AVAILABLE with the reason, never
  * a PASSED, and never stops the other checks or resources.
  */
+
+import { compareText } from '../model/order';
 import type { CheckResult, Outcome } from '../model/result';
 import { notAvailable } from '../model/result';
-import { compareText } from '../model/order';
 import type { ClusterSnapshot, RoleSnapshot, UndescribedCluster } from '../model/snapshot';
 import type { Check, CheckContext, CheckMetadata, ClusterCheck, RoleCheck } from './types';
 
@@ -27,7 +28,13 @@ export function runChecks(checks: readonly Check[], input: CheckInput, context: 
   }
   for (const cluster of input.undescribed) {
     for (const check of clusterChecks) {
-      results.push(clusterResult(check.metadata, cluster, notAvailable(`The cluster could not be described: ${cluster.reason}`)));
+      results.push(
+        clusterResult(
+          check.metadata,
+          cluster,
+          notAvailable(`The cluster could not be described: ${cluster.reason}`),
+        ),
+      );
     }
   }
   for (const role of input.roles) {

@@ -7,7 +7,7 @@ import type { CheckContext, RoleCheck } from './types';
 
 const ISSUER_IN_TEXT = /oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/i;
 
-export const irsaTrustPolicy = {
+export const irsaTrustPolicy: RoleCheck = {
   metadata: {
     id: 'irsa-trust-policy',
     title: 'IAM role trusted by an EKS OIDC provider is limited to named service accounts',
@@ -27,7 +27,10 @@ export const irsaTrustPolicy = {
   evaluate(role, context) {
     let analysis: ReturnType<typeof analyseIrsaTrust>;
     try {
-      analysis = analyseIrsaTrust(parseTrustPolicy(decodePolicyDocument(role.trustPolicy)), context.providersOf(role.accountId));
+      analysis = analyseIrsaTrust(
+        parseTrustPolicy(decodePolicyDocument(role.trustPolicy)),
+        context.providersOf(role.accountId),
+      );
     } catch (error) {
       if (!(error instanceof PolicyParseError)) throw error;
       return unparseable(role, error.message, context);
@@ -58,16 +61,22 @@ export const irsaTrustPolicy = {
     if (analysis.unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
     const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
     const summary =
-      trusted.length > 0 ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.` : 'No statement grants web identity.';
+      trusted.length > 0
+        ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.`
+        : 'No statement grants web identity.';
     return { ...passed([summary, ...notes].join(' ')), ...place };
   },
-} satisfies RoleCheck;
+};
 
 /** A provider is dangling when no scanned account registers it and no scanned cluster issues its tokens. */
 function danglingProblems(grants: readonly Grant[], context: CheckContext): TrustProblem[] {
   return grants
     .filter((g) => g.providerArn !== undefined)
-    .filter((g) => !context.isRegisteredProvider(g.providerArn ?? '') && context.clustersWithIssuer(g.issuer).length === 0)
+    .filter(
+      (g) =>
+        !context.isRegisteredProvider(g.providerArn ?? '') &&
+        context.clustersWithIssuer(g.issuer).length === 0,
+    )
     .map((g) => ({
       severity: 'LOW',
       statement: g.statement,

@@ -4,10 +4,16 @@ import { compareVersions, parseMinorVersion } from '../versions/kubernetes-versi
 import type { CheckContext, ClusterCheck } from './types';
 
 /** Key states in which EKS cannot decrypt secrets. https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html */
-const UNUSABLE_STATES = new Set(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'PendingImport', 'Unavailable']);
+const UNUSABLE_STATES = new Set([
+  'Disabled',
+  'PendingDeletion',
+  'PendingReplicaDeletion',
+  'PendingImport',
+  'Unavailable',
+]);
 const DEFAULT_ENCRYPTION_VERSION = { major: 1, minor: 28 };
 
-export const secretsEncryption = {
+export const secretsEncryption: ClusterCheck = {
   metadata: {
     id: 'secrets-encryption',
     title: 'Kubernetes secrets are envelope-encrypted with a usable customer-managed KMS key',
@@ -27,10 +33,11 @@ export const secretsEncryption = {
     if (cluster.encryptionConfig === undefined) return noCustomerKey(cluster);
     const entry = cluster.encryptionConfig.find((e) => e.resources.includes('secrets'));
     if (entry === undefined) return noCustomerKey(cluster);
-    if (entry.keyArn === undefined) return notAvailable('encryptionConfig covers secrets but names no KMS key');
+    if (entry.keyArn === undefined)
+      return notAvailable('encryptionConfig covers secrets but names no KMS key');
     return keyOutcome(entry.keyArn, context);
   },
-} satisfies ClusterCheck;
+};
 
 function keyOutcome(keyArn: string, context: CheckContext): Outcome {
   const key = context.keyState(keyArn);
@@ -56,7 +63,8 @@ function noCustomerKey(cluster: ClusterSnapshot): Outcome {
       `No customer-managed KMS key encrypts secrets. On Kubernetes ${cluster.version} EKS encrypts all API data with an AWS-owned key by default, but you cannot control, audit or revoke that key.`,
     );
   }
-  const shown = cluster.version === undefined ? 'an unknown Kubernetes version' : `Kubernetes ${cluster.version}`;
+  const shown =
+    cluster.version === undefined ? 'an unknown Kubernetes version' : `Kubernetes ${cluster.version}`;
   return failed(
     'HIGH',
     `No customer-managed KMS key encrypts secrets, and ${shown} has no default envelope encryption (it began with 1.28): secrets are stored in etcd without envelope encryption.`,

@@ -5,7 +5,7 @@ import type { ClusterCheck } from './types';
 
 const DAY_MS = 86_400_000;
 
-export const supportedVersion = {
+export const supportedVersion: ClusterCheck = {
   metadata: {
     id: 'supported-version',
     title: 'EKS cluster runs a Kubernetes version in standard support',
@@ -30,9 +30,14 @@ export const supportedVersion = {
     const source = ` (${catalog.note})`;
     const info = catalog.versions.find((v) => sameVersion(v, version));
     if (info === undefined) {
-      const known = catalog.versions.map((v) => parseMinorVersion(v.version)).filter((v): v is MinorVersion => !!v);
+      const known = catalog.versions
+        .map((v) => parseMinorVersion(v.version))
+        .filter((v): v is MinorVersion => !!v);
       if (known.length > 0 && known.every((k) => compareVersions(version, k) < 0)) {
-        return failed('CRITICAL', `Kubernetes ${cluster.version} is older than every supported version${source}.`);
+        return failed(
+          'CRITICAL',
+          `Kubernetes ${cluster.version} is older than every supported version${source}.`,
+        );
       }
       return notAvailable(`Kubernetes ${cluster.version} is not in the version support data${source}.`);
     }
@@ -50,7 +55,8 @@ export const supportedVersion = {
         );
       case 'STANDARD_SUPPORT': {
         const end = info.endOfStandardSupport;
-        if (end === undefined) return passed(`Kubernetes ${cluster.version} is in standard support${source}.`);
+        if (end === undefined)
+          return passed(`Kubernetes ${cluster.version} is in standard support${source}.`);
         const days = Math.ceil((end.getTime() - context.now.getTime()) / DAY_MS);
         if (days <= context.config.versionWarningDays) {
           return warning(
@@ -62,7 +68,7 @@ export const supportedVersion = {
       }
     }
   },
-} satisfies ClusterCheck;
+};
 
 function sameVersion(info: VersionInfo, version: MinorVersion): boolean {
   const parsed = parseMinorVersion(info.version);

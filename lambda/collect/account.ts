@@ -1,7 +1,6 @@
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
-import { ScanError } from '../errors';
-import { describeAwsError } from '../errors';
+import { describeAwsError, ScanError } from '../errors';
 
 export interface CallerAccount {
   readonly accountId: string;
@@ -16,7 +15,9 @@ export async function resolveCallerAccount(sts: STSClient): Promise<CallerAccoun
     arn = answer.Arn;
     accountId = answer.Account;
   } catch (error) {
-    throw new ScanError(`cannot identify the AWS account of these credentials: ${describeAwsError(error)}`, { cause: error });
+    throw new ScanError(`cannot identify the AWS account of these credentials: ${describeAwsError(error)}`, {
+      cause: error,
+    });
   }
   if (!accountId || !/^\d{12}$/.test(accountId)) {
     throw new ScanError(`sts:GetCallerIdentity returned no valid account id (${accountId ?? 'none'})`);
@@ -36,8 +37,11 @@ export async function enabledRegions(ec2: EC2Client): Promise<string[]> {
       .flatMap((r) => (r.RegionName ? [r.RegionName] : []))
       .sort();
   } catch (error) {
-    throw new ScanError(`cannot list the account's enabled regions (pass --regions instead): ${describeAwsError(error)}`, {
-      cause: error,
-    });
+    throw new ScanError(
+      `cannot list the account's enabled regions (pass --regions instead): ${describeAwsError(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

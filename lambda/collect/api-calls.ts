@@ -1,5 +1,5 @@
-import { compareText } from '../model/order';
 import type { MiddlewareStack } from '@smithy/types';
+import { compareText } from '../model/order';
 
 /** Counts API operations by `<service>:<Operation>`, once per operation however many attempts it takes. */
 export class ApiCallCounter {
@@ -15,7 +15,10 @@ export class ApiCallCounter {
     return Object.fromEntries([...this.counts.entries()].sort(([a], [b]) => compareText(a, b)));
   }
 
-  attach<I extends object, O extends object>(client: { middlewareStack: MiddlewareStack<I, O> }, service: string): void {
+  attach<I extends object, O extends object>(
+    client: { middlewareStack: MiddlewareStack<I, O> },
+    service: string,
+  ): void {
     client.middlewareStack.add(
       (next, context) => async (args) => {
         this.record(service, String(context.commandName ?? 'Unknown').replace(/Command$/, ''));

@@ -107,8 +107,7 @@ async function describe(
 
 function toSnapshot(cluster: z.infer<typeof ClusterShape>, target: ClusterTarget): ClusterSnapshot {
   const vpc = cluster.resourcesVpcConfig;
-  const hasEndpoint =
-    vpc?.endpointPublicAccess !== undefined && vpc.endpointPrivateAccess !== undefined;
+  const hasEndpoint = vpc?.endpointPublicAccess !== undefined && vpc.endpointPrivateAccess !== undefined;
   const optional = <K extends string, V>(key: K, value: V | undefined) =>
     (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
   return {
@@ -138,7 +137,10 @@ function toSnapshot(cluster: z.infer<typeof ClusterShape>, target: ClusterTarget
     ),
     ...optional(
       'logging',
-      cluster.logging?.clusterLogging?.map((entry) => ({ types: entry.types ?? [], enabled: entry.enabled === true })),
+      cluster.logging?.clusterLogging?.map((entry) => ({
+        types: entry.types ?? [],
+        enabled: entry.enabled === true,
+      })),
     ),
     ...optional('oidcIssuer', cluster.identity?.oidc?.issuer),
   };

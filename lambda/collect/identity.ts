@@ -15,7 +15,12 @@ export async function collectIdentity(iam: IAMClient, accountId: string): Promis
     for await (const page of paginateListRoles({ client: iam, pageSize: 1000 }, {})) {
       for (const role of page.Roles ?? []) {
         if (!role.Arn || !role.RoleName) continue; // ListRoles always names a role; an entry without one is no role
-        roles.push({ accountId, arn: role.Arn, name: role.RoleName, trustPolicy: role.AssumeRolePolicyDocument ?? '' });
+        roles.push({
+          accountId,
+          arn: role.Arn,
+          name: role.RoleName,
+          trustPolicy: role.AssumeRolePolicyDocument ?? '',
+        });
       }
     }
   } catch (error) {

@@ -22,7 +22,9 @@ export async function collectKeyStates(
         try {
           const answer = await clients.kms(region).send(new DescribeKeyCommand({ KeyId: keyArn }));
           const state = answer.KeyMetadata?.KeyState;
-          return state ? { known: true, state } : { known: false, reason: 'kms:DescribeKey returned no key state' };
+          return state
+            ? { known: true, state }
+            : { known: false, reason: 'kms:DescribeKey returned no key state' };
         } catch (error) {
           return { known: false, reason: `kms:DescribeKey failed: ${describeAwsError(error)}` };
         }

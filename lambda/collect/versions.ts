@@ -12,7 +12,10 @@ const STATUSES: readonly VersionStatus[] = ['STANDARD_SUPPORT', 'EXTENDED_SUPPOR
 export async function collectVersions(eks: EKSClient, now: Date): Promise<VersionCatalog> {
   const versions: VersionInfo[] = [];
   try {
-    for await (const page of paginateDescribeClusterVersions({ client: eks, pageSize: 100 }, { includeAll: true })) {
+    for await (const page of paginateDescribeClusterVersions(
+      { client: eks, pageSize: 100 },
+      { includeAll: true },
+    )) {
       for (const entry of page.clusterVersions ?? []) {
         if (!entry.clusterVersion) continue;
         const endOfStandardSupport = entry.endOfStandardSupportDate;

@@ -7,8 +7,8 @@
 
 const ISSUER = String.raw`oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?/id/[a-z0-9]+`;
 const PROVIDER_ARN = new RegExp(String.raw`^arn:[a-z-]+:iam::(\d{12}):oidc-provider/(${ISSUER})$`, 'i');
-const ISSUER_URL = new RegExp(String.raw`^(?:https://)?(${ISSUER})/?$`, 'i');
-const CONDITION_KEY = new RegExp(String.raw`^(${ISSUER}):([a-z]+)$`, 'i');
+const ISSUER_URL = new RegExp(`^(?:https://)?(${ISSUER})/?$`, 'i');
+const CONDITION_KEY = new RegExp(`^(${ISSUER}):([a-z]+)$`, 'i');
 const ISSUER_REGION = new RegExp(`^${ISSUER}$`);
 
 export interface EksProvider {

@@ -149,7 +149,10 @@ function allowsWebIdentity(statement: Statement): boolean {
 
 function principalCovers(spec: PrincipalSpec, provider: EksProvider | undefined): boolean {
   if (spec.kind === 'any' || spec.aws.includes('*') || spec.federated.includes('*')) return true;
-  return provider !== undefined && spec.federated.some((arn) => parseEksProviderArn(arn)?.issuer === provider.issuer);
+  return (
+    provider !== undefined &&
+    spec.federated.some((arn) => parseEksProviderArn(arn)?.issuer === provider.issuer)
+  );
 }
 
 interface Narrowing {
@@ -178,7 +181,8 @@ function denyNarrowing(denies: readonly Statement[], issuer: string, provider?: 
     const [only] = deny.conditions;
     const key = only && deny.conditions.length === 1 ? parseEksConditionKey(only.key) : undefined;
     const positive = only ? NEGATED_STRING[only.base] : undefined;
-    if (!only || !positive || key?.issuer !== issuer || (key.claim !== 'sub' && key.claim !== 'aud')) continue;
+    if (!only || !positive || key?.issuer !== issuer || (key.claim !== 'sub' && key.claim !== 'aud'))
+      continue;
     clauses.push({ ...only, base: positive, operator: `${only.operator} (Deny statement ${deny.index})` });
     sources.push(deny.index);
   }
@@ -192,7 +196,12 @@ function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Nar
     ...(target.provider && !target.wildcard ? { providerArn: target.provider.arn } : {}),
   };
   if (narrowing.blockedBy !== undefined) {
-    return { ...base, exposure: 'exact', subjects: [], ineffective: `Deny statement ${narrowing.blockedBy} refuses it` };
+    return {
+      ...base,
+      exposure: 'exact',
+      subjects: [],
+      ineffective: `Deny statement ${narrowing.blockedBy} refuses it`,
+    };
   }
   const never = statement.conditions.find((clause) => neverMatches(clause, target.issuer));
   if (never !== undefined) {
@@ -273,7 +282,10 @@ export function classifySubject(base: ConditionClause['base'], value: string): E
   const literalPrefix = value.slice(0, value.search(/[*?]/));
   const pattern = globToRegExp(value, false);
   // A pattern whose fixed start departs from `system:serviceaccount:` admits no service account.
-  if (!SERVICE_ACCOUNT_PREFIX.startsWith(literalPrefix) && !literalPrefix.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+  if (
+    !SERVICE_ACCOUNT_PREFIX.startsWith(literalPrefix) &&
+    !literalPrefix.startsWith(SERVICE_ACCOUNT_PREFIX)
+  ) {
     return 'exact';
   }
   if (matchesEveryServiceAccount(value, pattern)) return 'any';
@@ -339,7 +351,11 @@ function grantProblems(
       });
       break;
     case 'cross-namespace':
-      problems.push({ ...at, severity: 'HIGH', message: `${where}: ${subjects} admits service accounts across namespaces` });
+      problems.push({
+        ...at,
+        severity: 'HIGH',
+        message: `${where}: ${subjects} admits service accounts across namespaces`,
+      });
       break;
     case 'namespace':
       problems.push({
@@ -353,7 +369,9 @@ function grantProblems(
   }
   const audience = clauses.filter((c) => isClaim(c, target.issuer, 'aud') && isPositiveString(c.base));
   const pinned = audience.some((c) =>
-    c.values.every((v) => v === STS_AUDIENCE || (c.base === 'StringEqualsIgnoreCase' && v.toLowerCase() === STS_AUDIENCE)),
+    c.values.every(
+      (v) => v === STS_AUDIENCE || (c.base === 'StringEqualsIgnoreCase' && v.toLowerCase() === STS_AUDIENCE),
+    ),
   );
   if (!pinned) {
     problems.push({
@@ -362,9 +380,11 @@ function grantProblems(
       message:
         audience.length === 0
           ? `${where}: no condition pins ${target.issuer}:aud to ${STS_AUDIENCE}`
-          : `${where}: ${target.issuer}:aud admits ${audience.flatMap((c) => c.values).map((v) => `'${v}'`).join(', ')}, not only ${STS_AUDIENCE}`,
+          : `${where}: ${target.issuer}:aud admits ${audience
+              .flatMap((c) => c.values)
+              .map((v) => `'${v}'`)
+              .join(', ')}, not only ${STS_AUDIENCE}`,
     });
   }
   return problems;
 }
-

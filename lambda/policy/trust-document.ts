@@ -180,7 +180,8 @@ function parseConditions(value: unknown): ConditionClause[] {
   const clauses: ConditionClause[] = [];
   for (const [operator, block] of Object.entries(value)) {
     const parsed = parseOperator(operator);
-    if (!isObject(block)) throw new PolicyParseError(`Condition operator ${operator} does not hold an object`);
+    if (!isObject(block))
+      throw new PolicyParseError(`Condition operator ${operator} does not hold an object`);
     for (const [key, raw] of Object.entries(block)) {
       clauses.push({ operator, ...parsed, key, values: conditionValues(raw, `${operator}.${key}`) });
     }
@@ -189,9 +190,11 @@ function parseConditions(value: unknown): ConditionClause[] {
 }
 
 /** `[ForAllValues:|ForAnyValue:]<Base>[IfExists]`; IAM refuses any other operator. */
-export function parseOperator(
-  operator: string,
-): { base: BaseOperator; ifExists: boolean; qualifier?: Qualifier } {
+export function parseOperator(operator: string): {
+  base: BaseOperator;
+  ifExists: boolean;
+  qualifier?: Qualifier;
+} {
   let rest = operator;
   let qualifier: Qualifier | undefined;
   const colon = rest.indexOf(':');

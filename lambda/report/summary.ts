@@ -1,4 +1,4 @@
-import { type CheckResult, SEVERITIES, type Severity, severityRank, STATUSES } from '../model/result';
+import { type CheckResult, SEVERITIES, type Severity, STATUSES, severityRank } from '../model/result';
 import type { ScanReport } from '../scan';
 
 export interface ScanSummary {
@@ -10,10 +10,13 @@ export interface ScanSummary {
 
 export function summarize(report: ScanReport): ScanSummary {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
-  const failedBySeverity = Object.fromEntries(SEVERITIES.filter((s) => s !== 'INFORMATIONAL').map((s) => [s, 0]));
+  const failedBySeverity = Object.fromEntries(
+    SEVERITIES.filter((s) => s !== 'INFORMATIONAL').map((s) => [s, 0]),
+  );
   for (const result of report.results) {
     byStatus[result.status] = (byStatus[result.status] ?? 0) + 1;
-    if (result.status === 'FAILED') failedBySeverity[result.severity] = (failedBySeverity[result.severity] ?? 0) + 1;
+    if (result.status === 'FAILED')
+      failedBySeverity[result.severity] = (failedBySeverity[result.severity] ?? 0) + 1;
   }
   return {
     byStatus,

@@ -27,6 +27,12 @@ export function scannerClients(
   homeRegion = 'us-east-1',
 ): { clients: AccountClients; apiCalls: ApiCallCounter } {
   const apiCalls = new ApiCallCounter();
-  const clients = createAccountClients({ homeRegion, apiCalls, endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 2 });
+  const clients = createAccountClients({
+    homeRegion,
+    apiCalls,
+    endpoint,
+    credentials: MOTO_CREDENTIALS,
+    maxAttempts: 2,
+  });
   return { clients, apiCalls };
 }

@@ -22,7 +22,10 @@ export interface ClusterSeed {
 const CLUSTER_ROLE_ARN = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/eks-cluster-role`;
 const ALL_LOGS: LogType[] = ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'];
 
-export async function createCluster(clients: SeedClients, seed: ClusterSeed): Promise<{ arn: string; issuer: string }> {
+export async function createCluster(
+  clients: SeedClients,
+  seed: ClusterSeed,
+): Promise<{ arn: string; issuer: string }> {
   const eks = clients.eks(seed.region);
   await eks.send(
     new CreateClusterCommand({
@@ -35,7 +38,9 @@ export async function createCluster(clients: SeedClients, seed: ClusterSeed): Pr
         endpointPrivateAccess: seed.privateAccess,
         ...(seed.publicAccessCidrs ? { publicAccessCidrs: [...seed.publicAccessCidrs] } : {}),
       },
-      ...(seed.keyArn ? { encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: seed.keyArn } }] } : {}),
+      ...(seed.keyArn
+        ? { encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: seed.keyArn } }] }
+        : {}),
       logging: {
         clusterLogging: (seed.logging ?? [{ types: ALL_LOGS, enabled: false }]).map((l) => ({
           types: [...l.types],
@@ -60,7 +65,8 @@ export async function createKey(clients: SeedClients, region: string, plan: KeyP
   const arn = key.KeyMetadata?.Arn;
   if (!keyId || !arn) throw new Error('the emulator returned no key id');
   if (plan === 'disabled') await kms.send(new DisableKeyCommand({ KeyId: keyId }));
-  if (plan === 'pending-deletion') await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
+  if (plan === 'pending-deletion')
+    await kms.send(new ScheduleKeyDeletionCommand({ KeyId: keyId, PendingWindowInDays: 7 }));
   return arn;
 }
 
@@ -78,13 +84,18 @@ export async function registerProvider(clients: SeedClients, issuerUrl: string):
 
 export async function createRole(clients: SeedClients, name: string, trustPolicy: unknown): Promise<string> {
   const document = typeof trustPolicy === 'string' ? trustPolicy : JSON.stringify(trustPolicy);
-  const answer = await clients.iam().send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document }));
+  const answer = await clients
+    .iam()
+    .send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: document }));
   if (!answer.Role?.Arn) throw new Error(`the emulator returned no ARN for role ${name}`);
   return answer.Role.Arn;
 }
 
 /** A trust policy for IRSA: one statement, the provider as principal, the given conditions. */
-export function irsaTrust(providerArn: string, condition?: Record<string, Record<string, string | string[]>>) {
+export function irsaTrust(
+  providerArn: string,
+  condition?: Record<string, Record<string, string | string[]>>,
+) {
   return {
     Version: '2012-10-17',
     Statement: [
@@ -200,7 +211,10 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       clients,
       'payments-api',
       irsaTrust(east, {
-        StringEquals: { [`${eastHost}:sub`]: 'system:serviceaccount:payments:api', [`${eastHost}:aud`]: 'sts.amazonaws.com' },
+        StringEquals: {
+          [`${eastHost}:sub`]: 'system:serviceaccount:payments:api',
+          [`${eastHost}:aud`]: 'sts.amazonaws.com',
+        },
       }),
     ),
     'analytics-reader': await createRole(
@@ -242,7 +256,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       'old-cluster-role',
       irsaTrust(gone, {
         StringEquals: {
-          'oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub': 'system:serviceaccount:jobs:runner',
+          'oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:sub':
+            'system:serviceaccount:jobs:runner',
           'oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF:aud': 'sts.amazonaws.com',
         },
       }),

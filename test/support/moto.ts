@@ -24,7 +24,9 @@ async function freePort(): Promise<number> {
     server.on('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -63,7 +65,8 @@ async function waitUntilReady(endpoint: string, child: ChildProcess, stderr: () 
     exited = true;
   });
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`moto_server exited before it was ready: ${stderr().trim() || 'is it installed?'}`);
+    if (exited)
+      throw new Error(`moto_server exited before it was ready: ${stderr().trim() || 'is it installed?'}`);
     try {
       const response = await fetch(`${endpoint}/moto-api/`);
       if (response.ok) return;

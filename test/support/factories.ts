@@ -1,0 +1,100 @@
+/** Snapshot and context factories for check tests: valid and compliant unless told otherwise. */
+import type { CheckContext, ScanConfig } from '../../lambda/checks/types';
+import type { ClusterSnapshot, KeyState, RoleSnapshot, VersionCatalog } from '../../lambda/model/snapshot';
+
+export const ACCOUNT = '111122223333';
+export const REGION = 'eu-west-1';
+export const NOW = new Date('2026-11-23T12:00:00Z');
+export const ISSUER_ID = 'A1B2C3D4E5F60718293A4B5C6D7E8F90';
+export const ISSUER = `oidc.eks.${REGION}.amazonaws.com/id/${ISSUER_ID}`;
+export const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
+export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+export function aCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  const name = overrides.name ?? 'prod';
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    name,
+    arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`,
+    status: 'ACTIVE',
+    version: '1.35',
+    endpointAccess: { publicAccess: false, privateAccess: true, publicAccessCidrs: [] },
+    encryptionConfig: [{ resources: ['secrets'], keyArn: KEY_ARN }],
+    logging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: true }],
+    oidcIssuer: `https://${ISSUER}`,
+    ...overrides,
+  };
+}
+
+export function aRole(trustPolicy: unknown, name = 'app-role'): RoleSnapshot {
+  return {
+    accountId: ACCOUNT,
+    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    name,
+    trustPolicy: typeof trustPolicy === 'string' ? trustPolicy : JSON.stringify(trustPolicy),
+  };
+}
+
+export const API_VERSIONS: VersionCatalog = {
+  source: 'api',
+  note: 'support status from DescribeClusterVersions',
+  versions: [
+    {
+      version: '1.29',
+      status: 'UNSUPPORTED',
+      endOfStandardSupport: new Date('2025-03-23'),
+      endOfExtendedSupport: new Date('2026-03-23'),
+    },
+    {
+      version: '1.32',
+      status: 'EXTENDED_SUPPORT',
+      endOfStandardSupport: new Date('2026-03-23'),
+      endOfExtendedSupport: new Date('2027-03-23'),
+    },
+    {
+      version: '1.34',
+      status: 'STANDARD_SUPPORT',
+      endOfStandardSupport: new Date('2026-12-02'),
+      endOfExtendedSupport: new Date('2027-12-02'),
+    },
+    {
+      version: '1.35',
+      status: 'STANDARD_SUPPORT',
+      endOfStandardSupport: new Date('2027-03-27'),
+      endOfExtendedSupport: new Date('2028-03-27'),
+    },
+  ],
+};
+
+export interface ContextOverrides {
+  readonly config?: Partial<ScanConfig>;
+  readonly versions?: VersionCatalog | undefined;
+  readonly keys?: Record<string, KeyState>;
+  readonly providers?: readonly string[];
+  readonly clusterIssuers?: Record<string, readonly string[]>;
+  readonly now?: Date;
+}
+
+export function aContext(overrides: ContextOverrides = {}): CheckContext {
+  const keys = overrides.keys ?? { [KEY_ARN]: { known: true, state: 'Enabled' } };
+  const providers = overrides.providers ?? [PROVIDER_ARN];
+  const issuers = overrides.clusterIssuers ?? {
+    [ISSUER.toLowerCase()]: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`],
+  };
+  const versions = 'versions' in overrides ? overrides.versions : API_VERSIONS;
+  return {
+    now: overrides.now ?? NOW,
+    config: {
+      requiredLogTypes: ['api', 'audit', 'authenticator'],
+      versionWarningDays: 90,
+      ...overrides.config,
+    },
+    homeRegion: 'us-east-1',
+    versions: () => versions,
+    keyState: (arn) => keys[arn],
+    isRegisteredProvider: (arn) => providers.some((p) => p.toLowerCase() === arn.toLowerCase()),
+    clustersWithIssuer: (issuer) => issuers[issuer.toLowerCase()] ?? [],
+    providersOf: () => providers,
+  };
+}
