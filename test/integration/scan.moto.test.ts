@@ -1,0 +1,165 @@
+/** The whole scan against a real AWS API emulator (moto_server). */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
+import type { CheckResult } from '../../lambda/model/result';
+import { runScan } from '../../lambda/scan';
+import { scannerClients, seedClients } from '../support/aws-clients';
+import { createCluster, createRole, irsaTrust, issuerHost, registerProvider, seedDemoAccount } from '../support/demo-account';
+import { MOTO_ACCOUNT_ID, type Moto, startMoto } from '../support/moto';
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const NOW = new Date('2026-11-23T12:00:00Z');
+
+async function scan(regions?: string[]) {
+  const { clients, apiCalls } = scannerClients(moto.endpoint);
+  return runScan({
+    clients,
+    apiCalls,
+    homeRegion: 'us-east-1',
+    ...(regions ? { regions } : {}),
+    config: DEFAULT_SCAN_CONFIG,
+    clock: () => NOW,
+  });
+}
+
+function outcomes(results: readonly CheckResult[]) {
+  return Object.fromEntries(
+    results.map((r) => [`${r.resource.name}/${r.checkId}`, r.status === 'PASSED' ? 'PASSED' : `${r.status} ${r.severity}`]),
+  );
+}
+
+describe('Scan: demo account on moto', () => {
+  it('reports every cluster check and every IRSA role with the expected verdicts', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const report = await scan();
+
+    expect(outcomes(report.results)).toEqual({
+      'payments-prod/endpoint-public-access': 'PASSED',
+      'payments-prod/secrets-encryption': 'PASSED',
+      'payments-prod/supported-version': 'PASSED',
+      'payments-prod/control-plane-logging': 'PASSED',
+      'analytics/endpoint-public-access': 'FAILED HIGH',
+      'analytics/secrets-encryption': 'FAILED LOW',
+      'analytics/supported-version': 'FAILED HIGH',
+      'analytics/control-plane-logging': 'FAILED MEDIUM',
+      'legacy-batch/endpoint-public-access': 'FAILED MEDIUM',
+      'legacy-batch/secrets-encryption': 'FAILED CRITICAL',
+      'legacy-batch/supported-version': 'FAILED CRITICAL',
+      'legacy-batch/control-plane-logging': 'FAILED MEDIUM',
+      'web-eu/endpoint-public-access': 'FAILED MEDIUM',
+      'web-eu/secrets-encryption': 'FAILED CRITICAL',
+      'web-eu/supported-version': 'WARNING LOW',
+      'web-eu/control-plane-logging': 'PASSED',
+      'ml-sandbox/endpoint-public-access': 'FAILED HIGH',
+      'ml-sandbox/secrets-encryption': 'FAILED HIGH',
+      'ml-sandbox/supported-version': 'FAILED CRITICAL',
+      'ml-sandbox/control-plane-logging': 'FAILED MEDIUM',
+      'edge-canary/endpoint-public-access': 'PASSED',
+      'edge-canary/secrets-encryption': 'PASSED',
+      'edge-canary/supported-version': 'NOT_AVAILABLE INFORMATIONAL',
+      'edge-canary/control-plane-logging': 'PASSED',
+      'payments-api/irsa-trust-policy': 'PASSED',
+      'analytics-reader/irsa-trust-policy': 'FAILED MEDIUM',
+      's3-writer/irsa-trust-policy': 'FAILED HIGH',
+      'ci-deployer/irsa-trust-policy': 'FAILED CRITICAL',
+      'log-shipper/irsa-trust-policy': 'FAILED CRITICAL',
+      'web-eu-assets/irsa-trust-policy': 'FAILED LOW',
+      'old-cluster-role/irsa-trust-policy': 'FAILED LOW',
+    });
+    expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
+    expect(report.targets.map((t) => t.region)).toContain('global');
+  });
+
+  it('places IRSA results in the issuer region with the related cluster', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const report = await scan();
+
+    const logShipper = report.results.find((r) => r.resource.name === 'log-shipper');
+    expect(logShipper).toMatchObject({ region: 'eu-west-1', resource: { type: 'AwsIamRole' } });
+    expect(logShipper?.clusterArn).toMatch(/^arn:aws:eks:eu-west-1:123456789012:cluster\//);
+    const dangling = report.results.find((r) => r.resource.name === 'old-cluster-role');
+    expect(dangling).toMatchObject({ region: 'us-west-2' });
+    expect(dangling?.clusterArn).toBeUndefined();
+  });
+
+  it('makes the minimum API calls: one listing per region, one IAM read per account, versions only where clusters are', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const report = await scan();
+
+    const regions = report.targets.filter((t) => t.region !== 'global').length;
+    expect(report.stats.apiCalls).toEqual({
+      'ec2:DescribeRegions': 1,
+      'eks:DescribeCluster': 6,
+      'eks:DescribeClusterVersions': 2,
+      'eks:ListClusters': regions,
+      'iam:ListOpenIDConnectProviders': 1,
+      'iam:ListRoles': 1,
+      'kms:DescribeKey': 4,
+      'sts:GetCallerIdentity': 1,
+    });
+  });
+
+  it('scans only the regions it is given, without listing the account regions', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const report = await scan(['eu-west-1']);
+
+    expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global']);
+    expect(new Set(report.results.filter((r) => r.resource.type === 'AwsEksCluster').map((r) => r.region))).toEqual(
+      new Set(['eu-west-1']),
+    );
+    expect(report.stats.apiCalls['ec2:DescribeRegions']).toBeUndefined();
+  });
+
+  it('reads trust documents as the emulator stores them, malformed ones included', async () => {
+    const clients = seedClients(moto.endpoint);
+    const cluster = await createCluster(clients, {
+      name: 'c1',
+      region: 'us-east-1',
+      version: '1.35',
+      publicAccess: false,
+      privateAccess: true,
+    });
+    const provider = await registerProvider(clients, cluster.issuer);
+    const host = issuerHost(cluster.issuer);
+    await createRole(clients, 'broken', `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${provider}"}`);
+    await createRole(
+      clients,
+      'exact',
+      irsaTrust(provider, { StringEquals: { [`${host}:sub`]: 'system:serviceaccount:a:b', [`${host}:aud`]: 'sts.amazonaws.com' } }),
+    );
+
+    const report = await scan(['us-east-1']);
+
+    const byRole = outcomes(report.results.filter((r) => r.resource.type === 'AwsIamRole'));
+    expect(byRole).toEqual({ 'broken/irsa-trust-policy': 'NOT_AVAILABLE INFORMATIONAL', 'exact/irsa-trust-policy': 'PASSED' });
+    const broken = report.results.find((r) => r.resource.name === 'broken');
+    expect(broken?.detail).toContain('not valid JSON');
+    expect(broken?.region).toBe('us-east-1');
+  });
+
+  it('finds nothing to report in an empty account and still completes every target', async () => {
+    const report = await scan(['us-east-1', 'eu-west-1']);
+
+    expect(report.results).toEqual([]);
+    expect(report.targets).toEqual([
+      { accountId: MOTO_ACCOUNT_ID, region: 'eu-west-1', status: 'SCANNED' },
+      { accountId: MOTO_ACCOUNT_ID, region: 'global', status: 'SCANNED' },
+      { accountId: MOTO_ACCOUNT_ID, region: 'us-east-1', status: 'SCANNED' },
+    ]);
+    expect(report.stats.apiCalls['eks:DescribeClusterVersions']).toBeUndefined();
+  });
+});
