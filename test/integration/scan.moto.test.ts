@@ -4,7 +4,14 @@ import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import type { CheckResult } from '../../lambda/model/result';
 import { runScan } from '../../lambda/scan';
 import { scannerClients, seedClients } from '../support/aws-clients';
-import { createCluster, createRole, irsaTrust, issuerHost, registerProvider, seedDemoAccount } from '../support/demo-account';
+import {
+  createCluster,
+  createRole,
+  irsaTrust,
+  issuerHost,
+  registerProvider,
+  seedDemoAccount,
+} from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, type Moto, startMoto } from '../support/moto';
 
 let moto: Moto;
@@ -34,7 +41,10 @@ async function scan(regions?: string[]) {
 
 function outcomes(results: readonly CheckResult[]) {
   return Object.fromEntries(
-    results.map((r) => [`${r.resource.name}/${r.checkId}`, r.status === 'PASSED' ? 'PASSED' : `${r.status} ${r.severity}`]),
+    results.map((r) => [
+      `${r.resource.name}/${r.checkId}`,
+      r.status === 'PASSED' ? 'PASSED' : `${r.status} ${r.severity}`,
+    ]),
   );
 }
 
@@ -118,9 +128,9 @@ describe('Scan: demo account on moto', () => {
     const report = await scan(['eu-west-1']);
 
     expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global']);
-    expect(new Set(report.results.filter((r) => r.resource.type === 'AwsEksCluster').map((r) => r.region))).toEqual(
-      new Set(['eu-west-1']),
-    );
+    expect(
+      new Set(report.results.filter((r) => r.resource.type === 'AwsEksCluster').map((r) => r.region)),
+    ).toEqual(new Set(['eu-west-1']));
     expect(report.stats.apiCalls['ec2:DescribeRegions']).toBeUndefined();
   });
 
@@ -135,17 +145,26 @@ describe('Scan: demo account on moto', () => {
     });
     const provider = await registerProvider(clients, cluster.issuer);
     const host = issuerHost(cluster.issuer);
-    await createRole(clients, 'broken', `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${provider}"}`);
+    await createRole(
+      clients,
+      'broken',
+      `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Federated":"${provider}"}`,
+    );
     await createRole(
       clients,
       'exact',
-      irsaTrust(provider, { StringEquals: { [`${host}:sub`]: 'system:serviceaccount:a:b', [`${host}:aud`]: 'sts.amazonaws.com' } }),
+      irsaTrust(provider, {
+        StringEquals: { [`${host}:sub`]: 'system:serviceaccount:a:b', [`${host}:aud`]: 'sts.amazonaws.com' },
+      }),
     );
 
     const report = await scan(['us-east-1']);
 
     const byRole = outcomes(report.results.filter((r) => r.resource.type === 'AwsIamRole'));
-    expect(byRole).toEqual({ 'broken/irsa-trust-policy': 'NOT_AVAILABLE INFORMATIONAL', 'exact/irsa-trust-policy': 'PASSED' });
+    expect(byRole).toEqual({
+      'broken/irsa-trust-policy': 'NOT_AVAILABLE INFORMATIONAL',
+      'exact/irsa-trust-policy': 'PASSED',
+    });
     const broken = report.results.find((r) => r.resource.name === 'broken');
     expect(broken?.detail).toContain('not valid JSON');
     expect(broken?.region).toBe('us-east-1');

@@ -1,0 +1,330 @@
+/**
+ * Paths moto cannot serve, covered with aws-sdk-client-mock in the shapes of the AWS API reference:
+ * DescribeClusterVersions (moto lacks it), URL-encoded and paginated ListRoles (moto returns raw
+ * documents, one page), and denials (moto authorizes everything).
+ */
+import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import {
+  DescribeClusterCommand,
+  type DescribeClusterCommandOutput,
+  DescribeClusterVersionsCommand,
+  EKSClient,
+  ListClustersCommand,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-eks';
+import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiCallCounter } from '../../lambda/collect/api-calls';
+import { createAccountClients } from '../../lambda/collect/clients';
+import { collectVersions } from '../../lambda/collect/versions';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
+import { runScan } from '../../lambda/scan';
+
+const ACCOUNT = '111122223333';
+const NOW = new Date('2026-11-23T12:00:00Z');
+const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90';
+const PROVIDER = `arn:aws:iam::${ACCOUNT}:oidc-provider/${ISSUER}`;
+const KEY = `arn:aws:kms:eu-west-1:999988887777:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+const eks = mockClient(EKSClient);
+const iam = mockClient(IAMClient);
+const kms = mockClient(KMSClient);
+const sts = mockClient(STSClient);
+const ec2 = mockClient(EC2Client);
+
+function awsError(name: string, message: string, status: number): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: 'client' });
+}
+
+function describedCluster(name: string): Omit<DescribeClusterCommandOutput, '$metadata'> {
+  return {
+    cluster: {
+      name,
+      arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/${name}`,
+      version: '1.33',
+      status: 'ACTIVE',
+      resourcesVpcConfig: { endpointPublicAccess: false, endpointPrivateAccess: true, publicAccessCidrs: [] },
+      encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: KEY } }],
+      logging: { clusterLogging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }] },
+      identity: { oidc: { issuer: `https://${ISSUER}` } },
+    },
+  };
+}
+
+const trust = (condition: Record<string, Record<string, string>>) =>
+  encodeURIComponent(
+    JSON.stringify({
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Principal: { Federated: PROVIDER },
+        Action: ['sts:AssumeRoleWithWebIdentity'],
+        Condition: condition,
+      },
+    }),
+  );
+
+beforeEach(() => {
+  sts
+    .on(GetCallerIdentityCommand)
+    .resolves({ Account: ACCOUNT, Arn: `arn:aws:iam::${ACCOUNT}:role/scanner` });
+  ec2
+    .on(DescribeRegionsCommand)
+    .resolves({ Regions: [{ RegionName: 'eu-west-1' }, { RegionName: 'us-east-1' }] });
+  eks.on(ListClustersCommand).resolves({ clusters: ['alpha', 'beta'] });
+  eks.on(DescribeClusterCommand, { name: 'alpha' }).resolves(describedCluster('alpha'));
+  eks.on(DescribeClusterCommand, { name: 'beta' }).resolves(describedCluster('beta'));
+  eks.on(DescribeClusterVersionsCommand).resolves({
+    clusterVersions: [
+      {
+        clusterVersion: '1.33',
+        versionStatus: 'EXTENDED_SUPPORT',
+        endOfStandardSupportDate: new Date('2026-07-29T00:00:00Z'),
+        endOfExtendedSupportDate: new Date('2027-07-29T00:00:00Z'),
+      },
+    ],
+  });
+  kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', KeyState: 'Enabled' } });
+  iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] });
+  iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
+});
+
+afterEach(() => {
+  for (const mock of [eks, iam, kms, sts, ec2]) mock.reset();
+});
+
+async function scan(regions: string[] = ['eu-west-1']) {
+  const apiCalls = new ApiCallCounter();
+  return runScan({
+    clients: createAccountClients({
+      homeRegion: 'eu-west-1',
+      apiCalls,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    }),
+    apiCalls,
+    homeRegion: 'eu-west-1',
+    regions,
+    config: DEFAULT_SCAN_CONFIG,
+    clock: () => NOW,
+  });
+}
+
+describe('Collector: DescribeClusterVersions', () => {
+  it('takes support status and dates from the API, asking for all versions', async () => {
+    const report = await scan();
+
+    const version = report.results.find((r) => r.checkId === 'supported-version');
+    expect(version).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(version?.detail).toContain('until 2027-07-29');
+    expect(version?.detail).toContain('from DescribeClusterVersions');
+    expect(eks.commandCalls(DescribeClusterVersionsCommand)[0]?.args[0].input).toMatchObject({
+      includeAll: true,
+    });
+  });
+
+  it('derives a status from the dates when the API gives none', async () => {
+    eks.on(DescribeClusterVersionsCommand).resolves({
+      clusterVersions: [
+        { clusterVersion: '1.33', endOfStandardSupportDate: new Date('2027-01-10T00:00:00Z') },
+      ],
+    });
+
+    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+
+    expect(catalog).toMatchObject({
+      source: 'api',
+      versions: [{ version: '1.33', status: 'STANDARD_SUPPORT' }],
+    });
+  });
+
+  it('falls back to the bundled calendar and says why when the API is denied', async () => {
+    eks.on(DescribeClusterVersionsCommand).rejects(awsError('AccessDeniedException', 'not authorized', 403));
+
+    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+
+    expect(catalog.source).toBe('calendar');
+    expect(catalog.note).toContain('AccessDeniedException: not authorized');
+  });
+
+  it('recognises an endpoint that lacks the operation (404 with an HTML body)', async () => {
+    eks.on(DescribeClusterVersionsCommand).rejects(
+      Object.assign(new SyntaxError('Unexpected token \'<\', "<!doctype "... is not valid JSON'), {
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
+
+    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+
+    expect(catalog.note).toContain('the endpoint does not implement DescribeClusterVersions');
+  });
+});
+
+describe('Collector: ListRoles', () => {
+  it('decodes URL-encoded trust documents and follows every page', async () => {
+    iam
+      .on(ListRolesCommand)
+      .resolvesOnce({
+        Roles: [
+          {
+            RoleName: 'good',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/good`,
+            Path: '/',
+            RoleId: 'A',
+            CreateDate: NOW,
+            AssumeRolePolicyDocument: trust({
+              StringEquals: {
+                [`${ISSUER}:sub`]: 'system:serviceaccount:a:b',
+                [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+              },
+            }),
+          },
+        ],
+        IsTruncated: true,
+        Marker: 'page-2',
+      })
+      .resolvesOnce({
+        Roles: [
+          {
+            RoleName: 'wide',
+            Arn: `arn:aws:iam::${ACCOUNT}:role/wide`,
+            Path: '/',
+            RoleId: 'B',
+            CreateDate: NOW,
+            AssumeRolePolicyDocument: trust({
+              StringLike: {
+                [`${ISSUER}:sub`]: 'system:serviceaccount:*',
+                [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+              },
+            }),
+          },
+        ],
+        IsTruncated: false,
+      });
+
+    const report = await scan();
+
+    const roles = report.results.filter((r) => r.checkId === 'irsa-trust-policy');
+    expect(roles.map((r) => [r.resource.name, r.status, r.severity])).toEqual([
+      ['good', 'PASSED', 'INFORMATIONAL'],
+      ['wide', 'FAILED', 'CRITICAL'],
+    ]);
+    // The paginator reuses one input object, so only the last call's Marker can be read back.
+    const calls = iam.commandCalls(ListRolesCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(2);
+    expect(calls.every((input) => input.MaxItems === 1000)).toBe(true);
+    expect(calls[1]?.Marker).toBe('page-2');
+  });
+});
+
+describe('Scan: partial failure', () => {
+  it('fails a denied region alone and scans the others', async () => {
+    eks
+      .on(ListClustersCommand)
+      .rejects(awsError('AccessDeniedException', 'User is not authorized to perform eks:ListClusters', 403));
+
+    const report = await scan(['eu-west-1']);
+
+    expect(report.targets).toContainEqual({
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      status: 'FAILED',
+      error: `eks:ListClusters failed in account ${ACCOUNT}, eu-west-1: AccessDeniedException: User is not authorized to perform eks:ListClusters`,
+    });
+    expect(report.targets).toContainEqual({ accountId: ACCOUNT, region: 'global', status: 'SCANNED' });
+  });
+
+  it('keeps a cluster deleted between listing and describing as NOT_AVAILABLE, and reports the rest', async () => {
+    eks
+      .on(DescribeClusterCommand, { name: 'beta' })
+      .rejects(
+        new ResourceNotFoundException({
+          message: 'No cluster found for name: beta.',
+          $metadata: { httpStatusCode: 404 },
+        }),
+      );
+
+    const report = await scan();
+
+    const beta = report.results.filter((r) => r.resource.name === 'beta');
+    expect(beta).toHaveLength(4);
+    expect(
+      beta.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
+    ).toBe(true);
+    expect(
+      report.results.filter((r) => r.resource.name === 'alpha' && r.status !== 'NOT_AVAILABLE'),
+    ).toHaveLength(4);
+    expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
+  });
+
+  it('keeps the configured encryption status when another account’s key cannot be described', async () => {
+    kms
+      .on(DescribeKeyCommand)
+      .rejects(awsError('AccessDeniedException', 'key policy does not allow kms:DescribeKey', 403));
+
+    const report = await scan();
+
+    const encryption = report.results.find((r) => r.checkId === 'secrets-encryption');
+    expect(encryption).toMatchObject({ status: 'PASSED' });
+    expect(encryption?.detail).toContain(
+      'state is unknown because kms:DescribeKey failed: AccessDeniedException',
+    );
+  });
+
+  it('fails the IAM target when roles cannot be listed, and still reports clusters', async () => {
+    iam
+      .on(ListRolesCommand)
+      .rejects(awsError('AccessDenied', 'not authorized to perform iam:ListRoles', 403));
+
+    const report = await scan();
+
+    expect(report.targets).toContainEqual(
+      expect.objectContaining({
+        region: 'global',
+        status: 'FAILED',
+        error: expect.stringContaining('iam:ListRoles failed'),
+      }),
+    );
+    expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(8);
+    expect(report.results.filter((r) => r.resource.type === 'AwsIamRole')).toHaveLength(0);
+  });
+
+  it('keeps a cluster whose description is invalid, naming the bad field', async () => {
+    eks
+      .on(DescribeClusterCommand, { name: 'beta' })
+      .resolves({ cluster: { name: 'beta', arn: 'not-an-arn' } });
+
+    const report = await scan();
+
+    const beta = report.results.find((r) => r.resource.name === 'beta');
+    expect(beta?.status).toBe('NOT_AVAILABLE');
+    expect(beta?.detail).toContain('invalid cluster (arn:');
+  });
+
+  it('reads only enabled regions when none are given', async () => {
+    ec2.on(DescribeRegionsCommand).resolves({
+      Regions: [
+        { RegionName: 'eu-west-1', OptInStatus: 'opt-in-not-required' },
+        { RegionName: 'af-south-1', OptInStatus: 'not-opted-in' },
+        { RegionName: 'me-south-1', OptInStatus: 'opted-in' },
+      ],
+    });
+    const apiCalls = new ApiCallCounter();
+
+    const report = await runScan({
+      clients: createAccountClients({
+        homeRegion: 'eu-west-1',
+        apiCalls,
+        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      }),
+      apiCalls,
+      homeRegion: 'eu-west-1',
+      config: DEFAULT_SCAN_CONFIG,
+      clock: () => NOW,
+    });
+
+    expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global', 'me-south-1']);
+  });
+});
