@@ -20,6 +20,7 @@ import { renderJson } from '../lambda/report/json';
 import { EXIT, exitCodeFor } from '../lambda/report/summary';
 import { renderTable } from '../lambda/report/table';
 import { runScan, type ScanProgress } from '../lambda/scan';
+import { SCANNER_VERSION } from '../lambda/version';
 
 const HELP_AFTER = `
 Exit codes:
@@ -38,6 +39,7 @@ async function main(argv: string[]): Promise<number> {
   const program = new Command()
     .name('eks-posture')
     .description('Security posture scan of Amazon EKS clusters and IRSA trust policies.')
+    .version(SCANNER_VERSION)
     .addOption(
       new Option(
         '--regions <list>',

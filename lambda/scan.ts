@@ -48,7 +48,7 @@ export interface ScanProgress {
 export interface ScanOptions {
   readonly clients: AccountClients;
   readonly apiCalls: ApiCallCounter;
-  /** Region for account-wide results that name no issuer, e.g. the CLI's configured region. */
+  /** Region of the global calls, and of account-wide results that name no issuer when it is scanned. */
   readonly homeRegion: string;
   /** Default: the account's enabled regions. */
   readonly regions?: readonly string[];
@@ -117,7 +117,14 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
 
   const identity = await identityTask;
   const snapshots = (await Promise.all(regionTasks)).filter((s): s is RegionSnapshot => s !== undefined);
-  const context = buildContext(snapshots, identity ? [identity] : [], options, clock());
+  // Account-wide results that name no issuer go to the home region, or the first scanned one.
+  const homeRegion = regions.includes(options.homeRegion)
+    ? options.homeRegion
+    : ([...regions].sort()[0] ?? options.homeRegion);
+  const context = buildContext(snapshots, identity ? [identity] : [], { ...options, homeRegion }, clock());
+  // IRSA results belong to their issuer's region: report them only where the scan runs, so that
+  // `--regions` bounds everything a run says (and, when publishing, everything it touches).
+  const scanned = new Set(regions);
   const results = runChecks(
     options.checks ?? CHECKS,
     {
@@ -126,7 +133,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
       roles: identity?.roles ?? [],
     },
     context,
-  );
+  ).filter((result) => scanned.has(result.region));
   const finished = clock();
   return {
     schemaVersion: 1,

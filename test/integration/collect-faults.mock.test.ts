@@ -237,14 +237,12 @@ describe('Scan: partial failure', () => {
   });
 
   it('keeps a cluster deleted between listing and describing as NOT_AVAILABLE, and reports the rest', async () => {
-    eks
-      .on(DescribeClusterCommand, { name: 'beta' })
-      .rejects(
-        new ResourceNotFoundException({
-          message: 'No cluster found for name: beta.',
-          $metadata: { httpStatusCode: 404 },
-        }),
-      );
+    eks.on(DescribeClusterCommand, { name: 'beta' }).rejects(
+      new ResourceNotFoundException({
+        message: 'No cluster found for name: beta.',
+        $metadata: { httpStatusCode: 404 },
+      }),
+    );
 
     const report = await scan();
 

@@ -122,15 +122,17 @@ describe('Scan: demo account on moto', () => {
     });
   });
 
-  it('scans only the regions it is given, without listing the account regions', async () => {
+  it('scans and reports only the regions it is given, without listing the account regions', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
     const report = await scan(['eu-west-1']);
 
     expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global']);
+    // IRSA results belong to their issuer's region, so roles of us-east-1 clusters are out of scope too.
+    expect(new Set(report.results.map((r) => r.region))).toEqual(new Set(['eu-west-1']));
     expect(
-      new Set(report.results.filter((r) => r.resource.type === 'AwsEksCluster').map((r) => r.region)),
-    ).toEqual(new Set(['eu-west-1']));
+      report.results.filter((r) => r.resource.type === 'AwsIamRole').map((r) => r.resource.name),
+    ).toEqual(['log-shipper', 'web-eu-assets']);
     expect(report.stats.apiCalls['ec2:DescribeRegions']).toBeUndefined();
   });
 

@@ -1,0 +1,199 @@
+/** The `eks-posture` CLI as a user runs it: a child process, credentials and endpoint from the environment. */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ScanReport } from '../../lambda/scan';
+import { seedClients } from '../support/aws-clients';
+import { seedDemoAccount } from '../support/demo-account';
+import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+interface Run {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/eks-posture.ts', ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      AWS_REGION: 'us-east-1',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString();
+  });
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+describe('CLI: eks-posture', () => {
+  it('prints only the JSON report on stdout when piped, and exits 0 without --fail-on', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const run = await cli(['--regions', 'us-east-1,eu-west-1']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ScanReport;
+    expect(Object.keys(report)).toEqual([
+      'schemaVersion',
+      'scanId',
+      'startedAt',
+      'finishedAt',
+      'targets',
+      'results',
+      'stats',
+    ]);
+    expect(report.schemaVersion).toBe(1);
+    // 24 cluster results and the 6 roles whose issuer is in a scanned region (not the us-west-2 one).
+    expect(report.results.length).toBe(30);
+    expect(Object.keys(report.results[0] ?? {})).toEqual(
+      expect.arrayContaining([
+        'checkId',
+        'status',
+        'severity',
+        'accountId',
+        'region',
+        'resource',
+        'title',
+        'detail',
+        'remediation',
+      ]),
+    );
+    expect(run.stderr).toBe('');
+  });
+
+  it('exits 1 when a FAILED result reaches --fail-on, and 0 when none does', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const critical = await cli(['--regions', 'us-east-1', '--fail-on', 'critical']);
+    const clean = await cli(['--regions', 'ap-south-1', '--fail-on', 'LOW']);
+
+    expect(critical.code).toBe(1);
+    expect(clean.code).toBe(0);
+  });
+
+  it('prints a table with the summary when asked', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const run = await cli([
+      '--regions',
+      'eu-west-1',
+      '--format',
+      'table',
+      '--required-log-types',
+      'api,scheduler',
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('endpoint-public-access');
+    expect(run.stdout).toMatch(/\d+ results: \d+ PASSED, \d+ FAILED/);
+    expect(run.stdout).toContain('2 targets scanned');
+  });
+
+  it('writes the report to --output and keeps stdout empty', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'eks-posture-'));
+    const file = join(dir, 'report.json');
+
+    const run = await cli(['--regions', 'us-east-1', '--output', file]);
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ schemaVersion: 1 });
+  });
+
+  it.each([
+    [['--fail-on', 'SEVERE'], "--fail-on: 'SEVERE' is not one of LOW, MEDIUM, HIGH, CRITICAL"],
+    [['--regions', 'moon-base'], "--regions: 'moon-base' is not an AWS region name"],
+    [['--required-log-types', 'api,kubelet'], "unknown log type 'kubelet'"],
+    [['--version-warning-days', '-3'], "--version-warning-days: '-3' is not a whole number"],
+    [['--format', 'xml'], "option '--format <format>' argument 'xml' is invalid"],
+    [['--bogus'], "unknown option '--bogus'"],
+  ])('rejects %j with exit 2 and one line naming the input', async (args, message) => {
+    const run = await cli(args);
+
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 with a clear line when there are no credentials', async () => {
+    const run = await cli(['--regions', 'us-east-1'], {
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_PROFILE: 'no-such-profile',
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+    });
+
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^eks-posture: no usable AWS credentials/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  describe('with IAM denied', () => {
+    let denying: Server;
+    let iamEndpoint: string;
+    beforeAll(async () => {
+      // An IAM endpoint that answers every call as IAM does when a policy denies it.
+      denying = createServer((_, response) => {
+        response.writeHead(403, { 'content-type': 'text/xml' });
+        response.end(
+          '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListRoles</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+        );
+      });
+      await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+      iamEndpoint = `http://127.0.0.1:${(denying.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      await new Promise((resolve) => denying.close(resolve));
+    });
+
+    it('exits 3, still reports the clusters, and says which target failed and why', async () => {
+      await seedDemoAccount(seedClients(moto.endpoint));
+
+      const run = await cli(['--regions', 'eu-west-1'], { AWS_ENDPOINT_URL_IAM: iamEndpoint });
+
+      expect(run.code).toBe(3);
+      const report = JSON.parse(run.stdout) as ScanReport;
+      expect(report.targets).toContainEqual(
+        expect.objectContaining({
+          region: 'global',
+          status: 'FAILED',
+          error: expect.stringContaining(
+            'iam:ListRoles failed in account 123456789012, global: AccessDenied',
+          ),
+        }),
+      );
+      expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(12);
+    });
+  });
+});
