@@ -15,9 +15,9 @@ export function renderCheckDocs(): string {
       '',
       `${metadata.title}.`,
       '',
-      escape(metadata.severityRules),
+      escapeMarkdown(metadata.severityRules),
       '',
-      `Remediation: ${escape(metadata.remediation.text)} ([AWS documentation](${metadata.remediation.url}))`,
+      `Remediation: ${escapeMarkdown(metadata.remediation.text)} ([AWS documentation](${metadata.remediation.url}))`,
       '',
       `References: ${metadata.references.map((url) => `<${url}>`).join(', ')}`,
     ].join('\n'),
@@ -26,7 +26,7 @@ export function renderCheckDocs(): string {
 }
 
 /** Placeholders such as `<cluster>` would read as HTML tags in Markdown. */
-function escape(text: string): string {
+function escapeMarkdown(text: string): string {
   return text.replace(/[<>]/g, (c) => `\\${c}`);
 }
 
