@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
+import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { createAccountClients } from '../lambda/collect/clients';
 import {
@@ -16,6 +17,7 @@ import {
   parseWarningDays,
 } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
+import { previewFindings, publishFindings } from '../lambda/publish/publish';
 import { renderJson } from '../lambda/report/json';
 import { EXIT, exitCodeFor } from '../lambda/report/summary';
 import { renderTable } from '../lambda/report/table';
@@ -27,7 +29,8 @@ Exit codes:
   0  the scan finished (no FAILED result at or above --fail-on, if given)
   1  a FAILED result at or above --fail-on
   2  bad usage or configuration
-  3  some target (account region, or IAM) could not be scanned; the report says which and why
+  3  some target (account region, or IAM) could not be scanned, or with --publish some finding could not
+     be imported or some region's findings could not be read back; the report says which and why
 
 Credentials come from the default AWS chain; AWS_ENDPOINT_URL points every client at another endpoint.`;
 
@@ -47,10 +50,14 @@ async function main(argv: string[]): Promise<number> {
       ).argParser(optionParser(parseRegions)),
     )
     .addOption(
-      new Option('--format <format>', 'report format (default: table on a terminal, else json)').choices([
-        'table',
-        'json',
-      ]),
+      new Option(
+        '--format <format>',
+        'report format; asff prints the findings a publish would import (default: table on a terminal, else json)',
+      ).choices(['table', 'json', 'asff']),
+    )
+    .option(
+      '--publish',
+      'import findings into the Security Hub of each scanned account and region, archiving those whose resource is gone',
     )
     .option('--output <file>', 'write the report to a file instead of stdout')
     .addOption(
@@ -86,7 +93,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const options = program.opts<{
     regions?: string[];
-    format?: 'table' | 'json';
+    format?: 'table' | 'json' | 'asff';
+    publish?: boolean;
     output?: string;
     failOn?: ReturnType<typeof parseSeverity>;
     requiredLogTypes: string[];
@@ -95,24 +103,36 @@ async function main(argv: string[]): Promise<number> {
 
   const homeRegion = await configuredRegion();
   const apiCalls = new ApiCallCounter();
+  const clients = createAccountClients({ homeRegion, apiCalls });
   const progress = progressReporter();
-  const report = await runScan({
-    clients: createAccountClients({ homeRegion, apiCalls }),
+  const scan = await runScan({
+    clients,
     apiCalls,
     homeRegion,
     ...(options.regions ? { regions: options.regions } : {}),
     config: { requiredLogTypes: options.requiredLogTypes, versionWarningDays: options.versionWarningDays },
     onProgress: progress.update,
   }).finally(progress.stop);
+  let report = scan.report;
+  if (options.publish) {
+    const publish = await publishFindings(report, scan.inventory, {
+      securityHub: (_accountId, region) => clients.securityHub(region),
+      checks: CHECKS,
+    });
+    // The API calls of publishing are part of the run's cost too.
+    report = { ...report, stats: { ...report.stats, apiCalls: apiCalls.snapshot() }, publish };
+  }
 
   const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
   const text =
-    format === 'json'
-      ? renderJson(report)
-      : renderTable(report, {
-          width: process.stdout.columns ?? 160,
-          color: !options.output && process.stdout.isTTY === true,
-        });
+    format === 'asff'
+      ? `${JSON.stringify(previewFindings(report, scan.inventory, CHECKS, new Date()), null, 2)}\n`
+      : format === 'json'
+        ? renderJson(report)
+        : renderTable(report, {
+            width: process.stdout.columns ?? 160,
+            color: !options.output && process.stdout.isTTY === true,
+          });
   if (options.output) {
     await writeFile(options.output, text);
     process.stderr.write(`eks-posture: report written to ${options.output}\n`);

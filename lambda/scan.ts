@@ -17,8 +17,15 @@ import { collectVersions } from './collect/versions';
 import { describeAwsError, TargetError } from './errors';
 import { compareText } from './model/order';
 import type { CheckResult } from './model/result';
-import type { AccountIdentitySnapshot, RegionSnapshot, VersionCatalog } from './model/snapshot';
+import type {
+  AccountIdentitySnapshot,
+  ClusterSnapshot,
+  RegionSnapshot,
+  RoleSnapshot,
+  VersionCatalog,
+} from './model/snapshot';
 import { issuerFromUrl, parseEksProviderArn } from './policy/eks-oidc';
+import type { PublishSummary } from './publish/publish';
 
 export interface ScanTarget {
   readonly accountId: string;
@@ -36,6 +43,21 @@ export interface ScanReport {
   readonly targets: readonly ScanTarget[];
   readonly results: readonly CheckResult[];
   readonly stats: { readonly apiCalls: Record<string, number>; readonly durationMs: number };
+  /** Present when the run published to Security Hub. */
+  readonly publish?: PublishSummary;
+}
+
+/** What the checks looked at, for the publisher to describe resources in findings. */
+export interface Inventory {
+  readonly clusters: ReadonlyMap<string, ClusterSnapshot>;
+  readonly roles: ReadonlyMap<string, RoleSnapshot>;
+  /** The AWS partition of each scanned account. */
+  readonly partitions: ReadonlyMap<string, string>;
+}
+
+export interface ScanRun {
+  readonly report: ScanReport;
+  readonly inventory: Inventory;
 }
 
 export interface ScanProgress {
@@ -60,7 +82,7 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
 }
 
-export async function runScan(options: ScanOptions): Promise<ScanReport> {
+export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
   const { clients } = options;
@@ -135,7 +157,12 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     context,
   ).filter((result) => scanned.has(result.region));
   const finished = clock();
-  return {
+  const inventory: Inventory = {
+    clusters: new Map(snapshots.flatMap((s) => s.clusters).map((c) => [c.arn, c])),
+    roles: new Map((identity?.roles ?? []).map((r) => [r.arn, r])),
+    partitions: new Map([[accountId, partition]]),
+  };
+  const report: ScanReport = {
     schemaVersion: 1,
     scanId: randomUUID(),
     startedAt: started.toISOString(),
@@ -144,6 +171,7 @@ export async function runScan(options: ScanOptions): Promise<ScanReport> {
     results,
     stats: { apiCalls: options.apiCalls.snapshot(), durationMs: finished.getTime() - started.getTime() },
   };
+  return { report, inventory };
 }
 
 function buildContext(

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
@@ -12,6 +13,7 @@ export interface AccountClients {
   eks(region: string): EKSClient;
   kms(region: string): KMSClient;
   ec2(region: string): EC2Client;
+  securityHub(region: string): SecurityHubClient;
   /** IAM is global; its client talks to the home region's endpoint. */
   iam(): IAMClient;
   sts(): STSClient;
@@ -65,6 +67,10 @@ export function createAccountClients(options: ClientOptions): AccountClients {
     eks: (region) => memo(`eks/${region}`, () => counted(new EKSClient({ ...common, region }), 'eks')),
     kms: (region) => memo(`kms/${region}`, () => counted(new KMSClient({ ...common, region }), 'kms')),
     ec2: (region) => memo(`ec2/${region}`, () => counted(new EC2Client({ ...common, region }), 'ec2')),
+    securityHub: (region) =>
+      memo(`securityhub/${region}`, () =>
+        counted(new SecurityHubClient({ ...common, region }), 'securityhub'),
+      ),
     iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
     sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
   };

@@ -51,6 +51,10 @@ export interface RoleSnapshot {
   readonly name: string;
   /** The trust policy as `ListRoles` returned it: URL-encoded from AWS, raw from some emulators. */
   readonly trustPolicy: string;
+  readonly roleId?: string;
+  readonly path?: string;
+  readonly createDate?: Date;
+  readonly maxSessionDuration?: number;
 }
 
 /** What `kms:DescribeKey` said of a key, or why it could not say. */

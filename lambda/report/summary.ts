@@ -1,4 +1,5 @@
 import { type CheckResult, SEVERITIES, type Severity, STATUSES, severityRank } from '../model/result';
+import { publishIncomplete } from '../publish/publish';
 import type { ScanReport } from '../scan';
 
 export interface ScanSummary {
@@ -35,11 +36,12 @@ export function failuresAtOrAbove(results: readonly CheckResult[], threshold: Se
 export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3 } as const;
 
 /**
- * 3 when a target could not be scanned (an incomplete scan is never reported as a clean or merely
- * failing one), else 1 when a FAILED result reaches `failOn`, else 0.
+ * 3 when a target could not be scanned or its findings not all published (an incomplete run is
+ * never reported as a clean or merely failing one), else 1 when a FAILED result reaches `failOn`, else 0.
  */
 export function exitCodeFor(report: ScanReport, failOn?: Severity): number {
   if (report.targets.some((t) => t.status === 'FAILED')) return EXIT.INCOMPLETE;
+  if (report.publish && publishIncomplete(report.publish)) return EXIT.INCOMPLETE;
   if (failOn !== undefined && failuresAtOrAbove(report.results, failOn).length > 0) return EXIT.FINDINGS;
   return EXIT.OK;
 }

@@ -48,6 +48,25 @@ export function renderTable(report: ScanReport, options: TableOptions = {}): str
   for (const target of report.targets.filter((t) => t.status === 'FAILED')) {
     lines.push(paint('FAILED', `  ${target.accountId} ${target.region}: ${target.error ?? 'unknown error'}`));
   }
+  if (report.publish) {
+    const total = (key: 'imported' | 'archived' | 'kept' | 'failed') =>
+      report.publish?.targets.reduce((sum, t) => sum + t[key], 0) ?? 0;
+    lines.push(
+      `Security Hub: ${total('imported')} imported (${total('archived')} archived), ${total('kept')} kept, ${total('failed')} failed, in ${report.publish.targets.length} account regions.`,
+    );
+    for (const target of report.publish.targets.filter((t) => t.readError || t.skippedChecks.length > 0)) {
+      const why = target.readError
+        ? `${target.readError}; nothing archived`
+        : `not touched: ${target.skippedChecks.join(', ')}`;
+      lines.push(paint('WARNING', `  ${target.accountId} ${target.region}: ${why}`));
+    }
+    for (const failure of report.publish.failures) {
+      lines.push(paint('FAILED', `  ${failure.id}: ${failure.errorCode} ${failure.errorMessage}`));
+    }
+    for (const invalid of report.publish.invalidFindings) {
+      lines.push(paint('FAILED', `  invalid finding ${invalid.id}: ${invalid.problems.join('; ')}`));
+    }
+  }
   return `${lines.join('\n')}\n`;
 }
 

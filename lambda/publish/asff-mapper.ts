@@ -1,0 +1,155 @@
+/** Results to ASFF findings: a pure function of the result, the resource it names, and the clock. */
+import type { CheckResult } from '../model/result';
+import type { ClusterSnapshot, RoleSnapshot } from '../model/snapshot';
+import { decodePolicyDocument } from '../policy/trust-document';
+import type { Inventory } from '../scan';
+import { SCANNER_VERSION } from '../version';
+import { type AsffFinding, SCHEMA_VERSION } from './asff-schema';
+import { findingId, GENERATOR_PREFIX, generatorId } from './finding-id';
+
+export const FINDING_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
+
+/** When the finding was first seen, kept from the copy already in Security Hub. */
+export interface FirstSeen {
+  readonly createdAt: string;
+  readonly firstObservedAt: string;
+}
+
+type Resource = AsffFinding['Resources'][number];
+
+export function partitionOf(arn: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
+  const partition = arn.split(':')[1];
+  return partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws';
+}
+
+export function productArn(partition: string, region: string, accountId: string): string {
+  return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
+}
+
+export function toFinding(
+  result: CheckResult,
+  inventory: Inventory,
+  now: Date,
+  firstSeen?: FirstSeen,
+): AsffFinding {
+  const partition = partitionOf(result.resource.id);
+  const observed = now.toISOString();
+  const resources: Resource[] =
+    result.resource.type === 'AwsEksCluster'
+      ? [
+          clusterResource(
+            result.resource.id,
+            result.resource.name,
+            inventory.clusters.get(result.resource.id),
+          ),
+        ]
+      : [roleResource(result, inventory.roles.get(result.resource.id))];
+  if (result.resource.type === 'AwsIamRole' && result.clusterArn) {
+    resources.push(
+      clusterResource(
+        result.clusterArn,
+        result.clusterArn.split('/').pop() ?? '',
+        inventory.clusters.get(result.clusterArn),
+      ),
+    );
+  }
+  const severity = { Label: result.severity, Original: result.severity };
+  return {
+    SchemaVersion: SCHEMA_VERSION,
+    Id: findingId(result),
+    ProductArn: productArn(partition, result.region, result.accountId),
+    GeneratorId: generatorId(result.checkId),
+    AwsAccountId: result.accountId,
+    Region: result.region,
+    Types: FINDING_TYPES,
+    CreatedAt: firstSeen?.createdAt ?? observed,
+    FirstObservedAt: firstSeen?.firstObservedAt ?? observed,
+    UpdatedAt: observed,
+    LastObservedAt: observed,
+    Severity: severity,
+    FindingProviderFields: { Severity: severity, Types: FINDING_TYPES },
+    Title: cut(result.title, 256),
+    Description: cut(result.detail, 1024),
+    Remediation: { Recommendation: { Text: cut(result.remediation.text, 512), Url: result.remediation.url } },
+    ProductFields: {
+      [`${GENERATOR_PREFIX}CheckId`]: result.checkId,
+      [`${GENERATOR_PREFIX}ScannerVersion`]: SCANNER_VERSION,
+      [`${GENERATOR_PREFIX}ResourceArn`]: cut(result.resource.id, 2048),
+      ...(result.clusterArn ? { [`${GENERATOR_PREFIX}ClusterArn`]: result.clusterArn } : {}),
+    },
+    Compliance: { Status: result.status },
+    RecordState: 'ACTIVE',
+    Resources: resources,
+  };
+}
+
+function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): Resource {
+  const region = arn.split(':')[3];
+  const other: Record<string, string> = {};
+  if (cluster?.endpointAccess) {
+    other.endpointPrivateAccess = String(cluster.endpointAccess.privateAccess);
+    if (cluster.endpointAccess.publicAccessCidrs) {
+      other.publicAccessCidrs = cut(cluster.endpointAccess.publicAccessCidrs.join(','), 1024);
+    }
+  }
+  const secretsKey = cluster?.encryptionConfig?.find((e) => e.resources.includes('secrets'))?.keyArn;
+  if (secretsKey) other.secretsKeyArn = secretsKey;
+  if (cluster?.oidcIssuer) other.oidcIssuer = cut(cluster.oidcIssuer, 1024);
+  return {
+    Type: 'AwsEksCluster',
+    Id: arn,
+    Partition: partitionOf(arn),
+    ...(region ? { Region: region } : {}),
+    Details: {
+      AwsEksCluster: {
+        Arn: arn,
+        Name: cluster?.name ?? name,
+        ...(cluster?.version ? { Version: cluster.version } : {}),
+        ...(cluster?.status ? { ClusterStatus: cluster.status } : {}),
+        ...(cluster?.roleArn ? { RoleArn: cluster.roleArn } : {}),
+        ...(cluster?.endpointAccess
+          ? { ResourcesVpcConfig: { EndpointPublicAccess: cluster.endpointAccess.publicAccess } }
+          : {}),
+        ...(cluster?.logging
+          ? {
+              Logging: {
+                ClusterLogging: cluster.logging.map((l) => ({ Enabled: l.enabled, Types: [...l.types] })),
+              },
+            }
+          : {}),
+      },
+      ...(Object.keys(other).length > 0 ? { Other: other } : {}),
+    },
+  };
+}
+
+function roleResource(result: CheckResult, role?: RoleSnapshot): Resource {
+  return {
+    Type: 'AwsIamRole',
+    Id: result.resource.id,
+    Partition: partitionOf(result.resource.id),
+    Details: {
+      AwsIamRole: {
+        RoleName: role?.name ?? result.resource.name,
+        ...(role ? { AssumeRolePolicyDocument: readableDocument(role.trustPolicy) } : {}),
+        ...(role?.roleId ? { RoleId: role.roleId } : {}),
+        ...(role?.path ? { Path: role.path } : {}),
+        ...(role?.createDate ? { CreateDate: role.createDate.toISOString() } : {}),
+        ...(role?.maxSessionDuration ? { MaxSessionDuration: role.maxSessionDuration } : {}),
+      },
+    },
+  };
+}
+
+function readableDocument(document: string): string {
+  try {
+    return decodePolicyDocument(document);
+  } catch {
+    return document;
+  }
+}
+
+/** Cuts text to an ASFF length limit, marking the cut. */
+export function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

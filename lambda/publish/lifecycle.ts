@@ -1,0 +1,141 @@
+/**
+ * What to send to Security Hub for one account and region: a pure plan from this run's results and
+ * the findings already there. The rules that keep the dashboard truthful:
+ *
+ * - Every result becomes a finding with a deterministic Id; `CreatedAt` and `FirstObservedAt` are
+ *   kept from the copy already in Security Hub, so re-runs never reset them.
+ * - PASSED results are sent too, so a fixed problem turns PASSED and Security Hub resolves it.
+ * - A NOT_AVAILABLE result never overwrites an active finding: a resource that could not be judged
+ *   this time keeps its last verdict.
+ * - Only checks that completed in this scope are touched. Of those, our active findings whose
+ *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever.
+ */
+import type { CheckResult } from '../model/result';
+import type { Inventory } from '../scan';
+import { type FirstSeen, toFinding } from './asff-mapper';
+import type { AsffFinding } from './asff-schema';
+import { findingId, generatorId } from './finding-id';
+
+/** A finding as `GetFindings` returns it: only the members the plan reads are typed. */
+export interface ExistingFinding {
+  readonly Id?: string | undefined;
+  readonly GeneratorId?: string | undefined;
+  readonly RecordState?: string | undefined;
+  readonly CreatedAt?: string | undefined;
+  readonly FirstObservedAt?: string | undefined;
+  readonly [member: string]: unknown;
+}
+
+export interface ScopePlan {
+  readonly imports: AsffFinding[];
+  readonly archives: AsffFinding[];
+  /** Ids left as they are: NOT_AVAILABLE results over an active finding, or over unknown ones. */
+  readonly kept: string[];
+}
+
+/**
+ * @param results results of this scope's completed checks only
+ * @param completedChecks the check ids that completed in this scope: only their findings may be archived
+ * @param existing our findings in this scope, or `undefined` when they could not be read (then nothing is archived)
+ */
+export function planScope(
+  results: readonly CheckResult[],
+  completedChecks: readonly string[],
+  existing: readonly ExistingFinding[] | undefined,
+  inventory: Inventory,
+  now: Date,
+): ScopePlan {
+  const known = new Map((existing ?? []).flatMap((f) => (f.Id ? [[f.Id, f] as const] : [])));
+  const imports: AsffFinding[] = [];
+  const kept: string[] = [];
+  const current = new Set<string>();
+  for (const result of results) {
+    const id = findingId(result);
+    current.add(id);
+    const prior = known.get(id);
+    if (result.status === 'NOT_AVAILABLE' && (existing === undefined || (prior && !isArchived(prior)))) {
+      kept.push(id);
+      continue;
+    }
+    imports.push(toFinding(result, inventory, now, prior ? firstSeen(prior) : undefined));
+  }
+  const archivable = new Set(completedChecks.map(generatorId));
+  const archives = (existing ?? [])
+    .filter((f) => f.Id && !current.has(f.Id) && !isArchived(f) && archivable.has(f.GeneratorId ?? ''))
+    .map((f) => archivedCopy(f, now));
+  return { imports, archives, kept };
+}
+
+function isArchived(finding: ExistingFinding): boolean {
+  return finding.RecordState === 'ARCHIVED';
+}
+
+function firstSeen(prior: ExistingFinding): FirstSeen | undefined {
+  if (!prior.CreatedAt) return undefined;
+  return { createdAt: prior.CreatedAt, firstObservedAt: prior.FirstObservedAt ?? prior.CreatedAt };
+}
+
+/**
+ * The finding as we last sent it, marked ARCHIVED. Only members the provider owns are copied:
+ * never Workflow, Note, VerificationState or UserDefinedFields (the customer's), nor what Security
+ * Hub adds itself (`aws/` product fields, normalized severity, processing times).
+ */
+export function archivedCopy(finding: ExistingFinding, now: Date): AsffFinding {
+  const pick = <T extends object>(value: unknown, keys: readonly (keyof T)[]): T | undefined => {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const source = value as Record<string, unknown>;
+    const entries = keys.flatMap((k) => (source[k as string] == null ? [] : [[k, source[k as string]]]));
+    return Object.fromEntries(entries) as T;
+  };
+  const copy: Record<string, unknown> = {};
+  for (const member of [
+    'SchemaVersion',
+    'Id',
+    'ProductArn',
+    'GeneratorId',
+    'AwsAccountId',
+    'Region',
+    'Types',
+    'CreatedAt',
+    'FirstObservedAt',
+    'LastObservedAt',
+    'Title',
+    'Description',
+  ]) {
+    if (finding[member] != null) copy[member] = finding[member];
+  }
+  copy.Severity = pick<AsffFinding['Severity']>(finding.Severity, ['Label', 'Original']);
+  const provider = pick<NonNullable<AsffFinding['FindingProviderFields']>>(finding.FindingProviderFields, [
+    'Severity',
+    'Types',
+  ]);
+  if (provider) {
+    copy.FindingProviderFields = {
+      ...provider,
+      ...(provider.Severity ? { Severity: pick(provider.Severity, ['Label', 'Original']) } : {}),
+    };
+  }
+  const recommendation = pick<{ Text?: string; Url?: string }>(
+    (finding.Remediation as { Recommendation?: unknown } | undefined)?.Recommendation,
+    ['Text', 'Url'],
+  );
+  if (recommendation) copy.Remediation = { Recommendation: recommendation };
+  if (typeof finding.ProductFields === 'object' && finding.ProductFields !== null) {
+    copy.ProductFields = Object.fromEntries(
+      Object.entries(finding.ProductFields as Record<string, string>).filter(
+        ([key]) => !key.startsWith('aws/'),
+      ),
+    );
+  }
+  const compliance = pick<{ Status: string }>(finding.Compliance, ['Status']);
+  if (compliance) copy.Compliance = compliance;
+  if (Array.isArray(finding.Resources)) {
+    copy.Resources = finding.Resources.map((r) =>
+      pick(r, ['Type', 'Id', 'Partition', 'Region', 'Tags', 'Details']),
+    );
+  }
+  copy.UpdatedAt = now.toISOString();
+  copy.RecordState = 'ARCHIVED';
+  // Validated before sending like every other finding; a copy that is not valid is reported, not sent.
+  return copy as AsffFinding;
+}
