@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import { toFinding } from '../../../lambda/publish/asff-mapper';
+import { findingProblems } from '../../../lambda/publish/asff-schema';
+import { findingId } from '../../../lambda/publish/finding-id';
+import { SCANNER_VERSION } from '../../../lambda/version';
+import { aClusterResult, aRoleResult, CLUSTER, INVENTORY, ROLE } from '../../support/results';
+
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+
+describe('Function: findingId', () => {
+  it('is the documented function of account, region, check and resource (golden value)', () => {
+    // sha256("<resource ARN>\n<cluster ARN for IRSA, else empty>"), first 32 hex digits.
+    // Changing this value would orphan every finding already in Security Hub.
+    expect(findingId(aClusterResult())).toBe(
+      'eks-posture/111122223333/eu-west-1/endpoint-public-access/da3fc4f93429f698ab8f0ccfa3f53592',
+    );
+  });
+
+  it('ignores everything but identity: status, severity and detail do not change it', () => {
+    expect(findingId(aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL', detail: 'fixed' }))).toBe(
+      findingId(aClusterResult()),
+    );
+  });
+
+  it('separates IRSA findings of one role by cluster', () => {
+    const a = findingId(aRoleResult({ clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/a' }));
+    const b = findingId(aRoleResult({ clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/b' }));
+    const { clusterArn: _, ...unrelated } = aRoleResult();
+    const none = findingId(unrelated);
+    expect(new Set([a, b, none]).size).toBe(3);
+  });
+
+  it('separates checks, regions and accounts', () => {
+    const ids = [
+      findingId(aClusterResult()),
+      findingId(aClusterResult({ checkId: 'supported-version' })),
+      findingId(aClusterResult({ region: 'us-east-1' })),
+      findingId(aClusterResult({ accountId: '444455556666' })),
+    ];
+    expect(new Set(ids).size).toBe(4);
+  });
+});
+
+describe('Function: toFinding', () => {
+  it('maps a cluster result to a complete, valid finding (golden)', () => {
+    const finding = toFinding(aClusterResult(), INVENTORY, NOW);
+
+    expect(finding).toEqual({
+      SchemaVersion: '2018-10-08',
+      Id: findingId(aClusterResult()),
+      ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+      GeneratorId: 'eks-posture/endpoint-public-access',
+      AwsAccountId: '111122223333',
+      Region: 'eu-west-1',
+      Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+      CreatedAt: '2026-11-23T12:00:00.000Z',
+      FirstObservedAt: '2026-11-23T12:00:00.000Z',
+      UpdatedAt: '2026-11-23T12:00:00.000Z',
+      LastObservedAt: '2026-11-23T12:00:00.000Z',
+      Severity: { Label: 'HIGH', Original: 'HIGH' },
+      FindingProviderFields: {
+        Severity: { Label: 'HIGH', Original: 'HIGH' },
+        Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+      },
+      Title: 'EKS API server endpoint is not reachable from the internet',
+      Description: 'The public endpoint admits every IPv4 address (allowed CIDRs: 0.0.0.0/0).',
+      Remediation: {
+        Recommendation: {
+          Text: 'Turn off public access.',
+          Url: 'https://docs.aws.amazon.com/eks/latest/userguide/cluster-endpoint.html',
+        },
+      },
+      ProductFields: {
+        'eks-posture/CheckId': 'endpoint-public-access',
+        'eks-posture/ScannerVersion': SCANNER_VERSION,
+        'eks-posture/ResourceArn': CLUSTER.arn,
+        'eks-posture/ClusterArn': CLUSTER.arn,
+      },
+      Compliance: { Status: 'FAILED' },
+      RecordState: 'ACTIVE',
+      Resources: [
+        {
+          Type: 'AwsEksCluster',
+          Id: CLUSTER.arn,
+          Partition: 'aws',
+          Region: 'eu-west-1',
+          Details: {
+            AwsEksCluster: {
+              Arn: CLUSTER.arn,
+              Name: 'prod',
+              Version: '1.35',
+              ClusterStatus: 'ACTIVE',
+              ResourcesVpcConfig: { EndpointPublicAccess: false },
+              Logging: {
+                ClusterLogging: [
+                  {
+                    Enabled: true,
+                    Types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'],
+                  },
+                ],
+              },
+            },
+            Other: {
+              endpointPrivateAccess: 'true',
+              publicAccessCidrs: '',
+              secretsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+              oidcIssuer: 'https://oidc.eks.eu-west-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90',
+            },
+          },
+        },
+      ],
+    });
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('maps an IRSA result to the role, with its trust policy, and the cluster as a second resource', () => {
+    const finding = toFinding(aRoleResult(), INVENTORY, NOW);
+
+    expect(finding.Resources).toHaveLength(2);
+    expect(finding.Resources[0]).toMatchObject({
+      Type: 'AwsIamRole',
+      Id: ROLE.arn,
+      Details: { AwsIamRole: { RoleName: 'app-role', AssumeRolePolicyDocument: ROLE.trustPolicy } },
+    });
+    expect(finding.Resources[1]).toMatchObject({ Type: 'AwsEksCluster', Id: CLUSTER.arn });
+    expect(finding.Severity).toEqual({ Label: 'CRITICAL', Original: 'CRITICAL' });
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('shows an URL-encoded trust policy decoded', () => {
+    const encoded = { ...ROLE, trustPolicy: encodeURIComponent(ROLE.trustPolicy) };
+    const finding = toFinding(aRoleResult(), { ...INVENTORY, roles: new Map([[ROLE.arn, encoded]]) }, NOW);
+    expect(finding.Resources[0]?.Details?.AwsIamRole?.AssumeRolePolicyDocument).toBe(ROLE.trustPolicy);
+  });
+
+  it('keeps CreatedAt and FirstObservedAt from the first sighting', () => {
+    const finding = toFinding(
+      aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }),
+      INVENTORY,
+      NOW,
+      {
+        createdAt: '2025-01-02T03:04:05.000Z',
+        firstObservedAt: '2025-01-02T03:04:05.000Z',
+      },
+    );
+    expect(finding).toMatchObject({
+      CreatedAt: '2025-01-02T03:04:05.000Z',
+      FirstObservedAt: '2025-01-02T03:04:05.000Z',
+      UpdatedAt: NOW.toISOString(),
+      Compliance: { Status: 'PASSED' },
+    });
+  });
+
+  it('cuts text to the ASFF limits and stays valid', () => {
+    const finding = toFinding(
+      aClusterResult({
+        detail: 'x'.repeat(5000),
+        title: 'y'.repeat(300),
+        remediation: { text: 'z'.repeat(900), url: 'https://docs.aws.amazon.com/' },
+      }),
+      INVENTORY,
+      NOW,
+    );
+    expect(finding.Description).toHaveLength(1024);
+    expect(finding.Description.endsWith('…')).toBe(true);
+    expect(finding.Title).toHaveLength(256);
+    expect(finding.Remediation?.Recommendation.Text).toHaveLength(512);
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('uses the partition of the resource for the product ARN', () => {
+    const arn = 'arn:aws-us-gov:eks:us-gov-west-1:111122223333:cluster/gov';
+    const finding = toFinding(
+      aClusterResult({
+        region: 'us-gov-west-1',
+        resource: { type: 'AwsEksCluster', id: arn, name: 'gov' },
+        clusterArn: arn,
+      }),
+      INVENTORY,
+      NOW,
+    );
+    expect(finding.ProductArn).toBe(
+      'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default',
+    );
+    expect(finding.Resources[0]?.Partition).toBe('aws-us-gov');
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('describes an undescribed cluster by name and ARN only', () => {
+    const finding = toFinding(
+      aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' }),
+      { ...INVENTORY, clusters: new Map() },
+      NOW,
+    );
+    expect(finding.Resources[0]?.Details).toEqual({ AwsEksCluster: { Arn: CLUSTER.arn, Name: 'prod' } });
+    expect(findingProblems(finding)).toEqual([]);
+  });
+});

@@ -1,0 +1,161 @@
+import { describe, expect, it } from 'vitest';
+import { toFinding } from '../../../lambda/publish/asff-mapper';
+import { findingProblems } from '../../../lambda/publish/asff-schema';
+import { findingId } from '../../../lambda/publish/finding-id';
+import { archivedCopy, type ExistingFinding, planScope } from '../../../lambda/publish/lifecycle';
+import { aClusterResult, aRoleResult, INVENTORY } from '../../support/results';
+
+const EARLIER = new Date('2026-01-01T00:00:00.000Z');
+const NOW = new Date('2026-11-23T12:00:00.000Z');
+const ALL_CHECKS = ['endpoint-public-access', 'supported-version', 'irsa-trust-policy'];
+
+/** A finding as Security Hub returns it: ours plus what Security Hub and the customer added. */
+function stored(result = aClusterResult(), changes: Record<string, unknown> = {}): ExistingFinding {
+  return {
+    ...toFinding(result, INVENTORY, EARLIER),
+    ProductFields: {
+      ...toFinding(result, INVENTORY, EARLIER).ProductFields,
+      'aws/securityhub/FindingId':
+        'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default/x',
+      'aws/securityhub/ProductName': 'Default',
+    },
+    Workflow: { Status: 'NOTIFIED' },
+    WorkflowState: 'NEW',
+    Note: { Text: 'ticket SEC-42', UpdatedBy: 'alice', UpdatedAt: EARLIER.toISOString() },
+    UserDefinedFields: { owner: 'platform' },
+    VerificationState: 'TRUE_POSITIVE',
+    ProcessedAt: EARLIER.toISOString(),
+    Severity: { Label: 'HIGH', Original: 'HIGH', Normalized: 70, Product: 70 },
+    ...changes,
+  };
+}
+
+describe('Function: planScope', () => {
+  it('imports every result, PASSED included, with new findings created now', () => {
+    const plan = planScope(
+      [
+        aClusterResult(),
+        aClusterResult({ checkId: 'supported-version', status: 'PASSED', severity: 'INFORMATIONAL' }),
+      ],
+      ALL_CHECKS,
+      [],
+      INVENTORY,
+      NOW,
+    );
+    expect(plan.imports.map((f) => [f.Compliance?.Status, f.CreatedAt])).toEqual([
+      ['FAILED', NOW.toISOString()],
+      ['PASSED', NOW.toISOString()],
+    ]);
+    expect(plan.archives).toEqual([]);
+  });
+
+  it('keeps CreatedAt and FirstObservedAt of a finding already there, and refreshes UpdatedAt', () => {
+    const plan = planScope(
+      [aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' })],
+      ALL_CHECKS,
+      [stored()],
+      INVENTORY,
+      NOW,
+    );
+    expect(plan.imports[0]).toMatchObject({
+      CreatedAt: EARLIER.toISOString(),
+      FirstObservedAt: EARLIER.toISOString(),
+      UpdatedAt: NOW.toISOString(),
+      Compliance: { Status: 'PASSED' },
+    });
+  });
+
+  it('never sends the customer-owned members', () => {
+    const plan = planScope([aClusterResult()], ALL_CHECKS, [stored()], INVENTORY, NOW);
+    for (const member of ['Workflow', 'Note', 'VerificationState', 'UserDefinedFields']) {
+      expect(plan.imports[0]).not.toHaveProperty(member);
+    }
+  });
+
+  it('archives our active finding whose resource is gone, as a valid copy without customer fields', () => {
+    const gone = stored(
+      aClusterResult({
+        resource: {
+          type: 'AwsEksCluster',
+          id: 'arn:aws:eks:eu-west-1:111122223333:cluster/gone',
+          name: 'gone',
+        },
+      }),
+    );
+    const plan = planScope([aClusterResult()], ALL_CHECKS, [stored(), gone], INVENTORY, NOW);
+
+    expect(plan.archives.map((f) => f.Id)).toEqual([gone.Id]);
+    const archived = plan.archives[0];
+    expect(archived).toMatchObject({
+      RecordState: 'ARCHIVED',
+      UpdatedAt: NOW.toISOString(),
+      CreatedAt: EARLIER.toISOString(),
+    });
+    expect(archived).not.toHaveProperty('Workflow');
+    expect(archived).not.toHaveProperty('Note');
+    expect(archived?.ProductFields).not.toHaveProperty('aws/securityhub/FindingId');
+    expect(archived?.Severity).toEqual({ Label: 'HIGH', Original: 'HIGH' });
+    expect(findingProblems(archived)).toEqual([]);
+  });
+
+  it('archives nothing of a check that did not complete in this scope', () => {
+    const role = stored(aRoleResult());
+    const plan = planScope([aClusterResult()], ['endpoint-public-access'], [stored(), role], INVENTORY, NOW);
+    expect(plan.archives).toEqual([]);
+  });
+
+  it('does not archive again what is already archived', () => {
+    const gone = stored(aClusterResult({ checkId: 'supported-version' }), { RecordState: 'ARCHIVED' });
+    expect(planScope([aClusterResult()], ALL_CHECKS, [gone], INVENTORY, NOW).archives).toEqual([]);
+  });
+
+  it('archives nothing, and keeps NOT_AVAILABLE results back, when existing findings could not be read', () => {
+    const plan = planScope(
+      [
+        aClusterResult(),
+        aClusterResult({ checkId: 'supported-version', status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' }),
+      ],
+      ALL_CHECKS,
+      undefined,
+      INVENTORY,
+      NOW,
+    );
+    expect(plan.archives).toEqual([]);
+    expect(plan.imports.map((f) => f.GeneratorId)).toEqual(['eks-posture/endpoint-public-access']);
+    expect(plan.kept).toHaveLength(1);
+  });
+
+  it('leaves an active finding as it is when this run could not judge the resource', () => {
+    const plan = planScope(
+      [aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' })],
+      ALL_CHECKS,
+      [stored()],
+      INVENTORY,
+      NOW,
+    );
+    expect(plan.imports).toEqual([]);
+    expect(plan.archives).toEqual([]);
+    expect(plan.kept).toEqual([findingId(aClusterResult())]);
+  });
+
+  it('reactivates an archived finding when its resource is back', () => {
+    const plan = planScope(
+      [aClusterResult()],
+      ALL_CHECKS,
+      [stored(aClusterResult(), { RecordState: 'ARCHIVED' })],
+      INVENTORY,
+      NOW,
+    );
+    expect(plan.imports[0]).toMatchObject({ RecordState: 'ACTIVE', CreatedAt: EARLIER.toISOString() });
+  });
+});
+
+describe('Function: archivedCopy', () => {
+  it('reports a copy it cannot make valid instead of inventing members', () => {
+    const broken = archivedCopy(
+      { Id: 'eks-posture/x', GeneratorId: 'eks-posture/endpoint-public-access' },
+      NOW,
+    );
+    expect(findingProblems(broken).length).toBeGreaterThan(0);
+  });
+});
