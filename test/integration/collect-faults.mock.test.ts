@@ -114,7 +114,7 @@ async function scan(regions: string[] = ['eu-west-1']) {
 
 describe('Collector: DescribeClusterVersions', () => {
   it('takes support status and dates from the API, asking for all versions', async () => {
-    const report = await scan();
+    const { report } = await scan();
 
     const version = report.results.find((r) => r.checkId === 'supported-version');
     expect(version).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
@@ -204,7 +204,7 @@ describe('Collector: ListRoles', () => {
         IsTruncated: false,
       });
 
-    const report = await scan();
+    const { report } = await scan();
 
     const roles = report.results.filter((r) => r.checkId === 'irsa-trust-policy');
     expect(roles.map((r) => [r.resource.name, r.status, r.severity])).toEqual([
@@ -225,7 +225,7 @@ describe('Scan: partial failure', () => {
       .on(ListClustersCommand)
       .rejects(awsError('AccessDeniedException', 'User is not authorized to perform eks:ListClusters', 403));
 
-    const report = await scan(['eu-west-1']);
+    const { report } = await scan(['eu-west-1']);
 
     expect(report.targets).toContainEqual({
       accountId: ACCOUNT,
@@ -244,7 +244,7 @@ describe('Scan: partial failure', () => {
       }),
     );
 
-    const report = await scan();
+    const { report } = await scan();
 
     const beta = report.results.filter((r) => r.resource.name === 'beta');
     expect(beta).toHaveLength(4);
@@ -262,7 +262,7 @@ describe('Scan: partial failure', () => {
       .on(DescribeKeyCommand)
       .rejects(awsError('AccessDeniedException', 'key policy does not allow kms:DescribeKey', 403));
 
-    const report = await scan();
+    const { report } = await scan();
 
     const encryption = report.results.find((r) => r.checkId === 'secrets-encryption');
     expect(encryption).toMatchObject({ status: 'PASSED' });
@@ -276,7 +276,7 @@ describe('Scan: partial failure', () => {
       .on(ListRolesCommand)
       .rejects(awsError('AccessDenied', 'not authorized to perform iam:ListRoles', 403));
 
-    const report = await scan();
+    const { report } = await scan();
 
     expect(report.targets).toContainEqual(
       expect.objectContaining({
@@ -294,7 +294,7 @@ describe('Scan: partial failure', () => {
       .on(DescribeClusterCommand, { name: 'beta' })
       .resolves({ cluster: { name: 'beta', arn: 'not-an-arn' } });
 
-    const report = await scan();
+    const { report } = await scan();
 
     const beta = report.results.find((r) => r.resource.name === 'beta');
     expect(beta?.status).toBe('NOT_AVAILABLE');
@@ -311,7 +311,7 @@ describe('Scan: partial failure', () => {
     });
     const apiCalls = new ApiCallCounter();
 
-    const report = await runScan({
+    const { report } = await runScan({
       clients: createAccountClients({
         homeRegion: 'eu-west-1',
         apiCalls,

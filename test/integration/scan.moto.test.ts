@@ -52,7 +52,7 @@ describe('Scan: demo account on moto', () => {
   it('reports every cluster check and every IRSA role with the expected verdicts', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
-    const report = await scan();
+    const { report } = await scan();
 
     expect(outcomes(report.results)).toEqual({
       'payments-prod/endpoint-public-access': 'PASSED',
@@ -94,7 +94,7 @@ describe('Scan: demo account on moto', () => {
   it('places IRSA results in the issuer region with the related cluster', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
-    const report = await scan();
+    const { report } = await scan();
 
     const logShipper = report.results.find((r) => r.resource.name === 'log-shipper');
     expect(logShipper).toMatchObject({ region: 'eu-west-1', resource: { type: 'AwsIamRole' } });
@@ -107,7 +107,7 @@ describe('Scan: demo account on moto', () => {
   it('makes the minimum API calls: one listing per region, one IAM read per account, versions only where clusters are', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
-    const report = await scan();
+    const { report } = await scan();
 
     const regions = report.targets.filter((t) => t.region !== 'global').length;
     expect(report.stats.apiCalls).toEqual({
@@ -125,7 +125,7 @@ describe('Scan: demo account on moto', () => {
   it('scans and reports only the regions it is given, without listing the account regions', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
-    const report = await scan(['eu-west-1']);
+    const { report } = await scan(['eu-west-1']);
 
     expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global']);
     // IRSA results belong to their issuer's region, so roles of us-east-1 clusters are out of scope too.
@@ -160,7 +160,7 @@ describe('Scan: demo account on moto', () => {
       }),
     );
 
-    const report = await scan(['us-east-1']);
+    const { report } = await scan(['us-east-1']);
 
     const byRole = outcomes(report.results.filter((r) => r.resource.type === 'AwsIamRole'));
     expect(byRole).toEqual({
@@ -173,7 +173,7 @@ describe('Scan: demo account on moto', () => {
   });
 
   it('finds nothing to report in an empty account and still completes every target', async () => {
-    const report = await scan(['us-east-1', 'eu-west-1']);
+    const { report } = await scan(['us-east-1', 'eu-west-1']);
 
     expect(report.results).toEqual([]);
     expect(report.targets).toEqual([
