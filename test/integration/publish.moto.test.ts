@@ -1,0 +1,269 @@
+/** Publishing and the finding lifecycle against moto's Security Hub, read back after every run. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DeleteClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { DeleteRoleCommand } from '@aws-sdk/client-iam';
+import {
+  type AwsSecurityFinding,
+  BatchImportFindingsCommand,
+  GetFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
+import type { AccountClients } from '../../lambda/collect/clients';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
+import { findingProblems } from '../../lambda/publish/asff-schema';
+import { findingId } from '../../lambda/publish/finding-id';
+import { publishFindings } from '../../lambda/publish/publish';
+import { runScan } from '../../lambda/scan';
+import { scannerClients, seedClients } from '../support/aws-clients';
+import { createCluster, seedDemoAccount } from '../support/demo-account';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+
+let moto: Moto;
+let denying: Server;
+let deniedEndpoint: string;
+beforeAll(async () => {
+  moto = await startMoto();
+  // An EKS endpoint that refuses every call, as EKS does when a policy or SCP denies it.
+  denying = createServer((_, response) => {
+    response.writeHead(403, {
+      'content-type': 'application/json',
+      'x-amzn-errortype': 'AccessDeniedException',
+    });
+    response.end(
+      JSON.stringify({
+        message: 'User is not authorized to perform: eks:ListClusters with an explicit deny',
+      }),
+    );
+  });
+  await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
+  deniedEndpoint = `http://127.0.0.1:${(denying.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  await moto?.stop();
+  await new Promise((resolve) => denying?.close(resolve));
+});
+beforeEach(async () => {
+  await moto.reset();
+});
+
+const REGIONS = ['eu-west-1', 'us-east-1'];
+const FAST = { readsPerSecond: 100, importsPerSecond: 100 };
+
+async function scanAndPublish(
+  at: string,
+  regions = REGIONS,
+  adjust: (c: AccountClients) => AccountClients = (c) => c,
+) {
+  const { clients: real, apiCalls } = scannerClients(moto.endpoint);
+  const clients = adjust(real);
+  const clock = () => new Date(at);
+  const { report, inventory } = await runScan({
+    clients,
+    apiCalls,
+    homeRegion: 'us-east-1',
+    regions,
+    config: DEFAULT_SCAN_CONFIG,
+    clock,
+  });
+  const publish = await publishFindings(report, inventory, {
+    securityHub: (_account, region) => clients.securityHub(region),
+    checks: CHECKS,
+    clock,
+    rates: FAST,
+  });
+  return { report, publish };
+}
+
+function hub(region: string): SecurityHubClient {
+  return new SecurityHubClient({ region, endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
+}
+
+async function findingsIn(region: string): Promise<Map<string, AwsSecurityFinding>> {
+  const all: AwsSecurityFinding[] = [];
+  let token: string | undefined;
+  do {
+    const page = await hub(region).send(
+      new GetFindingsCommand({ MaxResults: 100, ...(token ? { NextToken: token } : {}) }),
+    );
+    all.push(...(page.Findings ?? []));
+    token = page.NextToken || undefined;
+  } while (token);
+  return new Map(all.map((f) => [f.Id ?? '', f]));
+}
+
+const state = (f: AwsSecurityFinding | undefined) => `${f?.RecordState ?? 'ACTIVE'} ${f?.Compliance?.Status}`;
+
+describe('Publish: lifecycle on moto', () => {
+  it('imports exactly one valid finding per result, in the account and region of the resource', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const { report, publish } = await scanAndPublish('2026-11-23T10:00:00Z');
+
+    for (const region of REGIONS) {
+      const stored = await findingsIn(region);
+      const expected = report.results
+        .filter((r) => r.region === region)
+        .map(findingId)
+        .sort();
+      expect([...stored.keys()].sort()).toEqual(expected);
+      for (const finding of stored.values()) {
+        expect(finding).toMatchObject({ AwsAccountId: MOTO_ACCOUNT_ID, Region: region });
+        expect(findingProblems(finding)).toEqual([]);
+      }
+    }
+    expect(publish.failures).toEqual([]);
+    expect(publish.invalidFindings).toEqual([]);
+    expect(publish.targets.map((t) => [t.region, t.imported, t.archived])).toEqual([
+      ['eu-west-1', 14, 0],
+      ['us-east-1', 16, 0],
+    ]);
+  });
+
+  it('changes no Id and no CreatedAt on an unchanged re-run, and refreshes UpdatedAt', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    await scanAndPublish('2026-11-23T10:00:00Z');
+    const before = await findingsIn('us-east-1');
+
+    await scanAndPublish('2026-11-24T10:00:00Z');
+
+    const after = await findingsIn('us-east-1');
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    for (const [id, finding] of after) {
+      expect(finding.CreatedAt).toBe(before.get(id)?.CreatedAt);
+      expect(finding.CreatedAt).toBe('2026-11-23T10:00:00.000Z');
+      expect(finding.UpdatedAt).toBe('2026-11-24T10:00:00.000Z');
+      expect(finding.RecordState ?? 'ACTIVE').toBe('ACTIVE');
+    }
+  });
+
+  it('turns a fixed cluster PASSED and archives the findings of a deleted cluster and a deleted role', async () => {
+    const seeded = await seedDemoAccount(seedClients(moto.endpoint));
+    await scanAndPublish('2026-11-23T10:00:00Z');
+    const eks = seedClients(moto.endpoint).eks('us-east-1');
+    // Fix analytics: recreated with the same name (the same ARN), private and with every log type.
+    await eks.send(new DeleteClusterCommand({ name: 'analytics' }));
+    await createCluster(seedClients(moto.endpoint), {
+      name: 'analytics',
+      region: 'us-east-1',
+      version: '1.35',
+      publicAccess: false,
+      privateAccess: true,
+      logging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }],
+    });
+    await eks.send(new DeleteClusterCommand({ name: 'legacy-batch' }));
+    await seedClients(moto.endpoint)
+      .iam()
+      .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
+
+    const { publish } = await scanAndPublish('2026-11-24T10:00:00Z');
+
+    const stored = await findingsIn('us-east-1');
+    const byResource = (arn: string | undefined, check: string) =>
+      [...stored.values()].find(
+        (f) => f.Resources?.[0]?.Id === arn && f.GeneratorId === `eks-posture/${check}`,
+      );
+    expect(state(byResource(seeded.clusters.analytics, 'endpoint-public-access'))).toBe('ACTIVE PASSED');
+    expect(state(byResource(seeded.clusters.analytics, 'control-plane-logging'))).toBe('ACTIVE PASSED');
+    for (const check of [
+      'endpoint-public-access',
+      'secrets-encryption',
+      'supported-version',
+      'control-plane-logging',
+    ]) {
+      expect(state(byResource(seeded.clusters['legacy-batch'], check))).toBe('ARCHIVED FAILED');
+    }
+    expect(state(byResource(seeded.roles['ci-deployer'], 'irsa-trust-policy'))).toBe('ARCHIVED FAILED');
+    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(5);
+    expect(publish.targets.find((t) => t.region === 'eu-west-1')?.archived).toBe(0);
+  });
+
+  it('never touches regions outside --regions, nor findings of other products or generators', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    await scanAndPublish('2026-11-23T10:00:00Z');
+    const foreign = {
+      SchemaVersion: '2018-10-08',
+      ProductArn: `arn:aws:securityhub:us-east-1:${MOTO_ACCOUNT_ID}:product/${MOTO_ACCOUNT_ID}/default`,
+      AwsAccountId: MOTO_ACCOUNT_ID,
+      CreatedAt: '2026-01-01T00:00:00.000Z',
+      UpdatedAt: '2026-01-01T00:00:00.000Z',
+      Title: 'another tool',
+      Description: 'not ours',
+      Resources: [{ Type: 'Other', Id: 'x' }],
+    };
+    await hub('us-east-1').send(
+      new BatchImportFindingsCommand({
+        Findings: [
+          { ...foreign, Id: 'other-tool-1', GeneratorId: 'prowler-eks-cluster-endpoint' },
+          { ...foreign, Id: 'eks-posture-lookalike', GeneratorId: 'eks-posture-legacy/x' },
+        ],
+      }),
+    );
+    const euBefore = await findingsIn('eu-west-1');
+    await seedClients(moto.endpoint)
+      .eks('eu-west-1')
+      .send(new DeleteClusterCommand({ name: 'web-eu' }));
+
+    await scanAndPublish('2026-11-24T10:00:00Z', ['us-east-1']);
+
+    expect(await findingsIn('eu-west-1')).toEqual(euBefore);
+    const us = await findingsIn('us-east-1');
+    expect(us.get('other-tool-1')?.UpdatedAt).toBe('2026-01-01T00:00:00.000Z');
+    expect(us.get('other-tool-1')?.RecordState ?? 'ACTIVE').toBe('ACTIVE');
+    expect(us.get('eks-posture-lookalike')?.RecordState ?? 'ACTIVE').toBe('ACTIVE');
+  });
+
+  it('archives nothing and changes nothing in a region that could not be scanned', async () => {
+    const seeded = await seedDemoAccount(seedClients(moto.endpoint));
+    await scanAndPublish('2026-11-23T10:00:00Z');
+    const euBefore = await findingsIn('eu-west-1');
+    await seedClients(moto.endpoint)
+      .eks('eu-west-1')
+      .send(new DeleteClusterCommand({ name: 'web-eu' }));
+
+    const { report, publish } = await scanAndPublish('2026-11-24T10:00:00Z', REGIONS, (clients) => ({
+      ...clients,
+      eks: (region) =>
+        region === 'eu-west-1'
+          ? new EKSClient({ region, endpoint: deniedEndpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 1 })
+          : clients.eks(region),
+    }));
+
+    expect(report.targets.find((t) => t.region === 'eu-west-1')).toMatchObject({ status: 'FAILED' });
+    expect(publish.targets.map((t) => t.region)).toEqual(['us-east-1']);
+    const euAfter = await findingsIn('eu-west-1');
+    expect(euAfter).toEqual(euBefore);
+    expect([...euAfter.values()].some((f) => f.Resources?.[0]?.Id === seeded.clusters['web-eu'])).toBe(true);
+  });
+
+  it('leaves role findings alone when IAM could not be read, and still refreshes cluster findings', async () => {
+    const seeded = await seedDemoAccount(seedClients(moto.endpoint));
+    await scanAndPublish('2026-11-23T10:00:00Z');
+    await seedClients(moto.endpoint)
+      .iam()
+      .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
+
+    const { publish } = await scanAndPublish('2026-11-24T10:00:00Z', REGIONS, (clients) => ({
+      ...clients,
+      iam: () => {
+        const iam = clients.iam();
+        return Object.assign(Object.create(iam), {
+          send: () =>
+            Promise.reject(
+              Object.assign(new Error('not authorized to perform iam:ListRoles'), { name: 'AccessDenied' }),
+            ),
+        });
+      },
+    }));
+
+    const stored = await findingsIn('us-east-1');
+    const ciDeployer = [...stored.values()].find((f) => f.Resources?.[0]?.Id === seeded.roles['ci-deployer']);
+    expect(state(ciDeployer)).toBe('ACTIVE FAILED');
+    expect(ciDeployer?.UpdatedAt).toBe('2026-11-23T10:00:00.000Z');
+    expect(publish.targets.every((t) => t.skippedChecks.includes('irsa-trust-policy'))).toBe(true);
+    const cluster = [...stored.values()].find((f) => f.Resources?.[0]?.Id === seeded.clusters.analytics);
+    expect(cluster?.UpdatedAt).toBe('2026-11-24T10:00:00.000Z');
+  });
+});
