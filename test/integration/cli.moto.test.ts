@@ -5,7 +5,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findingProblems } from '../../lambda/publish/asff-schema';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
@@ -127,6 +129,50 @@ describe('CLI: eks-posture', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('');
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ schemaVersion: 1 });
+  });
+
+  it('imports into Security Hub with --publish and counts what it did', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const run = await cli(['--regions', 'eu-west-1', '--publish']);
+
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as ScanReport;
+    expect(report.publish?.targets).toEqual([
+      {
+        accountId: '123456789012',
+        region: 'eu-west-1',
+        imported: 14,
+        archived: 0,
+        kept: 0,
+        failed: 0,
+        skippedChecks: [],
+      },
+    ]);
+    expect(report.stats.apiCalls['securityhub:BatchImportFindings']).toBe(1);
+    const hub = new SecurityHubClient({
+      region: 'eu-west-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(14);
+  });
+
+  it('prints the findings a publish would import with --format asff, and imports nothing', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const run = await cli(['--regions', 'eu-west-1', '--format', 'asff']);
+
+    expect(run.code).toBe(0);
+    const findings = JSON.parse(run.stdout) as unknown[];
+    expect(findings).toHaveLength(14);
+    expect(findings.flatMap((f) => findingProblems(f))).toEqual([]);
+    const hub = new SecurityHubClient({
+      region: 'eu-west-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(0);
   });
 
   it.each([
