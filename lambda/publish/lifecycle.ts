@@ -6,7 +6,7 @@
  *   kept from the copy already in Security Hub, so re-runs never reset them.
  * - PASSED results are sent too, so a fixed problem turns PASSED and Security Hub resolves it.
  * - A NOT_AVAILABLE result never overwrites an active finding: a resource that could not be judged
- *   this time keeps its last verdict.
+ *   this time keeps its last verdict (refreshed, so Security Hub does not expire it).
  * - Only checks that completed in this scope are touched. Of those, our active findings whose
  *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever.
  */
@@ -29,7 +29,7 @@ export interface ExistingFinding {
 export interface ScopePlan {
   readonly imports: AsffFinding[];
   readonly archives: AsffFinding[];
-  /** Ids left as they are: NOT_AVAILABLE results over an active finding, or over unknown ones. */
+  /** Ids whose verdict is left as it is: NOT_AVAILABLE results over an active finding, or over unknown ones. */
   readonly kept: string[];
 }
 
@@ -55,6 +55,8 @@ export function planScope(
     const prior = known.get(id);
     if (result.status === 'NOT_AVAILABLE' && (existing === undefined || (prior && !isArchived(prior)))) {
       kept.push(id);
+      // Still refreshed, so that Security Hub does not delete it after 90 days without an update.
+      if (prior) imports.push(storedCopy(prior, now, 'ACTIVE'));
       continue;
     }
     imports.push(toFinding(result, inventory, now, prior ? firstSeen(prior) : undefined));
@@ -62,7 +64,7 @@ export function planScope(
   const archivable = new Set(completedChecks.map(generatorId));
   const archives = (existing ?? [])
     .filter((f) => f.Id && !current.has(f.Id) && !isArchived(f) && archivable.has(f.GeneratorId ?? ''))
-    .map((f) => archivedCopy(f, now));
+    .map((f) => storedCopy(f, now, 'ARCHIVED'));
   return { imports, archives, kept };
 }
 
@@ -76,11 +78,15 @@ function firstSeen(prior: ExistingFinding): FirstSeen | undefined {
 }
 
 /**
- * The finding as we last sent it, marked ARCHIVED. Only members the provider owns are copied:
+ * The finding as we last sent it, with a new UpdatedAt and record state. Only members the provider owns are copied:
  * never Workflow, Note, VerificationState or UserDefinedFields (the customer's), nor what Security
  * Hub adds itself (`aws/` product fields, normalized severity, processing times).
  */
-export function archivedCopy(finding: ExistingFinding, now: Date): AsffFinding {
+export function storedCopy(
+  finding: ExistingFinding,
+  now: Date,
+  recordState: 'ACTIVE' | 'ARCHIVED',
+): AsffFinding {
   const pick = <T extends object>(value: unknown, keys: readonly (keyof T)[]): T | undefined => {
     if (typeof value !== 'object' || value === null) return undefined;
     const source = value as Record<string, unknown>;
@@ -135,7 +141,7 @@ export function archivedCopy(finding: ExistingFinding, now: Date): AsffFinding {
     );
   }
   copy.UpdatedAt = now.toISOString();
-  copy.RecordState = 'ARCHIVED';
+  copy.RecordState = recordState;
   // Validated before sending like every other finding; a copy that is not valid is reported, not sent.
   return copy as AsffFinding;
 }

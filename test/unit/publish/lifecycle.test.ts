@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
-import { archivedCopy, type ExistingFinding, planScope } from '../../../lambda/publish/lifecycle';
+import { type ExistingFinding, planScope, storedCopy } from '../../../lambda/publish/lifecycle';
 import { aClusterResult, aRoleResult, INVENTORY } from '../../support/results';
 
 const EARLIER = new Date('2026-01-01T00:00:00.000Z');
@@ -125,7 +125,7 @@ describe('Function: planScope', () => {
     expect(plan.kept).toHaveLength(1);
   });
 
-  it('leaves an active finding as it is when this run could not judge the resource', () => {
+  it('keeps the verdict of an active finding when this run could not judge the resource, and refreshes it', () => {
     const plan = planScope(
       [aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' })],
       ALL_CHECKS,
@@ -133,9 +133,18 @@ describe('Function: planScope', () => {
       INVENTORY,
       NOW,
     );
-    expect(plan.imports).toEqual([]);
-    expect(plan.archives).toEqual([]);
     expect(plan.kept).toEqual([findingId(aClusterResult())]);
+    expect(plan.archives).toEqual([]);
+    expect(plan.imports).toHaveLength(1);
+    expect(plan.imports[0]).toMatchObject({
+      Compliance: { Status: 'FAILED' },
+      Severity: { Label: 'HIGH' },
+      RecordState: 'ACTIVE',
+      CreatedAt: EARLIER.toISOString(),
+      UpdatedAt: NOW.toISOString(),
+    });
+    expect(plan.imports[0]).not.toHaveProperty('Workflow');
+    expect(findingProblems(plan.imports[0])).toEqual([]);
   });
 
   it('reactivates an archived finding when its resource is back', () => {
@@ -150,11 +159,12 @@ describe('Function: planScope', () => {
   });
 });
 
-describe('Function: archivedCopy', () => {
+describe('Function: storedCopy', () => {
   it('reports a copy it cannot make valid instead of inventing members', () => {
-    const broken = archivedCopy(
+    const broken = storedCopy(
       { Id: 'eks-posture/x', GeneratorId: 'eks-posture/endpoint-public-access' },
       NOW,
+      'ARCHIVED',
     );
     expect(findingProblems(broken).length).toBeGreaterThan(0);
   });
