@@ -58,3 +58,48 @@ export function parseSeverity(input: string, name = '--fail-on'): Severity {
   }
   return severity;
 }
+
+/** The scanner Lambda's settings, read from its environment once at start-up. */
+export interface LambdaConfig {
+  readonly regions?: readonly string[];
+  readonly scan: ScanConfig;
+  readonly publish: boolean;
+  readonly emitScanEvent: boolean;
+}
+
+/** Environment variable names, shared with the CDK construct that sets them. */
+export const ENV = {
+  regions: 'EKS_POSTURE_REGIONS',
+  requiredLogTypes: 'EKS_POSTURE_REQUIRED_LOG_TYPES',
+  versionWarningDays: 'EKS_POSTURE_VERSION_WARNING_DAYS',
+  publish: 'EKS_POSTURE_PUBLISH',
+  emitScanEvent: 'EKS_POSTURE_EMIT_SCAN_EVENT',
+  memberRoleName: 'EKS_POSTURE_MEMBER_ROLE_NAME',
+  externalId: 'EKS_POSTURE_EXTERNAL_ID',
+} as const;
+
+function parseFlag(input: string | undefined, name: string, fallback: boolean): boolean {
+  if (input === undefined || input === '') return fallback;
+  if (input === 'true' || input === 'false') return input === 'true';
+  throw new ConfigError(`${name}: '${input}' is not true or false`);
+}
+
+/** Validates the Lambda environment; throws one ConfigError naming the variable and what is wrong. */
+export function parseLambdaEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaConfig {
+  const regions = env[ENV.regions];
+  const logTypes = env[ENV.requiredLogTypes];
+  const days = env[ENV.versionWarningDays];
+  return {
+    ...(regions ? { regions: parseRegions(regions, ENV.regions) } : {}),
+    scan: {
+      requiredLogTypes: logTypes
+        ? parseLogTypes(logTypes, ENV.requiredLogTypes)
+        : DEFAULT_SCAN_CONFIG.requiredLogTypes,
+      versionWarningDays: days
+        ? parseWarningDays(days, ENV.versionWarningDays)
+        : DEFAULT_SCAN_CONFIG.versionWarningDays,
+    },
+    publish: parseFlag(env[ENV.publish], ENV.publish, true),
+    emitScanEvent: parseFlag(env[ENV.emitScanEvent], ENV.emitScanEvent, true),
+  };
+}

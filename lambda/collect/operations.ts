@@ -1,0 +1,18 @@
+/**
+ * Every AWS operation the scan reads with, as `<service>:<Operation>` (also the IAM action name).
+ * The CDK roles grant exactly these; a test checks them against the calls a scan really makes.
+ */
+export const SCAN_READ_OPERATIONS = [
+  'ec2:DescribeRegions',
+  'eks:DescribeCluster',
+  'eks:DescribeClusterVersions',
+  'eks:ListClusters',
+  'iam:ListOpenIDConnectProviders',
+  'iam:ListRoles',
+  'kms:DescribeKey',
+] as const;
+
+/** Calls that need no permission: sts:GetCallerIdentity is allowed to every identity. */
+export const UNAUTHORIZED_OPERATIONS = ['sts:GetCallerIdentity'] as const;
+
+export const PUBLISH_OPERATIONS = ['securityhub:BatchImportFindings', 'securityhub:GetFindings'] as const;

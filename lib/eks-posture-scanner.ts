@@ -1,0 +1,405 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration, Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventTargets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../lambda/config';
+import { SEVERITIES, type Severity } from '../lambda/model/result';
+import { GENERATOR_PREFIX } from '../lambda/publish/finding-id';
+import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
+import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
+
+const HANDLER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'handler.ts');
+export const METRICS_NAMESPACE = 'EksPosture';
+export const SERVICE_NAME = 'eks-posture';
+
+export interface OrganizationOptions {
+  /** Name of the role that the member-account stack or StackSet creates in every member account. */
+  readonly memberRoleName: string;
+  /**
+   * External id the member role requires from the scanner.
+   * @default - none
+   */
+  readonly externalId?: string;
+  /**
+   * Name given to the scanner's role, which member roles trust.
+   * @default 'eks-posture-scanner'
+   */
+  readonly scannerRoleName?: string;
+}
+
+export interface EksPostureScannerProps {
+  /**
+   * When scans run, as an EventBridge Scheduler expression.
+   * @default 'rate(1 day)'
+   */
+  readonly schedule?: string;
+  /**
+   * Regions to scan.
+   * @default - every region enabled in the account
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Scan the member accounts of an AWS Organization through a role in each of them.
+   * @default - only the account the stack is deployed in
+   */
+  readonly organization?: OrganizationOptions;
+  /**
+   * Address subscribed to the alert topic.
+   * @default - no subscription; subscribe to the topic yourself
+   */
+  readonly alertEmail?: string;
+  /**
+   * Lowest severity of a new FAILED finding that is sent to the alert topic.
+   * @default 'HIGH'
+   */
+  readonly minimumAlertSeverity?: Exclude<Severity, 'INFORMATIONAL'>;
+  /**
+   * Control-plane log types every cluster must send.
+   * @default ['api', 'audit', 'authenticator']
+   */
+  readonly requiredLogTypes?: readonly string[];
+  /**
+   * Warn when standard support of a cluster's version ends within this many days.
+   * @default 90
+   */
+  readonly versionWarningDays?: number;
+  /**
+   * Memory of the scanner function, in MB.
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Time limit of one scan.
+   * @default Duration.minutes(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * How long the scanner's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/** Resolved once in the constructor. */
+interface Settings {
+  readonly schedule: string;
+  readonly minimumAlertSeverity: Exclude<Severity, 'INFORMATIONAL'>;
+  readonly memorySize: number;
+  readonly timeout: Duration;
+  readonly logRetention: logs.RetentionDays;
+}
+
+/**
+ * The scheduled EKS posture scanner: a Lambda that scans and publishes to Security Hub, its
+ * schedule and dead-letter queue, alerts on new failed findings and on the scanner's own health,
+ * and a least-privilege role.
+ */
+export class EksPostureScanner extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly alertTopic: sns.Topic;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly key: kms.Key;
+
+  constructor(scope: Construct, id: string, props: EksPostureScannerProps = {}) {
+    super(scope, id);
+    const settings: Settings = {
+      schedule: props.schedule ?? 'rate(1 day)',
+      minimumAlertSeverity: props.minimumAlertSeverity ?? 'HIGH',
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.minutes(10),
+      logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+    };
+    const stack = Stack.of(this);
+
+    this.key = new kms.Key(this, 'Key', {
+      description: 'Encrypts the eks-posture alert topic and dead-letter queue',
+      enableKeyRotation: true,
+    });
+    // EventBridge and CloudWatch alarms publish to the encrypted topic; SQS receives from Lambda and Scheduler.
+    this.key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowAlertPublishers',
+        principals: [
+          new iam.ServicePrincipal('events.amazonaws.com'),
+          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
+        ],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+
+    this.alertTopic = new sns.Topic(this, 'Alerts', {
+      displayName: 'eks-posture alerts',
+      masterKey: this.key,
+      enforceSSL: true,
+    });
+    if (props.alertEmail)
+      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(props.alertEmail));
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.key,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.deadLetterQueue, [
+      ['AwsSolutions-SQS3', 'This queue is itself the dead-letter queue of the scanner.'],
+    ]);
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: settings.logRetention });
+
+    this.role = new iam.Role(this, 'Role', {
+      // Member roles trust this role by name, so in organization mode it has a fixed one.
+      ...(props.organization
+        ? { roleName: props.organization.scannerRoleName ?? DEFAULT_SCANNER_ROLE_NAME }
+        : {}),
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'eks-posture scanner: reads EKS, IAM and KMS, imports into Security Hub',
+    });
+    this.grantScan(props.organization);
+    logGroup.grantWrite(this.role);
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: settings.memorySize,
+      timeout: settings.timeout,
+      // Scans never overlap: a second one would race the first over the same findings.
+      reservedConcurrentExecutions: 1,
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      deadLetterQueue: this.deadLetterQueue,
+      retryAttempts: 0,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...(props.regions ? { [ENV.regions]: props.regions.join(',') } : {}),
+        ...(props.requiredLogTypes ? { [ENV.requiredLogTypes]: props.requiredLogTypes.join(',') } : {}),
+        ...(props.versionWarningDays !== undefined
+          ? { [ENV.versionWarningDays]: String(props.versionWarningDays) }
+          : {}),
+        ...(props.organization
+          ? {
+              [ENV.memberRoleName]: props.organization.memberRoleName,
+              ...(props.organization.externalId ? { [ENV.externalId]: props.organization.externalId } : {}),
+            }
+          : {}),
+        [ENV.publish]: 'true',
+        [ENV.emitScanEvent]: 'true',
+      },
+      bundling: {
+        // Local esbuild from npm; the SDK is bundled so the function runs the versions the tests ran.
+        forceDockerBundling: false,
+        bundleAwsSDK: true,
+        minify: true,
+        sourceMap: true,
+        target: 'node22',
+        format: nodejs.OutputFormat.ESM,
+        mainFields: ['module', 'main'],
+        banner:
+          "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+      },
+    });
+
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Lets EventBridge Scheduler start the eks-posture scan',
+    });
+    new scheduler.Schedule(this, 'Schedule', {
+      schedule: scheduler.ScheduleExpression.expression(settings.schedule),
+      description: 'Runs the eks-posture scan',
+      target: new schedulerTargets.LambdaInvoke(this.function, {
+        role: schedulerRole,
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+      }),
+    });
+    acknowledge(schedulerRole, [
+      [
+        'AwsSolutions-IAM5[Resource::<ScannerFunction7895B5B5.Arn>:*]',
+        'The grant CDK writes for invoking the scanner function covers its versions and aliases; the role can invoke nothing else.',
+      ],
+    ]);
+
+    this.alertOnFindings(settings.minimumAlertSeverity);
+    this.alarms(settings.schedule);
+    if (props.organization) {
+      acknowledge(this.role, [
+        [
+          `AwsSolutions-IAM5[Resource::arn:${nagPartition(this)}:iam::*:role/${props.organization.memberRoleName}]`,
+          'The scanner assumes the one named member role in each account of the organization; accounts join and leave, so the account is a wildcard and the role name is not.',
+        ],
+      ]);
+    }
+    acknowledge(this.function, [
+      [
+        'AwsSolutions-L1',
+        'The scanner is built and tested for the nodejs22.x runtime; it moves to a newer runtime when its test suite runs on that Node version.',
+      ],
+    ]);
+  }
+
+  /** The read calls the scan makes, Security Hub import and read-back, and the scan-completed event. */
+  private grantScan(organization?: OrganizationOptions): void {
+    const stack = Stack.of(this);
+    grantScanAndPublish(this.role);
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'ScanCompletedEvent',
+        actions: ['events:PutEvents'],
+        resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`],
+      }),
+    );
+    if (organization) {
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'AssumeMemberRole',
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${stack.partition}:iam::*:role/${organization.memberRoleName}`],
+        }),
+      );
+      this.role.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'ListMemberAccounts',
+          actions: ['organizations:ListAccounts'],
+          resources: ['*'],
+        }),
+      );
+    }
+  }
+
+  /** New, active, FAILED findings of ours at or above the minimum severity go to the alert topic. */
+  private alertOnFindings(minimum: Exclude<Severity, 'INFORMATIONAL'>): void {
+    const labels = SEVERITIES.slice(SEVERITIES.indexOf(minimum));
+    const rule = new events.Rule(this, 'FailedFindingRule', {
+      description: 'New failed eks-posture findings at or above the alert severity',
+      eventPattern: {
+        source: ['aws.securityhub'],
+        detailType: ['Security Hub Findings - Imported'],
+        detail: {
+          findings: {
+            GeneratorId: [{ prefix: GENERATOR_PREFIX }],
+            Compliance: { Status: ['FAILED'] },
+            RecordState: ['ACTIVE'],
+            Workflow: { Status: ['NEW'] },
+            Severity: { Label: labels },
+          },
+        },
+      },
+    });
+    rule.addTarget(
+      new eventTargets.SnsTopic(this.alertTopic, {
+        message: events.RuleTargetInput.fromText(
+          `eks-posture ${events.EventField.fromPath('$.detail.findings[0].Severity.Label')}: ${events.EventField.fromPath(
+            '$.detail.findings[0].Title',
+          )} (${events.EventField.fromPath('$.detail.findings[0].Resources[0].Id')}, account ${events.EventField.fromPath(
+            '$.detail.findings[0].AwsAccountId',
+          )}, ${events.EventField.fromPath('$.detail.findings[0].Region')}): ${events.EventField.fromPath(
+            '$.detail.findings[0].Description',
+          )}`,
+        ),
+      }),
+    );
+  }
+
+  /** The scanner's own health: errors, staleness, import failures and failed targets. */
+  private alarms(schedule: string): void {
+    const action = new actions.SnsAction(this.alertTopic);
+    const metric = (metricName: string, period: Duration) =>
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName,
+        dimensionsMap: { service: SERVICE_NAME },
+        statistic: 'Sum',
+        period,
+      });
+    const hour = Duration.hours(1);
+    const alarms = [
+      new cloudwatch.Alarm(this, 'ErrorsAlarm', {
+        alarmDescription: 'The eks-posture scanner function failed',
+        metric: this.function.metricErrors({ period: hour, statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'ImportFailuresAlarm', {
+        alarmDescription: 'Some eks-posture findings could not be imported into Security Hub',
+        metric: metric('ImportFailures', hour),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'TargetsFailedAlarm', {
+        alarmDescription: 'Some account or region could not be scanned by eks-posture',
+        metric: metric('TargetsFailed', hour),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.stalenessAlarm(metric, schedule),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(action);
+  }
+
+  /**
+   * No complete scan for more than two schedule periods: missing data counts as breaching. CloudWatch
+   * evaluates at most 7 days (1 day for periods under an hour), so longer windows are cut to 7 days.
+   */
+  private stalenessAlarm(
+    metric: (name: string, period: Duration) => cloudwatch.Metric,
+    schedule: string,
+  ): cloudwatch.Alarm {
+    const period = schedulePeriod(schedule).toSeconds();
+    const datapoint = Math.min(period, 86_400);
+    const periods = Math.max(
+      2,
+      Math.min(Math.ceil((2 * period) / datapoint), Math.floor((7 * 86_400) / datapoint)),
+    );
+    return new cloudwatch.Alarm(this, 'StaleScanAlarm', {
+      alarmDescription: `No complete eks-posture scan in more than two schedule periods (${schedule})`,
+      metric: metric('ScanSucceeded', Duration.seconds(datapoint)),
+      threshold: 1,
+      evaluationPeriods: periods,
+      datapointsToAlarm: periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+  }
+}
+
+/** The interval of a `rate(...)` schedule; cron schedules are taken as daily. */
+export function schedulePeriod(schedule: string): Duration {
+  const match = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(schedule.trim());
+  if (!match?.[1] || !match[2]) return Duration.days(1);
+  const amount = Number(match[1]);
+  if (match[2].startsWith('minute')) return Duration.minutes(Math.max(amount, 1));
+  if (match[2].startsWith('hour')) return Duration.hours(amount);
+  return Duration.days(amount);
+}
