@@ -8,9 +8,9 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
 import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
-import { createAccountClients } from '../lambda/collect/clients';
 import {
   DEFAULT_SCAN_CONFIG,
+  parseAccounts,
   parseLogTypes,
   parseRegions,
   parseSeverity,
@@ -22,6 +22,7 @@ import { renderJson } from '../lambda/report/json';
 import { EXIT, exitCodeFor } from '../lambda/report/summary';
 import { renderTable } from '../lambda/report/table';
 import { runScan, type ScanProgress } from '../lambda/scan';
+import { clientsFor, resolveTargets } from '../lambda/targets';
 import { SCANNER_VERSION } from '../lambda/version';
 
 const HELP_AFTER = `
@@ -55,6 +56,15 @@ async function main(argv: string[]): Promise<number> {
         'report format; asff prints the findings a publish would import (default: table on a terminal, else json)',
       ).choices(['table', 'json', 'asff']),
     )
+    .option('--org', 'scan every ACTIVE account of the organization (needs --role-name)')
+    .addOption(
+      new Option(
+        '--accounts <list>',
+        'scan these accounts (needs --role-name for any but your own)',
+      ).argParser(optionParser(parseAccounts)),
+    )
+    .option('--role-name <name>', 'role assumed in every scanned account other than your own')
+    .option('--external-id <id>', 'external id the member role requires')
     .option(
       '--publish',
       'import findings into the Security Hub of each scanned account and region, archiving those whose resource is gone',
@@ -95,18 +105,32 @@ async function main(argv: string[]): Promise<number> {
     regions?: string[];
     format?: 'table' | 'json' | 'asff';
     publish?: boolean;
+    org?: boolean;
+    accounts?: string[];
+    roleName?: string;
+    externalId?: string;
     output?: string;
     failOn?: ReturnType<typeof parseSeverity>;
     requiredLogTypes: string[];
     versionWarningDays: number;
   }>();
 
+  if ((options.externalId || options.roleName) && !options.org && !options.accounts) {
+    throw new ConfigError('--role-name and --external-id apply only with --org or --accounts');
+  }
   const homeRegion = await configuredRegion();
   const apiCalls = new ApiCallCounter();
-  const clients = createAccountClients({ homeRegion, apiCalls });
+  const targets = await resolveTargets({
+    homeRegion,
+    apiCalls,
+    ...(options.org ? { organization: true } : {}),
+    ...(options.accounts ? { accounts: options.accounts } : {}),
+    ...(options.roleName ? { roleName: options.roleName } : {}),
+    ...(options.externalId ? { externalId: options.externalId } : {}),
+  });
   const progress = progressReporter();
   const scan = await runScan({
-    clients,
+    accounts: targets.accounts,
     apiCalls,
     homeRegion,
     ...(options.regions ? { regions: options.regions } : {}),
@@ -116,7 +140,8 @@ async function main(argv: string[]): Promise<number> {
   let report = scan.report;
   if (options.publish) {
     const publish = await publishFindings(report, scan.inventory, {
-      securityHub: (_accountId, region) => clients.securityHub(region),
+      // Each account's findings go into its own Security Hub, with its own credentials.
+      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
       checks: CHECKS,
     });
     // The API calls of publishing are part of the run's cost too.

@@ -33,6 +33,14 @@ export function parseRegions(input: string, name = '--regions'): string[] {
   return regions;
 }
 
+export function parseAccounts(input: string, name = '--accounts'): string[] {
+  const accounts = list(input, name);
+  const bad = accounts.filter((a) => !/^\d{12}$/.test(a));
+  if (bad.length > 0)
+    throw new ConfigError(`${name}: '${bad.join("', '")}' is not a 12-digit AWS account id`);
+  return accounts;
+}
+
 export function parseLogTypes(input: string, name = '--required-log-types'): string[] {
   const types = list(input, name);
   const known: readonly string[] = LOG_TYPES;
@@ -62,6 +70,8 @@ export function parseSeverity(input: string, name = '--fail-on'): Severity {
 /** The scanner Lambda's settings, read from its environment once at start-up. */
 export interface LambdaConfig {
   readonly regions?: readonly string[];
+  /** Set in organization mode: every ACTIVE account is scanned through this role. */
+  readonly organization?: { readonly roleName: string; readonly externalId?: string };
   readonly scan: ScanConfig;
   readonly publish: boolean;
   readonly emitScanEvent: boolean;
@@ -89,8 +99,16 @@ export function parseLambdaEnvironment(env: Readonly<Record<string, string | und
   const regions = env[ENV.regions];
   const logTypes = env[ENV.requiredLogTypes];
   const days = env[ENV.versionWarningDays];
+  const roleName = env[ENV.memberRoleName];
+  const externalId = env[ENV.externalId];
+  if (externalId && !roleName)
+    throw new ConfigError(`${ENV.externalId} is set without ${ENV.memberRoleName}`);
+  if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new ConfigError(`${ENV.memberRoleName}: '${roleName}' is not an IAM role name`);
+  }
   return {
     ...(regions ? { regions: parseRegions(regions, ENV.regions) } : {}),
+    ...(roleName ? { organization: { roleName, ...(externalId ? { externalId } : {}) } } : {}),
     scan: {
       requiredLogTypes: logTypes
         ? parseLogTypes(logTypes, ENV.requiredLogTypes)

@@ -11,11 +11,11 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { ScheduledEvent } from 'aws-lambda';
 import { CHECKS } from './checks/registry';
 import { ApiCallCounter } from './collect/api-calls';
-import { createAccountClients } from './collect/clients';
 import { parseLambdaEnvironment } from './config';
 import { publishFindings, publishIncomplete } from './publish/publish';
 import { summarize } from './report/summary';
 import { runScan, type ScanReport } from './scan';
+import { clientsFor, resolveTargets } from './targets';
 
 export const SCAN_EVENT_SOURCE = 'eks-posture';
 export const SCAN_EVENT_DETAIL_TYPE = 'EKS Posture Scan Completed';
@@ -52,9 +52,19 @@ export async function handler(event: Partial<ScheduledEvent> = {}): Promise<Scan
     regions: config.regions ?? 'enabled',
   });
   const apiCalls = new ApiCallCounter();
-  const clients = createAccountClients({ homeRegion, apiCalls });
+  const targets = await resolveTargets({
+    homeRegion,
+    apiCalls,
+    ...(config.organization
+      ? {
+          organization: true,
+          roleName: config.organization.roleName,
+          ...(config.organization.externalId ? { externalId: config.organization.externalId } : {}),
+        }
+      : {}),
+  });
   const scan = await runScan({
-    clients,
+    accounts: targets.accounts,
     apiCalls,
     homeRegion,
     ...(config.regions ? { regions: config.regions } : {}),
@@ -63,7 +73,7 @@ export async function handler(event: Partial<ScheduledEvent> = {}): Promise<Scan
   let report: ScanReport = scan.report;
   if (config.publish) {
     const publish = await publishFindings(report, scan.inventory, {
-      securityHub: (_accountId, region) => clients.securityHub(region),
+      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
       checks: CHECKS,
     });
     report = { ...report, publish, stats: { ...report.stats, apiCalls: apiCalls.snapshot() } };

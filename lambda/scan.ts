@@ -14,7 +14,7 @@ import { collectClusters } from './collect/clusters';
 import { collectIdentity, GLOBAL_REGION } from './collect/identity';
 import { collectKeyStates } from './collect/keys';
 import { collectVersions } from './collect/versions';
-import { describeAwsError, TargetError } from './errors';
+import { describeAwsError, ScanError, TargetError } from './errors';
 import { compareText } from './model/order';
 import type { CheckResult } from './model/result';
 import type {
@@ -67,100 +67,89 @@ export interface ScanProgress {
   readonly roles: number;
 }
 
-export interface ScanOptions {
+/** One account to scan: its clients (its own credentials), and its id when known beforehand. */
+export interface AccountTarget {
   readonly clients: AccountClients;
+  /** Resolved with sts:GetCallerIdentity when absent. */
+  readonly accountId?: string;
+  /** Known with the account id. @default 'aws' */
+  readonly partition?: string;
+}
+
+export interface ScanOptions {
+  readonly accounts: readonly AccountTarget[];
   readonly apiCalls: ApiCallCounter;
   /** Region of the global calls, and of account-wide results that name no issuer when it is scanned. */
   readonly homeRegion: string;
-  /** Default: the account's enabled regions. */
+  /** Default: each account's enabled regions. */
   readonly regions?: readonly string[];
   readonly config: ScanConfig;
   readonly clock?: () => Date;
   readonly checks?: readonly Check[];
-  /** Regions collected at once. @default 4 */
+  /** Accounts collected at once. @default 8 */
+  readonly accountConcurrency?: number;
+  /** Regions of one account collected at once. @default 4 */
   readonly regionConcurrency?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
+}
+
+/** What one account gave: its targets and snapshots, whatever failed. */
+interface AccountScan {
+  readonly accountId: string;
+  readonly partition: string;
+  readonly regions: readonly string[];
+  readonly homeRegion: string;
+  readonly identity?: AccountIdentitySnapshot;
+  readonly snapshots: readonly RegionSnapshot[];
 }
 
 export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const clock = options.clock ?? (() => new Date());
   const started = clock();
-  const { clients } = options;
-  const { accountId, partition } = await resolveCallerAccount(clients.sts());
-  const regions = options.regions ?? (await enabledRegions(clients.ec2(options.homeRegion)));
-
   const targets: ScanTarget[] = [];
-  const progress = { targetsDone: 0, targetsTotal: regions.length + 1, clusters: 0, roles: 0 };
-  const done = (target: ScanTarget) => {
-    targets.push(target);
-    progress.targetsDone += 1;
-    options.onProgress?.({ ...progress });
+  const progress = { targetsDone: 0, targetsTotal: 0, clusters: 0, roles: 0 };
+  const tracker: Tracker = {
+    planned(count) {
+      progress.targetsTotal += count;
+      options.onProgress?.({ ...progress });
+    },
+    done(target, found = {}) {
+      targets.push(target);
+      progress.targetsDone += 1;
+      progress.clusters += found.clusters ?? 0;
+      progress.roles += found.roles ?? 0;
+      options.onProgress?.({ ...progress });
+    },
   };
-  const fail = (error: unknown, region: string): ScanTarget => ({
-    accountId,
-    region,
-    status: 'FAILED',
-    error: error instanceof TargetError ? error.message : describeAwsError(error),
-  });
+  const limit = pLimit(options.accountConcurrency ?? 8);
+  const scans = (
+    await Promise.all(
+      options.accounts.map((account) => limit(() => scanAccount(account, options, clock, tracker))),
+    )
+  ).filter((scan): scan is AccountScan => scan !== undefined);
 
-  const identityTask = collectIdentity(clients.iam(), accountId).then(
-    (identity) => {
-      progress.roles += identity.roles.length;
-      done({ accountId, region: GLOBAL_REGION, status: 'SCANNED' });
-      return identity;
-    },
-    (error: unknown) => {
-      done(fail(error, GLOBAL_REGION));
-      return undefined;
-    },
-  );
-
-  const limit = pLimit(options.regionConcurrency ?? 4);
-  const regionTasks = regions.map((region) =>
-    limit(async (): Promise<RegionSnapshot | undefined> => {
-      try {
-        const found = await collectClusters(clients.eks(region), { accountId, partition, region });
-        // Version data and key states are only needed, and only read, where clusters exist.
-        const listed = found.clusters.length + found.undescribed.length;
-        const versions = listed > 0 ? await collectVersions(clients.eks(region), clock()) : undefined;
-        const keyArns = found.clusters
-          .flatMap((c) => c.encryptionConfig ?? [])
-          .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
-        const keys = await collectKeyStates(clients, keyArns, region);
-        progress.clusters += listed;
-        done({ accountId, region, status: 'SCANNED' });
-        return { accountId, region, ...found, ...(versions ? { versions } : {}), keys };
-      } catch (error) {
-        done(fail(error, region));
-        return undefined;
-      }
-    }),
-  );
-
-  const identity = await identityTask;
-  const snapshots = (await Promise.all(regionTasks)).filter((s): s is RegionSnapshot => s !== undefined);
-  // Account-wide results that name no issuer go to the home region, or the first scanned one.
-  const homeRegion = regions.includes(options.homeRegion)
-    ? options.homeRegion
-    : ([...regions].sort()[0] ?? options.homeRegion);
-  const context = buildContext(snapshots, identity ? [identity] : [], { ...options, homeRegion }, clock());
+  const context = buildContext(scans, options, clock());
   // IRSA results belong to their issuer's region: report them only where the scan runs, so that
   // `--regions` bounds everything a run says (and, when publishing, everything it touches).
-  const scanned = new Set(regions);
+  const scanned = new Set(
+    scans.flatMap((scan) => scan.regions.map((region) => `${scan.accountId}/${region}`)),
+  );
+  const snapshots = scans.flatMap((scan) => scan.snapshots);
+  const roles = scans.flatMap((scan) => scan.identity?.roles ?? []);
   const results = runChecks(
     options.checks ?? CHECKS,
     {
       clusters: snapshots.flatMap((s) => s.clusters),
       undescribed: snapshots.flatMap((s) => s.undescribed),
-      roles: identity?.roles ?? [],
+      roles,
     },
     context,
-  ).filter((result) => scanned.has(result.region));
+  ).filter((result) => scanned.has(`${result.accountId}/${result.region}`));
   const finished = clock();
   const inventory: Inventory = {
     clusters: new Map(snapshots.flatMap((s) => s.clusters).map((c) => [c.arn, c])),
-    roles: new Map((identity?.roles ?? []).map((r) => [r.arn, r])),
-    partitions: new Map([[accountId, partition]]),
+    roles: new Map(roles.map((r) => [r.arn, r])),
+    partitions: new Map(scans.map((scan) => [scan.accountId, scan.partition])),
   };
   const report: ScanReport = {
     schemaVersion: 1,
@@ -174,17 +163,103 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   return { report, inventory };
 }
 
-function buildContext(
-  regions: readonly RegionSnapshot[],
-  identities: readonly AccountIdentitySnapshot[],
+interface Tracker {
+  planned(count: number): void;
+  done(target: ScanTarget, found?: { clusters?: number; roles?: number }): void;
+}
+
+/**
+ * One account: its identity and regions, its IAM data once, and each region. Whatever fails
+ * becomes a failed target with the reason; nothing of it stops the other accounts.
+ */
+async function scanAccount(
+  account: AccountTarget,
   options: ScanOptions,
-  now: Date,
-): CheckContext {
+  clock: () => Date,
+  tracker: Tracker,
+): Promise<AccountScan | undefined> {
+  const { clients } = account;
+  let accountId = account.accountId;
+  let partition = account.partition ?? 'aws';
+  let regions: readonly string[];
+  try {
+    if (accountId === undefined) ({ accountId, partition } = await resolveCallerAccount(clients.sts()));
+    regions = options.regions ?? (await enabledRegions(clients.ec2(options.homeRegion)));
+  } catch (error) {
+    // Without an identity or a region list there is nothing to scan: one failed target says why.
+    tracker.planned(1);
+    tracker.done({
+      accountId: accountId ?? 'unknown',
+      region: GLOBAL_REGION,
+      status: 'FAILED',
+      error: oneLine(error),
+    });
+    return undefined;
+  }
+  const id = accountId;
+  tracker.planned(regions.length + 1);
+  const fail = (error: unknown, region: string): ScanTarget => ({
+    accountId: id,
+    region,
+    status: 'FAILED',
+    error: error instanceof TargetError ? error.message : `${region} in account ${id}: ${oneLine(error)}`,
+  });
+
+  const identityTask = collectIdentity(clients.iam(), id).then(
+    (identity) => {
+      tracker.done(
+        { accountId: id, region: GLOBAL_REGION, status: 'SCANNED' },
+        { roles: identity.roles.length },
+      );
+      return identity;
+    },
+    (error: unknown) => {
+      tracker.done(fail(error, GLOBAL_REGION));
+      return undefined;
+    },
+  );
+  const limit = pLimit(options.regionConcurrency ?? 4);
+  const regionTasks = regions.map((region) =>
+    limit(async (): Promise<RegionSnapshot | undefined> => {
+      try {
+        const found = await collectClusters(clients.eks(region), { accountId: id, partition, region });
+        // Version data and key states are only needed, and only read, where clusters exist.
+        const listed = found.clusters.length + found.undescribed.length;
+        const versions = listed > 0 ? await collectVersions(clients.eks(region), clock()) : undefined;
+        const keyArns = found.clusters
+          .flatMap((c) => c.encryptionConfig ?? [])
+          .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
+        const keys = await collectKeyStates(clients, keyArns, region);
+        tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: listed });
+        return { accountId: id, region, ...found, ...(versions ? { versions } : {}), keys };
+      } catch (error) {
+        tracker.done(fail(error, region));
+        return undefined;
+      }
+    }),
+  );
+  const identity = await identityTask;
+  const snapshots = (await Promise.all(regionTasks)).filter((s): s is RegionSnapshot => s !== undefined);
+  // Account-wide results that name no issuer go to the home region, or the first scanned one.
+  const homeRegion = regions.includes(options.homeRegion)
+    ? options.homeRegion
+    : ([...regions].sort()[0] ?? options.homeRegion);
+  return { accountId: id, partition, regions, homeRegion, ...(identity ? { identity } : {}), snapshots };
+}
+
+function oneLine(error: unknown): string {
+  return error instanceof ScanError ? error.message : describeAwsError(error);
+}
+
+function buildContext(scans: readonly AccountScan[], options: ScanOptions, now: Date): CheckContext {
+  const regions = scans.flatMap((scan) => scan.snapshots);
+  const identities = scans.flatMap((scan) => (scan.identity ? [scan.identity] : []));
   const versions = new Map<string, VersionCatalog>();
   const keys = new Map(regions.flatMap((r) => [...r.keys.entries()]));
   const clustersByIssuer = new Map<string, string[]>();
   for (const region of regions) {
-    if (region.versions) versions.set(region.region, region.versions);
+    // Version support is the same in every account: the first catalog of a region serves all.
+    if (region.versions && !versions.has(region.region)) versions.set(region.region, region.versions);
     for (const cluster of region.clusters) {
       const issuer = cluster.oidcIssuer === undefined ? undefined : issuerFromUrl(cluster.oidcIssuer);
       if (issuer === undefined) continue;
@@ -193,10 +268,11 @@ function buildContext(
   }
   const providers = new Map(identities.map((i) => [i.accountId, i.oidcProviderArns]));
   const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
+  const homeRegions = new Map(scans.map((scan) => [scan.accountId, scan.homeRegion]));
   return {
     now,
     config: options.config,
-    homeRegion: options.homeRegion,
+    homeRegion: (accountId) => homeRegions.get(accountId) ?? options.homeRegion,
     versions: (region) => versions.get(region),
     keyState: (keyArn) => keys.get(keyArn),
     isRegisteredProvider: (arn) => registered.has(providerKey(arn)),

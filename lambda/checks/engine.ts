@@ -44,7 +44,7 @@ export function runChecks(checks: readonly Check[], input: CheckInput, context: 
       results.push({
         ...base(check.metadata, outcome),
         accountId: role.accountId,
-        region: outcome.region ?? context.homeRegion,
+        region: outcome.region ?? context.homeRegion(role.accountId),
         resource: { type: 'AwsIamRole', id: role.arn, name: role.name },
       });
     }

@@ -43,7 +43,8 @@ export const irsaTrustPolicy: RoleCheck = {
     );
     const [worst] = problems;
     const focus = worst?.issuer ?? effective[0]?.issuer ?? analysis.grants[0]?.issuer;
-    const place = focus === undefined ? { region: context.homeRegion } : locate(focus, context);
+    const place =
+      focus === undefined ? { region: context.homeRegion(role.accountId) } : locate(focus, context);
     const notes = [
       ...analysis.unjudged,
       ...analysis.grants
@@ -91,6 +92,7 @@ function locate(issuer: string, context: CheckContext): Pick<Outcome, 'region' |
 }
 
 function unparseable(role: RoleSnapshot, reason: string, context: CheckContext): Outcome {
-  const region = ISSUER_IN_TEXT.exec(role.trustPolicy)?.[1]?.toLowerCase() ?? context.homeRegion;
+  const region =
+    ISSUER_IN_TEXT.exec(role.trustPolicy)?.[1]?.toLowerCase() ?? context.homeRegion(role.accountId);
   return { ...notAvailable(`The trust policy cannot be judged: ${reason}.`), region };
 }

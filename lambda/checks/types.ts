@@ -24,8 +24,8 @@ export interface CheckContext {
   readonly config: ScanConfig;
   versions(region: string): VersionCatalog | undefined;
   keyState(keyArn: string): KeyState | undefined;
-  /** Region used for account-wide results that name no issuer. */
-  readonly homeRegion: string;
+  /** Region for an account's results that name no issuer. */
+  homeRegion(accountId: string): string;
   /** Whether an OIDC provider ARN is registered in any scanned account. */
   isRegisteredProvider(providerArn: string): boolean;
   /** Clusters (ARNs, sorted) whose issuer is this host and path, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */

@@ -99,11 +99,15 @@ afterEach(() => {
 async function scan(regions: string[] = ['eu-west-1']) {
   const apiCalls = new ApiCallCounter();
   return runScan({
-    clients: createAccountClients({
-      homeRegion: 'eu-west-1',
-      apiCalls,
-      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-    }),
+    accounts: [
+      {
+        clients: createAccountClients({
+          homeRegion: 'eu-west-1',
+          apiCalls,
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        }),
+      },
+    ],
     apiCalls,
     homeRegion: 'eu-west-1',
     regions,
@@ -312,11 +316,15 @@ describe('Scan: partial failure', () => {
     const apiCalls = new ApiCallCounter();
 
     const { report } = await runScan({
-      clients: createAccountClients({
-        homeRegion: 'eu-west-1',
-        apiCalls,
-        credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
-      }),
+      accounts: [
+        {
+          clients: createAccountClients({
+            homeRegion: 'eu-west-1',
+            apiCalls,
+            credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+          }),
+        },
+      ],
       apiCalls,
       homeRegion: 'eu-west-1',
       config: DEFAULT_SCAN_CONFIG,

@@ -61,7 +61,7 @@ async function scanAndPublish(
   const clients = adjust(real);
   const clock = () => new Date(at);
   const { report, inventory } = await runScan({
-    clients,
+    accounts: [{ clients }],
     apiCalls,
     homeRegion: 'us-east-1',
     regions,

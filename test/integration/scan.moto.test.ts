@@ -30,7 +30,7 @@ const NOW = new Date('2026-11-23T12:00:00Z');
 async function scan(regions?: string[]) {
   const { clients, apiCalls } = scannerClients(moto.endpoint);
   return runScan({
-    clients,
+    accounts: [{ clients }],
     apiCalls,
     homeRegion: 'us-east-1',
     ...(regions ? { regions } : {}),

@@ -90,7 +90,7 @@ export function aContext(overrides: ContextOverrides = {}): CheckContext {
       versionWarningDays: 90,
       ...overrides.config,
     },
-    homeRegion: 'us-east-1',
+    homeRegion: () => 'us-east-1',
     versions: () => versions,
     keyState: (arn) => keys[arn],
     isRegisteredProvider: (arn) => providers.some((p) => p.toLowerCase() === arn.toLowerCase()),
