@@ -173,6 +173,8 @@ export class EksPostureScanner extends Construct {
       description: 'eks-posture scanner: reads EKS, IAM and KMS, imports into Security Hub',
     });
     this.grantScan(props.organization);
+    // Lambda sends failed asynchronous events to the KMS-encrypted dead-letter queue as this role.
+    this.key.grant(this.role, 'kms:GenerateDataKey', 'kms:Decrypt');
     logGroup.grantWrite(this.role);
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -238,6 +240,8 @@ export class EksPostureScanner extends Construct {
         maxEventAge: Duration.hours(1),
       }),
     });
+    // Scheduler delivers events it could not hand over to the KMS-encrypted dead-letter queue as this role.
+    this.key.grant(schedulerRole, 'kms:GenerateDataKey', 'kms:Decrypt');
     acknowledge(schedulerRole, [
       [
         'AwsSolutions-IAM5[Resource::<ScannerFunction7895B5B5.Arn>:*]',

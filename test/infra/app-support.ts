@@ -1,0 +1,40 @@
+/** Synthesizing the CDK app for tests, the way `cdk synth` does, with cdk-nag's AwsSolutions pack. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { EksPostureStack, type EksPostureStackProps } from '../../lib/eks-posture-stack';
+import { EksPostureMemberRoleStack } from '../../lib/member-role';
+
+export const ORGANIZATION = { memberRoleName: 'eks-posture-member', externalId: 'b6f1c2d9-posture' } as const;
+
+export interface Synthesized {
+  readonly app: App;
+  /** What synthesis threw: cdk-nag violations make it fail. */
+  readonly synthError?: Error;
+  readonly stack: EksPostureStack;
+  readonly member?: EksPostureMemberRoleStack;
+  readonly outdir: string;
+}
+
+export function buildApp(props: EksPostureStackProps = {}, withMember = false): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'eks-posture-cdk-'));
+  const app = new App({ outdir, context: { '@aws-cdk/core:validationReportJson': true } });
+  const stack = new EksPostureStack(app, 'EksPosture', props);
+  const member = withMember
+    ? new EksPostureMemberRoleStack(app, 'EksPostureMemberRole', {
+        scannerAccountId: '111122223333',
+        roleName: ORGANIZATION.memberRoleName,
+        externalId: ORGANIZATION.externalId,
+      })
+    : undefined;
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  let synthError: Error | undefined;
+  try {
+    app.synth();
+  } catch (error) {
+    synthError = error as Error;
+  }
+  return { app, stack, ...(member ? { member } : {}), outdir, ...(synthError ? { synthError } : {}) };
+}
