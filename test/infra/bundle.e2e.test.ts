@@ -1,0 +1,120 @@
+/**
+ * The deployed artefact, not the source: synthesize the app, take the bundled handler out of the
+ * cloud assembly, give it the environment the template gives the function, invoke it with a
+ * scheduled event against moto, and read the findings back from Security Hub.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedClients } from '../support/aws-clients';
+import { seedDemoAccount } from '../support/demo-account';
+import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { buildApp } from './app-support';
+
+interface FunctionResource {
+  Type: string;
+  Properties: {
+    Handler: string;
+    Code: { S3Key: string };
+    Environment: { Variables: Record<string, string> };
+  };
+}
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto();
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+/** The function's bundle directory and environment, as the template and asset manifest give them. */
+function deployedFunction(outdir: string) {
+  const template = JSON.parse(readFileSync(join(outdir, 'EksPosture.template.json'), 'utf8')) as {
+    Resources: Record<string, FunctionResource>;
+  };
+  const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  if (!fn) throw new Error('the template has no function');
+  const manifest = JSON.parse(readFileSync(join(outdir, 'EksPosture.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
+  const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
+  const bundle = join(outdir, manifest.files[hash]?.source.path ?? 'missing');
+  const [file, exported] = fn.Properties.Handler.split('.') as [string, string];
+  return { entry: join(bundle, `${file}.mjs`), exported, environment: fn.Properties.Environment.Variables };
+}
+
+describe('Bundle: the synthesized scanner function', () => {
+  it('scans moto on a scheduled event, imports findings and announces the scan', async () => {
+    const synthesized = buildApp({ scanner: { regions: ['eu-west-1', 'us-east-1'] } });
+    expect(synthesized.synthError).toBeUndefined();
+    const { entry, exported, environment } = deployedFunction(synthesized.outdir);
+    expect(existsSync(entry)).toBe(true);
+    await seedDemoAccount(seedClients(moto.endpoint));
+    // A rule on the default bus that copies scan-completed events into a queue, to read them back.
+    const common = { region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
+    const sqs = new SQSClient(common);
+    const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'scan-events' }))).QueueUrl ?? '';
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn;
+    const events = new EventBridgeClient(common);
+    await events.send(
+      new PutRuleCommand({
+        Name: 'scan-completed',
+        EventPattern: JSON.stringify({ source: ['eks-posture'] }),
+      }),
+    );
+    await events.send(
+      new PutTargetsCommand({ Rule: 'scan-completed', Targets: [{ Id: 'queue', Arn: queueArn }] }),
+    );
+
+    Object.assign(process.env, environment, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL: moto.endpoint,
+      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+    });
+    const module = (await import(pathToFileURL(entry).href)) as Record<
+      string,
+      (event: unknown) => Promise<unknown>
+    >;
+    const handler = module[exported];
+    if (!handler) throw new Error(`the bundle exports no ${exported}`);
+
+    const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} });
+
+    expect(summary).toMatchObject({
+      targets: 3,
+      failedTargets: [],
+      published: { imported: 30, archived: 0, failed: 0, complete: true },
+    });
+    for (const [region, count] of [
+      ['eu-west-1', 14],
+      ['us-east-1', 16],
+    ] as const) {
+      const hub = new SecurityHubClient({ ...common, region });
+      expect((await hub.send(new GetFindingsCommand({ MaxResults: 100 }))).Findings).toHaveLength(count);
+    }
+    const received = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1 }),
+    );
+    const event = JSON.parse(received.Messages?.[0]?.Body ?? '{}') as {
+      'detail-type'?: string;
+      detail?: unknown;
+    };
+    expect(event['detail-type']).toBe('EKS Posture Scan Completed');
+    expect(event.detail).toMatchObject({ targets: 3, published: { imported: 30 } });
+  });
+});
