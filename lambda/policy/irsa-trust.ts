@@ -77,7 +77,7 @@ export function analyseIrsaTrust(
   for (const statement of policy.statements) {
     if (statement.effect !== 'Allow' || !allowsWebIdentity(statement)) continue;
     for (const target of grantTargets(statement, registered)) {
-      const narrowing = denyNarrowing(denies, target.issuer, target.provider);
+      const narrowing = denyNarrowing(denies, target.issuer);
       const grant = evaluateGrant(statement, target, narrowing);
       grants.push(grant);
       if (grant.ineffective !== undefined) continue;
@@ -100,39 +100,27 @@ interface GrantTarget {
 
 /** The EKS issuers an Allow statement lets in. */
 function grantTargets(statement: Statement, registered: readonly EksProvider[]): GrantTarget[] {
-  const wildcard = wildcardPrincipal(statement);
+  const wildcard = wildcardPrincipal(statement.principal);
   if (wildcard === undefined) {
-    const principal = statement.principal;
-    if (principal?.kind !== 'listed') return [];
-    return principal.federated
+    if (statement.principal.kind !== 'listed') return [];
+    return statement.principal.federated
       .map(parseEksProviderArn)
       .filter((p): p is EksProvider => !!p)
       .map((provider) => ({ issuer: provider.issuer, provider }));
   }
-  // A wildcard principal lets in every provider of the account: those the conditions name, or else all.
-  const named = new Set(
-    statement.conditions.map((c) => parseEksConditionKey(c.key)?.issuer).filter((i): i is string => !!i),
-  );
-  const excluded = new Set(
-    (statement.notPrincipal?.kind === 'listed' ? statement.notPrincipal.federated : [])
-      .map((arn) => parseEksProviderArn(arn)?.issuer)
-      .filter((i): i is string => !!i),
-  );
-  const issuers = named.size > 0 ? [...named] : registered.map((p) => p.issuer);
-  return [...new Set(issuers)]
-    .filter((issuer) => !excluded.has(issuer))
-    .sort()
-    .map((issuer) => {
-      const provider = registered.find((p) => p.issuer === issuer);
-      return { issuer, wildcard, ...(provider === undefined ? {} : { provider }) };
-    });
+  // A wildcard principal lets in every provider of the account, and any the conditions name; each
+  // is then judged by what the conditions make of its tokens (absent keys included).
+  const named = statement.conditions
+    .map((c) => parseEksConditionKey(c.key)?.issuer)
+    .filter((i): i is string => !!i);
+  return [...new Set([...registered.map((p) => p.issuer), ...named])].sort().map((issuer) => {
+    const provider = registered.find((p) => p.issuer === issuer);
+    return { issuer, wildcard, ...(provider === undefined ? {} : { provider }) };
+  });
 }
 
-/** How the statement admits any principal, if it does. */
-function wildcardPrincipal(statement: Statement): string | undefined {
-  const { principal, notPrincipal } = statement;
-  if (notPrincipal !== undefined) return 'NotPrincipal (every principal it does not list)';
-  if (principal === undefined) return undefined;
+/** How a principal admits everyone, if it does. */
+function wildcardPrincipal(principal: PrincipalSpec): string | undefined {
   if (principal.kind === 'any') return 'Principal "*"';
   if (principal.federated.includes('*')) return 'Principal {"Federated": "*"}';
   // {"AWS": "*"} is the same as "*": every principal, federated ones included.
@@ -147,20 +135,47 @@ function allowsWebIdentity(statement: Statement): boolean {
   return statement.notActions !== undefined && !matches(statement.notActions);
 }
 
-function principalCovers(spec: PrincipalSpec, provider: EksProvider | undefined): boolean {
-  if (spec.kind === 'any' || spec.aws.includes('*') || spec.federated.includes('*')) return true;
+function principalCovers(spec: PrincipalSpec, issuer: string): boolean {
   return (
-    provider !== undefined &&
-    spec.federated.some((arn) => parseEksProviderArn(arn)?.issuer === provider.issuer)
+    wildcardPrincipal(spec) !== undefined ||
+    (spec.kind === 'listed' && spec.federated.some((arn) => parseEksProviderArn(arn)?.issuer === issuer))
   );
 }
 
+/**
+ * What a condition clause is for the tokens of one issuer: true for all of them, false for all,
+ * or dependent on the token's values. Another issuer's claims are absent from these tokens; this
+ * issuer's `sub` and `aud` are always present.
+ */
+type Truth = 'always' | 'never' | 'depends';
+
+function clauseTruth(clause: ConditionClause, issuer: string): Truth {
+  const key = parseEksConditionKey(clause.key);
+  if (key === undefined) return 'depends'; // other keys: their presence is unknown here
+  if (key.issuer !== issuer) return holdsOnAbsentKey(clause) ? 'always' : 'never';
+  if (key.claim !== 'sub' && key.claim !== 'aud') return 'depends';
+  if (clause.base === 'Null')
+    return clause.values.some((v) => v.toLowerCase() === 'false') ? 'always' : 'never';
+  return 'depends';
+}
+
+/**
+ * On an absent key: Null "true" holds; IfExists holds; ForAllValues holds (there is no value to
+ * fail); ForAnyValue fails (there is no value to match), even with a negated operator; a plain
+ * negated operator holds; every other operator fails.
+ */
+function holdsOnAbsentKey(clause: ConditionClause): boolean {
+  if (clause.base === 'Null') return clause.values.some((v) => v.toLowerCase() === 'true');
+  if (clause.ifExists || clause.qualifier === 'ForAllValues') return true;
+  if (clause.qualifier === 'ForAnyValue') return false;
+  return isNegated(clause.base);
+}
+
 interface Narrowing {
-  /** Set when a Deny with no condition shuts the issuer out entirely. */
+  /** Set when a Deny that always applies shuts the issuer out entirely. */
   readonly blockedBy?: number;
   /** Positive clauses equivalent to the Denies' negated ones. */
   readonly clauses: readonly ConditionClause[];
-  readonly sources: readonly number[];
 }
 
 const NEGATED_STRING: Readonly<Record<string, ConditionClause['base']>> = {
@@ -169,24 +184,26 @@ const NEGATED_STRING: Readonly<Record<string, ConditionClause['base']>> = {
   StringNotLike: 'StringLike',
 };
 
-function denyNarrowing(denies: readonly Statement[], issuer: string, provider?: EksProvider): Narrowing {
+/**
+ * What the Deny statements do to one issuer's tokens. A Deny whose conditions all hold for every
+ * token shuts the issuer out; one that holds for none does nothing; one whose only open condition
+ * is a negated operator on `:sub` or `:aud` denies everything outside its list, which narrows the
+ * grant like the positive operator. Any other Deny is left out: it can only narrow further.
+ */
+function denyNarrowing(denies: readonly Statement[], issuer: string): Narrowing {
   const clauses: ConditionClause[] = [];
-  const sources: number[] = [];
   for (const deny of denies) {
-    const applies = deny.principal
-      ? principalCovers(deny.principal, provider)
-      : deny.notPrincipal !== undefined && !principalCovers(deny.notPrincipal, provider);
-    if (!applies) continue;
-    if (deny.conditions.length === 0) return { blockedBy: deny.index, clauses, sources };
-    const [only] = deny.conditions;
-    const key = only && deny.conditions.length === 1 ? parseEksConditionKey(only.key) : undefined;
-    const positive = only ? NEGATED_STRING[only.base] : undefined;
-    if (!only || !positive || key?.issuer !== issuer || (key.claim !== 'sub' && key.claim !== 'aud'))
-      continue;
+    if (!principalCovers(deny.principal, issuer)) continue;
+    const truths = deny.conditions.map((clause) => clauseTruth(clause, issuer));
+    if (truths.includes('never')) continue;
+    const open = deny.conditions.filter((_, i) => truths[i] === 'depends');
+    if (open.length === 0) return { blockedBy: deny.index, clauses };
+    const [only] = open;
+    const positive = only && open.length === 1 ? NEGATED_STRING[only.base] : undefined;
+    if (!only || !positive) continue;
     clauses.push({ ...only, base: positive, operator: `${only.operator} (Deny statement ${deny.index})` });
-    sources.push(deny.index);
   }
-  return { clauses, sources };
+  return { clauses };
 }
 
 function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Narrowing): Grant {
@@ -203,7 +220,7 @@ function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Nar
       ineffective: `Deny statement ${narrowing.blockedBy} refuses it`,
     };
   }
-  const never = statement.conditions.find((clause) => neverMatches(clause, target.issuer));
+  const never = statement.conditions.find((clause) => clauseTruth(clause, target.issuer) === 'never');
   if (never !== undefined) {
     return {
       ...base,
@@ -213,24 +230,6 @@ function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Nar
     };
   }
   return { ...base, ...subRestriction([...statement.conditions, ...narrowing.clauses], target.issuer) };
-}
-
-/** True when a clause is false for every token of `issuer`, so the statement grants it nothing. */
-function neverMatches(clause: ConditionClause, issuer: string): boolean {
-  const key = parseEksConditionKey(clause.key);
-  if (key === undefined) return false; // other keys: presence unknown, assume the clause can hold
-  const present = key.issuer === issuer && (key.claim === 'sub' || key.claim === 'aud');
-  if (clause.base === 'Null') {
-    // Null: "true" holds when the key is absent, "false" when it is present; values are ORed.
-    const holdsIfAbsent = clause.values.some((v) => v.toLowerCase() === 'true');
-    const holdsIfPresent = clause.values.some((v) => v.toLowerCase() === 'false');
-    const canBePresent = key.issuer === issuer;
-    return !(holdsIfAbsent && !present) && !(holdsIfPresent && canBePresent);
-  }
-  if (key.issuer === issuer) return false;
-  // Another issuer's claim is absent from this issuer's tokens. On an absent key only negated
-  // operators, IfExists and ForAllValues (vacuously) are true.
-  return !(isNegated(clause.base) || clause.ifExists || clause.qualifier === 'ForAllValues');
 }
 
 function isNegated(base: ConditionClause['base']): boolean {

@@ -39,8 +39,7 @@ export interface Statement {
   readonly index: number;
   readonly sid?: string;
   readonly effect: 'Allow' | 'Deny';
-  readonly principal?: PrincipalSpec;
-  readonly notPrincipal?: PrincipalSpec;
+  readonly principal: PrincipalSpec;
   readonly actions?: readonly string[];
   readonly notActions?: readonly string[];
   readonly conditions: readonly ConditionClause[];
@@ -136,9 +135,10 @@ function parseStatement(entry: unknown, index: number): Statement {
   if (effect !== 'Allow' && effect !== 'Deny') {
     throw new PolicyParseError(`Effect is ${JSON.stringify(effect) ?? 'missing'}, not "Allow" or "Deny"`);
   }
-  if ((entry.Principal === undefined) === (entry.NotPrincipal === undefined)) {
-    throw new PolicyParseError('a trust policy statement needs exactly one of Principal and NotPrincipal');
-  }
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_notprincipal.html
+  if (entry.NotPrincipal !== undefined)
+    throw new PolicyParseError('NotPrincipal cannot be used in a role trust policy');
+  if (entry.Principal === undefined) throw new PolicyParseError('a trust policy statement needs a Principal');
   if ((entry.Action === undefined) === (entry.NotAction === undefined)) {
     throw new PolicyParseError('a statement needs exactly one of Action and NotAction');
   }
@@ -147,10 +147,7 @@ function parseStatement(entry: unknown, index: number): Statement {
     index,
     ...(sid === undefined ? {} : { sid }),
     effect,
-    ...(entry.Principal === undefined ? {} : { principal: parsePrincipal(entry.Principal, 'Principal') }),
-    ...(entry.NotPrincipal === undefined
-      ? {}
-      : { notPrincipal: parsePrincipal(entry.NotPrincipal, 'NotPrincipal') }),
+    principal: parsePrincipal(entry.Principal, 'Principal'),
     ...(entry.Action === undefined ? {} : { actions: stringList(entry.Action, 'Action') }),
     ...(entry.NotAction === undefined ? {} : { notActions: stringList(entry.NotAction, 'NotAction') }),
     conditions: entry.Condition === undefined ? [] : parseConditions(entry.Condition),
