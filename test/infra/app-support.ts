@@ -1,5 +1,5 @@
 /** Synthesizing the CDK app for tests, the way `cdk synth` does, with cdk-nag's AwsSolutions pack. */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -37,4 +37,37 @@ export function buildApp(props: EksPostureStackProps = {}, withMember = false): 
     synthError = error as Error;
   }
   return { app, stack, ...(member ? { member } : {}), outdir, ...(synthError ? { synthError } : {}) };
+}
+
+interface FunctionResource {
+  readonly Type: string;
+  readonly Properties: {
+    readonly Handler: string;
+    readonly Code: { readonly S3Key: string };
+    readonly Environment: { readonly Variables: Record<string, string> };
+  };
+}
+
+/** The scanner function's bundled entry file and environment, as the template and asset manifest give them. */
+export function deployedFunction(outdir: string): {
+  entry: string;
+  exported: string;
+  environment: Record<string, string>;
+} {
+  const template = JSON.parse(readFileSync(join(outdir, 'EksPosture.template.json'), 'utf8')) as {
+    Resources: Record<string, FunctionResource>;
+  };
+  const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
+  if (!fn) throw new Error('the template has no function');
+  const manifest = JSON.parse(readFileSync(join(outdir, 'EksPosture.assets.json'), 'utf8')) as {
+    files: Record<string, { source: { path: string } }>;
+  };
+  const asset = manifest.files[fn.Properties.Code.S3Key.replace(/\.zip$/, '')];
+  if (!asset) throw new Error(`no asset for ${fn.Properties.Code.S3Key}`);
+  const [file, exported] = fn.Properties.Handler.split('.') as [string, string];
+  return {
+    entry: join(outdir, asset.source.path, `${file}.mjs`),
+    exported,
+    environment: fn.Properties.Environment.Variables,
+  };
 }

@@ -3,8 +3,7 @@
  * cloud assembly, give it the environment the template gives the function, invoke it with a
  * scheduled event against moto, and read the findings back from Security Hub.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -18,16 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
-import { buildApp } from './app-support';
-
-interface FunctionResource {
-  Type: string;
-  Properties: {
-    Handler: string;
-    Code: { S3Key: string };
-    Environment: { Variables: Record<string, string> };
-  };
-}
+import { buildApp, deployedFunction } from './app-support';
 
 let moto: Moto;
 beforeAll(async () => {
@@ -36,22 +26,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await moto?.stop();
 });
-
-/** The function's bundle directory and environment, as the template and asset manifest give them. */
-function deployedFunction(outdir: string) {
-  const template = JSON.parse(readFileSync(join(outdir, 'EksPosture.template.json'), 'utf8')) as {
-    Resources: Record<string, FunctionResource>;
-  };
-  const fn = Object.values(template.Resources).find((r) => r.Type === 'AWS::Lambda::Function');
-  if (!fn) throw new Error('the template has no function');
-  const manifest = JSON.parse(readFileSync(join(outdir, 'EksPosture.assets.json'), 'utf8')) as {
-    files: Record<string, { source: { path: string } }>;
-  };
-  const hash = fn.Properties.Code.S3Key.replace(/\.zip$/, '');
-  const bundle = join(outdir, manifest.files[hash]?.source.path ?? 'missing');
-  const [file, exported] = fn.Properties.Handler.split('.') as [string, string];
-  return { entry: join(bundle, `${file}.mjs`), exported, environment: fn.Properties.Environment.Variables };
-}
 
 describe('Bundle: the synthesized scanner function', () => {
   it('scans moto on a scheduled event, imports findings and announces the scan', async () => {
