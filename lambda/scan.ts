@@ -3,6 +3,7 @@
  * handler both call this; neither holds scan logic of its own.
  */
 import { randomUUID } from 'node:crypto';
+import type { EKSClient } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import { runChecks } from './checks/engine';
 import { CHECKS } from './checks/registry';
@@ -122,9 +123,10 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     },
   };
   const limit = pLimit(options.accountConcurrency ?? 8);
+  const versions = new VersionCache(clock);
   const scans = (
     await Promise.all(
-      options.accounts.map((account) => limit(() => scanAccount(account, options, clock, tracker))),
+      options.accounts.map((account) => limit(() => scanAccount(account, options, tracker, versions))),
     )
   ).filter((scan): scan is AccountScan => scan !== undefined);
 
@@ -163,6 +165,24 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   return { report, inventory };
 }
 
+/**
+ * Version support is the same for every account: each region's is read once per run, by the first
+ * account that has clusters there, and shared.
+ */
+class VersionCache {
+  private readonly byRegion = new Map<string, Promise<VersionCatalog>>();
+  constructor(private readonly clock: () => Date) {}
+
+  get(region: string, eks: EKSClient): Promise<VersionCatalog> {
+    let catalog = this.byRegion.get(region);
+    if (catalog === undefined) {
+      catalog = collectVersions(eks, this.clock());
+      this.byRegion.set(region, catalog);
+    }
+    return catalog;
+  }
+}
+
 interface Tracker {
   planned(count: number): void;
   done(target: ScanTarget, found?: { clusters?: number; roles?: number }): void;
@@ -175,8 +195,8 @@ interface Tracker {
 async function scanAccount(
   account: AccountTarget,
   options: ScanOptions,
-  clock: () => Date,
   tracker: Tracker,
+  versions: VersionCache,
 ): Promise<AccountScan | undefined> {
   const { clients } = account;
   let accountId = account.accountId;
@@ -225,13 +245,13 @@ async function scanAccount(
         const found = await collectClusters(clients.eks(region), { accountId: id, partition, region });
         // Version data and key states are only needed, and only read, where clusters exist.
         const listed = found.clusters.length + found.undescribed.length;
-        const versions = listed > 0 ? await collectVersions(clients.eks(region), clock()) : undefined;
+        const catalog = listed > 0 ? await versions.get(region, clients.eks(region)) : undefined;
         const keyArns = found.clusters
           .flatMap((c) => c.encryptionConfig ?? [])
           .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
         const keys = await collectKeyStates(clients, keyArns, region);
         tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: listed });
-        return { accountId: id, region, ...found, ...(versions ? { versions } : {}), keys };
+        return { accountId: id, region, ...found, ...(catalog ? { versions: catalog } : {}), keys };
       } catch (error) {
         tracker.done(fail(error, region));
         return undefined;
@@ -258,8 +278,7 @@ function buildContext(scans: readonly AccountScan[], options: ScanOptions, now: 
   const keys = new Map(regions.flatMap((r) => [...r.keys.entries()]));
   const clustersByIssuer = new Map<string, string[]>();
   for (const region of regions) {
-    // Version support is the same in every account: the first catalog of a region serves all.
-    if (region.versions && !versions.has(region.region)) versions.set(region.region, region.versions);
+    if (region.versions) versions.set(region.region, region.versions);
     for (const cluster of region.clusters) {
       const issuer = cluster.oidcIssuer === undefined ? undefined : issuerFromUrl(cluster.oidcIssuer);
       if (issuer === undefined) continue;
