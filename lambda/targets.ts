@@ -2,7 +2,6 @@
  * Which accounts a run scans and with which clients: the one of the credentials, named ones, or
  * the whole organization. Shared by the CLI and the Lambda handler.
  */
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { resolveCallerAccount } from './collect/account';
 import type { ApiCallCounter } from './collect/api-calls';
 import { type AccountClients, createAccountClients } from './collect/clients';
@@ -39,9 +38,7 @@ export async function resolveTargets(options: TargetOptions): Promise<ResolvedTa
     return { accounts: [{ accountId: callerId, partition, clients: caller }], clientsOf: () => caller };
   }
   const ids = options.organization
-    ? await listOrganizationAccounts(
-        new OrganizationsClient({ region: options.homeRegion, maxAttempts: 8, retryMode: 'adaptive' }),
-      )
+    ? await listOrganizationAccounts(caller.organizations())
     : [...new Set(options.accounts)].sort();
   const role = {
     partition,

@@ -2,6 +2,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -17,6 +18,8 @@ export interface AccountClients {
   /** IAM is global; its client talks to the home region's endpoint. */
   iam(): IAMClient;
   sts(): STSClient;
+  /** Organizations is global too; only the management (or delegated) account can list accounts. */
+  organizations(): OrganizationsClient;
 }
 
 export interface ClientOptions {
@@ -73,5 +76,9 @@ export function createAccountClients(options: ClientOptions): AccountClients {
       ),
     iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
     sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
+    organizations: () =>
+      memo('organizations', () =>
+        counted(new OrganizationsClient({ ...common, region: options.homeRegion }), 'organizations'),
+      ),
   };
 }
