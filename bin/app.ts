@@ -5,7 +5,7 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseLogTypes, parseRegions, parseSeverity, parseWarningDays } from '../lambda/config';
+import { parseCount, parseLogTypes, parseRegions, parseSeverity, parseWarningDays } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
 import type { EksPostureScannerProps } from '../lib/eks-posture-scanner';
 import { EksPostureStack } from '../lib/eks-posture-stack';
@@ -26,6 +26,7 @@ function scannerProps(): EksPostureScannerProps {
   const memberRoleName = text('memberRoleName');
   const externalId = text('externalId');
   const schedule = text('schedule');
+  const fanOut = text('fanOutMaxConcurrency');
   const alertEmail = text('alertEmail');
   if (schedule && !/^(rate|cron)\(.+\)$/.test(schedule)) {
     throw new ConfigError(`context schedule: '${schedule}' is not a rate(...) or cron(...) expression`);
@@ -41,6 +42,7 @@ function scannerProps(): EksPostureScannerProps {
     ...(minimumAlertSeverity && minimumAlertSeverity !== 'INFORMATIONAL' ? { minimumAlertSeverity } : {}),
     ...(alertEmail ? { alertEmail } : {}),
     ...(memberRoleName ? { organization: { memberRoleName, ...(externalId ? { externalId } : {}) } } : {}),
+    ...(fanOut ? { fanOut: { maxConcurrency: parseCount(fanOut, 'context fanOutMaxConcurrency') } } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { ApiCallCounter } from '../lambda/collect/api-calls';
 import {
   DEFAULT_SCAN_CONFIG,
   parseAccounts,
+  parseCount,
   parseLogTypes,
   parseRegions,
   parseSeverity,
@@ -65,6 +66,16 @@ async function main(argv: string[]): Promise<number> {
     )
     .option('--role-name <name>', 'role assumed in every scanned account other than your own')
     .option('--external-id <id>', 'external id the member role requires')
+    .addOption(
+      new Option('--account-concurrency <n>', 'accounts scanned at once')
+        .default(8)
+        .argParser(optionParser((v) => parseCount(v, '--account-concurrency'))),
+    )
+    .addOption(
+      new Option('--region-concurrency <n>', 'regions of one account scanned at once')
+        .default(4)
+        .argParser(optionParser((v) => parseCount(v, '--region-concurrency'))),
+    )
     .option(
       '--publish',
       'import findings into the Security Hub of each scanned account and region, archiving those whose resource is gone',
@@ -113,6 +124,8 @@ async function main(argv: string[]): Promise<number> {
     failOn?: ReturnType<typeof parseSeverity>;
     requiredLogTypes: string[];
     versionWarningDays: number;
+    accountConcurrency: number;
+    regionConcurrency: number;
   }>();
 
   if ((options.externalId || options.roleName) && !options.org && !options.accounts) {
@@ -135,6 +148,8 @@ async function main(argv: string[]): Promise<number> {
     homeRegion,
     ...(options.regions ? { regions: options.regions } : {}),
     config: { requiredLogTypes: options.requiredLogTypes, versionWarningDays: options.versionWarningDays },
+    accountConcurrency: options.accountConcurrency,
+    regionConcurrency: options.regionConcurrency,
     onProgress: progress.update,
   }).finally(progress.stop);
   let report = scan.report;
@@ -176,21 +191,26 @@ async function configuredRegion(): Promise<string> {
   }
 }
 
-/** Progress on stderr, for people: only on a terminal, and only once the scan takes more than a moment. */
+/**
+ * Progress on stderr once a scan takes more than a moment: a line redrawn in place on a terminal,
+ * otherwise a log line at most every ten seconds.
+ */
 function progressReporter() {
-  const enabled = process.stderr.isTTY === true;
+  const terminal = process.stderr.isTTY === true;
   const since = Date.now();
+  let last = 0;
   let shown = false;
   return {
     update(p: ScanProgress) {
-      if (!enabled || Date.now() - since < 1000) return;
+      const now = Date.now();
+      if (now - since < 1000 || (!terminal && now - last < 10_000)) return;
+      last = now;
       shown = true;
-      process.stderr.write(
-        `\r\u001b[2Kscanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`,
-      );
+      const line = `scanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`;
+      process.stderr.write(terminal ? `\r\u001b[2K${line}` : `eks-posture: ${line}\n`);
     },
     stop() {
-      if (shown) process.stderr.write('\r\u001b[2K');
+      if (shown && terminal) process.stderr.write('\r\u001b[2K');
     },
   };
 }

@@ -59,6 +59,14 @@ export function parseWarningDays(input: string, name = '--version-warning-days')
   return days;
 }
 
+export function parseCount(input: string, name: string): number {
+  const count = Number(input);
+  if (!/^\d+$/.test(input.trim()) || count < 1 || count > 256) {
+    throw new ConfigError(`${name}: '${input}' is not a whole number between 1 and 256`);
+  }
+  return count;
+}
+
 export function parseSeverity(input: string, name = '--fail-on'): Severity {
   const severity = SEVERITIES.find((s) => s === input.trim().toUpperCase());
   if (severity === undefined || severity === 'INFORMATIONAL') {

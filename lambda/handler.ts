@@ -11,7 +11,8 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { ScheduledEvent } from 'aws-lambda';
 import { CHECKS } from './checks/registry';
 import { ApiCallCounter } from './collect/api-calls';
-import { parseLambdaEnvironment } from './config';
+import { ENV, parseAccounts, parseLambdaEnvironment } from './config';
+import { ConfigError } from './errors';
 import { publishFindings, publishIncomplete } from './publish/publish';
 import { summarize } from './report/summary';
 import { runScan, type ScanReport } from './scan';
@@ -45,21 +46,50 @@ export interface ScanCompleted {
   };
 }
 
-export async function handler(event: Partial<ScheduledEvent> = {}): Promise<ScanCompleted> {
+/**
+ * What the function is asked to do. A scheduled event (or anything else) scans every target; the
+ * Step Functions fan-out first asks for the organization's accounts, then for one account each.
+ */
+export type Invocation = Partial<ScheduledEvent> & {
+  readonly eksPosture?:
+    | { readonly action: 'list-accounts' }
+    | { readonly action: 'scan-account'; readonly accountId: string };
+};
+
+export async function handler(
+  event: Invocation = {},
+): Promise<ScanCompleted | { accounts: { accountId: string }[] }> {
   const homeRegion = process.env.AWS_REGION ?? 'us-east-1';
-  logger.info('scan starting', {
-    trigger: event['detail-type'] ?? 'direct',
-    regions: config.regions ?? 'enabled',
-  });
   const apiCalls = new ApiCallCounter();
+  const request = event.eksPosture;
+  if (request?.action === 'list-accounts') {
+    const organization = requireOrganization();
+    const targets = await resolveTargets({
+      homeRegion,
+      apiCalls,
+      organization: true,
+      roleName: organization.roleName,
+    });
+    const accounts = targets.accounts.flatMap((a) => (a.accountId ? [{ accountId: a.accountId }] : []));
+    logger.info('accounts listed', { accounts: accounts.length });
+    return { accounts };
+  }
+  const only =
+    request?.action === 'scan-account' ? parseAccounts(request.accountId, 'eksPosture.accountId') : undefined;
+  logger.info('scan starting', {
+    trigger: event['detail-type'] ?? request?.action ?? 'direct',
+    regions: config.regions ?? 'enabled',
+    ...(only ? { accounts: only } : {}),
+  });
+  const organization = only ? requireOrganization() : config.organization;
   const targets = await resolveTargets({
     homeRegion,
     apiCalls,
-    ...(config.organization
+    ...(organization
       ? {
-          organization: true,
-          roleName: config.organization.roleName,
-          ...(config.organization.externalId ? { externalId: config.organization.externalId } : {}),
+          ...(only ? { accounts: only } : { organization: true }),
+          roleName: organization.roleName,
+          ...(organization.externalId ? { externalId: organization.externalId } : {}),
         }
       : {}),
   });
@@ -82,6 +112,15 @@ export async function handler(event: Partial<ScheduledEvent> = {}): Promise<Scan
   record(report, completed);
   if (config.emitScanEvent) await emit(new EventBridgeClient({ region: homeRegion }), completed);
   return completed;
+}
+
+function requireOrganization(): NonNullable<typeof config.organization> {
+  if (!config.organization) {
+    throw new ConfigError(
+      `listing or scanning member accounts needs ${ENV.memberRoleName} (organization mode)`,
+    );
+  }
+  return config.organization;
 }
 
 export function summaryOf(report: ScanReport): ScanCompleted {

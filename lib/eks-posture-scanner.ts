@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -15,8 +15,11 @@ import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../lambda/config';
+import { ConfigError } from '../lambda/errors';
 import { SEVERITIES, type Severity } from '../lambda/model/result';
 import { GENERATOR_PREFIX } from '../lambda/publish/finding-id';
 import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
@@ -39,6 +42,19 @@ export interface OrganizationOptions {
    * @default 'eks-posture-scanner'
    */
   readonly scannerRoleName?: string;
+}
+
+export interface FanOutOptions {
+  /**
+   * Accounts scanned at once (also the function's reserved concurrency).
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Share of accounts that may fail before the whole run is marked failed.
+   * @default 10
+   */
+  readonly toleratedFailurePercentage?: number;
 }
 
 export interface EksPostureScannerProps {
@@ -88,6 +104,12 @@ export interface EksPostureScannerProps {
    */
   readonly timeout?: Duration;
   /**
+   * Fan an organization scan out over AWS Step Functions, one scanner invocation per account, for
+   * organizations larger than one invocation can scan within its time limit. Organization mode only.
+   * @default - one invocation scans every account
+   */
+  readonly fanOut?: FanOutOptions;
+  /**
    * How long the scanner's logs are kept.
    * @default logs.RetentionDays.ONE_YEAR
    */
@@ -114,6 +136,8 @@ export class EksPostureScanner extends Construct {
   readonly alertTopic: sns.Topic;
   readonly deadLetterQueue: sqs.Queue;
   readonly key: kms.Key;
+  /** Set when the scan fans out over Step Functions. */
+  readonly stateMachine?: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: EksPostureScannerProps = {}) {
     super(scope, id);
@@ -125,6 +149,15 @@ export class EksPostureScanner extends Construct {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     };
     const stack = Stack.of(this);
+    if (props.fanOut && !props.organization) {
+      throw new ConfigError('fanOut needs organization: it scans the member accounts one invocation each');
+    }
+    const fanOut = props.fanOut
+      ? {
+          maxConcurrency: props.fanOut.maxConcurrency ?? 10,
+          toleratedFailurePercentage: props.fanOut.toleratedFailurePercentage ?? 10,
+        }
+      : undefined;
 
     this.key = new kms.Key(this, 'Key', {
       description: 'Encrypts the eks-posture alert topic and dead-letter queue',
@@ -184,8 +217,9 @@ export class EksPostureScanner extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: settings.memorySize,
       timeout: settings.timeout,
-      // Scans never overlap: a second one would race the first over the same findings.
-      reservedConcurrentExecutions: 1,
+      // Scans never overlap: a second one would race the first over the same findings. With a fan-out,
+      // invocations scan different accounts, as many at once as the map allows.
+      reservedConcurrentExecutions: fanOut ? fanOut.maxConcurrency : 1,
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
@@ -230,24 +264,34 @@ export class EksPostureScanner extends Construct {
       }),
       description: 'Lets EventBridge Scheduler start the eks-posture scan',
     });
+    if (fanOut) this.stateMachine = this.fanOutStateMachine(fanOut, settings.logRetention);
     new scheduler.Schedule(this, 'Schedule', {
       schedule: scheduler.ScheduleExpression.expression(settings.schedule),
       description: 'Runs the eks-posture scan',
-      target: new schedulerTargets.LambdaInvoke(this.function, {
-        role: schedulerRole,
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.hours(1),
-      }),
+      target: this.stateMachine
+        ? new schedulerTargets.StepFunctionsStartExecution(this.stateMachine, {
+            role: schedulerRole,
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          })
+        : new schedulerTargets.LambdaInvoke(this.function, {
+            role: schedulerRole,
+            deadLetterQueue: this.deadLetterQueue,
+            retryAttempts: 2,
+            maxEventAge: Duration.hours(1),
+          }),
     });
     // Scheduler delivers events it could not hand over to the KMS-encrypted dead-letter queue as this role.
     this.key.grant(schedulerRole, 'kms:GenerateDataKey', 'kms:Decrypt');
-    acknowledge(schedulerRole, [
-      [
-        'AwsSolutions-IAM5[Resource::<ScannerFunction7895B5B5.Arn>:*]',
-        'The grant CDK writes for invoking the scanner function covers its versions and aliases; the role can invoke nothing else.',
-      ],
-    ]);
+    if (!this.stateMachine) {
+      acknowledge(schedulerRole, [
+        [
+          'AwsSolutions-IAM5[Resource::<ScannerFunction7895B5B5.Arn>:*]',
+          'The grant CDK writes for invoking the scanner function covers its versions and aliases; the role can invoke nothing else.',
+        ],
+      ]);
+    }
 
     this.alertOnFindings(settings.minimumAlertSeverity);
     this.alarms(settings.schedule);
@@ -294,6 +338,67 @@ export class EksPostureScanner extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * List the organization's accounts, then scan each in its own invocation through a Distributed
+   * Map, at most `maxConcurrency` at once; the run fails only when more than the tolerated share of
+   * accounts failed.
+   */
+  private fanOutStateMachine(
+    fanOut: Required<FanOutOptions>,
+    retention: logs.RetentionDays,
+  ): sfn.StateMachine {
+    const list = new tasks.LambdaInvoke(this, 'ListAccounts', {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({ eksPosture: { action: 'list-accounts' } }),
+      payloadResponseOnly: true,
+    });
+    const scanAccount = new tasks.LambdaInvoke(this, 'ScanAccount', {
+      lambdaFunction: this.function,
+      payload: sfn.TaskInput.fromObject({
+        eksPosture: { action: 'scan-account', accountId: sfn.JsonPath.stringAt('$.accountId') },
+      }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: true,
+    });
+    const map = new sfn.DistributedMap(this, 'ScanAccounts', {
+      itemsPath: sfn.JsonPath.stringAt('$.accounts'),
+      maxConcurrency: fanOut.maxConcurrency,
+      toleratedFailurePercentage: fanOut.toleratedFailurePercentage,
+      resultPath: sfn.JsonPath.DISCARD,
+    });
+    map.itemProcessor(scanAccount);
+    const stateMachine = new sfn.StateMachine(this, 'FanOut', {
+      definitionBody: sfn.DefinitionBody.fromChainable(list.next(map)),
+      timeout: Duration.hours(12),
+      tracingEnabled: true,
+      logs: {
+        destination: new logs.LogGroup(this, 'FanOutLogs', { retention }),
+        level: sfn.LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+    const id = Stack.of(this).getLogicalId(stateMachine.node.defaultChild as CfnElement);
+    const executions = `arn:${nagPartition(this)}:states:<AWS::Region>:<AWS::AccountId>:execution:{"Fn::Select":[6,{"Fn::Split":[":",{"Ref":"${id}"}]}]}`;
+    acknowledge(stateMachine, [
+      [
+        'AwsSolutions-IAM5[Resource::<ScannerFunction7895B5B5.Arn>:*]',
+        'The grants CDK writes for invoking the scanner function cover its versions and aliases; the role can invoke nothing else.',
+      ],
+      [
+        'AwsSolutions-IAM5[Resource::*]',
+        'X-Ray tracing and CloudWatch Logs delivery of Step Functions take no narrower resource.',
+      ],
+      ...[`${executions}:*`, `${executions}/*:*`].map(
+        (resource) =>
+          [
+            `AwsSolutions-IAM5[Resource::${resource}]`,
+            'A Distributed Map starts and watches child executions of its own state machine, whose names are generated.',
+          ] as const,
+      ),
+    ]);
+    return stateMachine;
   }
 
   /** New, active, FAILED findings of ours at or above the minimum severity go to the alert topic. */

@@ -23,6 +23,10 @@ const org = buildApp(
 );
 const orgTemplate = template(org, 'EksPosture');
 const memberTemplate = template(org, 'EksPostureMemberRole');
+const fanned = buildApp({
+  scanner: { organization: ORGANIZATION, fanOut: { maxConcurrency: 25, toleratedFailurePercentage: 5 } },
+});
+const fannedTemplate = template(fanned, 'EksPosture');
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 
@@ -211,9 +215,37 @@ describe('Stack: EksPosture (organization)', () => {
   });
 });
 
+describe('Stack: EksPosture (organization, fanned out over Step Functions)', () => {
+  it('lists the accounts, then scans each in its own invocation through a Distributed Map', () => {
+    const machines = Object.values(fannedTemplate.findResources('AWS::StepFunctions::StateMachine'));
+    expect(machines).toHaveLength(1);
+    const definition = JSON.stringify(machines[0]?.Properties?.DefinitionString);
+    expect(definition).toContain('\\"Mode\\":\\"DISTRIBUTED\\"');
+    expect(definition).toContain('\\"MaxConcurrency\\":25');
+    expect(definition).toContain('\\"ToleratedFailurePercentage\\":5');
+    expect(definition).toContain('list-accounts');
+    expect(definition).toContain('scan-account');
+    fannedTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),
+    });
+  });
+
+  it('schedules the state machine and lets the function run as many scans as the map does', () => {
+    fannedTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('ScannerFanOut') } }),
+    });
+    fannedTemplate.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 25 });
+  });
+
+  it('refuses a fan-out without organization mode', () => {
+    expect(() => buildApp({ scanner: { fanOut: {} } })).toThrow('fanOut needs organization');
+  });
+});
+
 describe('Checks on the synthesized templates', () => {
   it('pass cdk-nag AwsSolutions with no unacknowledged finding', () => {
-    for (const synthesized of [single, org]) {
+    for (const synthesized of [single, org, fanned]) {
       expect(synthesized.synthError?.message).toBeUndefined();
       const report = JSON.parse(
         readFileSync(join(synthesized.outdir, 'policy-validation-report.json'), 'utf8'),
@@ -226,12 +258,12 @@ describe('Checks on the synthesized templates', () => {
   });
 
   it('pass cfn-lint', () => {
-    const templates = [single, org].flatMap((s) =>
+    const templates = [single, org, fanned].flatMap((s) =>
       readdirSync(s.outdir)
         .filter((file) => file.endsWith('.template.json'))
         .map((file) => join(s.outdir, file)),
     );
-    expect(templates).toHaveLength(3);
+    expect(templates).toHaveLength(4);
     // Throws with cfn-lint's findings when it exits non-zero.
     execFileSync('cfn-lint', templates, { encoding: 'utf8' });
   });

@@ -88,7 +88,9 @@ const REST_OPERATIONS: readonly (readonly [string, string, RegExp, string])[] = 
 ];
 
 export function identify(incoming: IncomingMessage, body: string): { service: string; operation: string } {
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(String(incoming.headers.authorization ?? ''));
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(
+    String(incoming.headers.authorization ?? ''),
+  );
   const service = scope?.[1] ?? 'unknown';
   const target = incoming.headers['x-amz-target'];
   if (typeof target === 'string') return { service, operation: target.split('.').pop() ?? 'Unknown' };
