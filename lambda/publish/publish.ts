@@ -44,7 +44,7 @@ export interface PublishOptions {
   readonly checks: readonly Check[];
   readonly clock?: () => Date;
   readonly rates?: RateLimits;
-  /** Scopes published at once. @default 4 */
+  /** Account regions published at once; Security Hub limits each separately. @default 16 */
   readonly concurrency?: number;
 }
 
@@ -97,7 +97,7 @@ export async function publishFindings(
   options: PublishOptions,
 ): Promise<PublishSummary> {
   const clock = options.clock ?? (() => new Date());
-  const limit = pLimit(options.concurrency ?? 4);
+  const limit = pLimit(options.concurrency ?? 16);
   const failures: ImportFailure[] = [];
   const invalidFindings: { id: string; problems: string[] }[] = [];
   const targets = await Promise.all(

@@ -12,6 +12,10 @@ export interface FaultRule {
   readonly service?: string;
   /** Operation name (`ListClusters`…); all when absent. */
   readonly operation?: string;
+  /** Region of the request's signature; all when absent. */
+  readonly region?: string;
+  /** The rule spares this many matching calls before it applies. */
+  readonly skip?: number;
   /** Added before the call is forwarded, drawn uniformly from the range. */
   readonly latencyMs?: readonly [number, number];
   /** Share of calls answered with the service's throttling error. */
@@ -87,18 +91,22 @@ const REST_OPERATIONS: readonly (readonly [string, string, RegExp, string])[] = 
   ['securityhub', 'POST', /^\/findings\/?$/, 'GetFindings'],
 ];
 
-export function identify(incoming: IncomingMessage, body: string): { service: string; operation: string } {
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([^/]+)\//.exec(
+export function identify(
+  incoming: IncomingMessage,
+  body: string,
+): { service: string; operation: string; region: string } {
+  const scope = /Credential=[^/]+\/\d{8}\/([^/]+)\/([^/]+)\//.exec(
     String(incoming.headers.authorization ?? ''),
   );
-  const service = scope?.[1] ?? 'unknown';
+  const region = scope?.[1] ?? 'unknown';
+  const service = scope?.[2] ?? 'unknown';
   const target = incoming.headers['x-amz-target'];
-  if (typeof target === 'string') return { service, operation: target.split('.').pop() ?? 'Unknown' };
+  if (typeof target === 'string') return { service, region, operation: target.split('.').pop() ?? 'Unknown' };
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
-  if (action) return { service, operation: action };
+  if (action) return { service, region, operation: action };
   const path = (incoming.url ?? '/').split('?')[0] ?? '/';
   const rest = REST_OPERATIONS.find(([s, m, p]) => s === service && m === incoming.method && p.test(path));
-  return { service, operation: rest?.[3] ?? 'Unknown' };
+  return { service, region, operation: rest?.[3] ?? 'Unknown' };
 }
 
 /** The error answer a service gives, in its protocol's shape. */
@@ -166,19 +174,26 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
   const faults: Record<FaultKind, number> = { throttle: 0, serverError: 0, reset: 0, slow: 0 };
   const byOperation: Record<string, number> = {};
   let requests = 0;
+  const matched = new Map<FaultRule, number>();
 
   const server: Server = createServer((incoming: IncomingMessage, outgoing: ServerResponse) => {
     const chunks: Buffer[] = [];
     incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
     incoming.on('end', () => {
       const body = Buffer.concat(chunks);
-      const { service, operation } = identify(incoming, body.toString('utf8'));
+      const { service, operation, region } = identify(incoming, body.toString('utf8'));
       requests += 1;
       const key = `${service}:${operation}`;
       byOperation[key] = (byOperation[key] ?? 0) + 1;
-      const rule = rules.find(
-        (r) => (!r.service || r.service === service) && (!r.operation || r.operation === operation),
+      const matching = rules.find(
+        (r) =>
+          (!r.service || r.service === service) &&
+          (!r.operation || r.operation === operation) &&
+          (!r.region || r.region === region),
       );
+      const seen = matching ? (matched.get(matching) ?? 0) + 1 : 0;
+      if (matching) matched.set(matching, seen);
+      const rule = matching && seen > (matching.skip ?? 0) ? matching : undefined;
       // Draw every number in a fixed order, whatever the rule, so a seed replays the same faults.
       const draws = {
         latency: random(),
@@ -220,6 +235,7 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
     stats: () => ({ requests, faults: { ...faults }, byOperation: { ...byOperation } }),
     configure(next, seed) {
       rules = next;
+      matched.clear();
       if (seed !== undefined) random = generator(seed);
     },
     close: () =>
