@@ -54,6 +54,7 @@ const REGION_POOL = [
 const MEMBER_ROLE = 'OrganizationAccountAccessRole';
 
 const { values } = parseArgs({
+  allowNegative: true,
   options: {
     accounts: { type: 'string', default: '10' },
     regions: { type: 'string', default: '3' },
