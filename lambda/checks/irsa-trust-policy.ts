@@ -43,8 +43,7 @@ export const irsaTrustPolicy: RoleCheck = {
     );
     const [worst] = problems;
     const focus = worst?.issuer ?? effective[0]?.issuer ?? analysis.grants[0]?.issuer;
-    const place =
-      focus === undefined ? { region: context.homeRegion(role.accountId) } : locate(focus, context);
+    const place = focus === undefined ? { region: regionInText(role, context) } : locate(focus, context);
     const notes = [
       ...analysis.unjudged,
       ...analysis.grants
@@ -92,7 +91,13 @@ function locate(issuer: string, context: CheckContext): Pick<Outcome, 'region' |
 }
 
 function unparseable(role: RoleSnapshot, reason: string, context: CheckContext): Outcome {
-  const region =
-    ISSUER_IN_TEXT.exec(role.trustPolicy)?.[1]?.toLowerCase() ?? context.homeRegion(role.accountId);
-  return { ...notAvailable(`The trust policy cannot be judged: ${reason}.`), region };
+  return {
+    ...notAvailable(`The trust policy cannot be judged: ${reason}.`),
+    region: regionInText(role, context),
+  };
+}
+
+/** Where no grant names an issuer: the region of the first EKS issuer the document mentions, else the account's home. */
+function regionInText(role: RoleSnapshot, context: CheckContext): string {
+  return ISSUER_IN_TEXT.exec(role.trustPolicy)?.[1]?.toLowerCase() ?? context.homeRegion(role.accountId);
 }

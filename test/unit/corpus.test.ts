@@ -1,0 +1,98 @@
+/**
+ * The bad-input corpus under test/fixtures: every entry has a defined result (or a clear error),
+ * never a crash or a silent skip. Trust policies carry their expected result and the IAM rule that
+ * justifies it; clusters come in every status and with fields missing.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { runChecks } from '../../lambda/checks/engine';
+import { irsaTrustPolicy } from '../../lambda/checks/irsa-trust-policy';
+import { CHECKS } from '../../lambda/checks/registry';
+import type { ClusterSnapshot } from '../../lambda/model/snapshot';
+import { ACCOUNT, aContext, aRole } from '../support/factories';
+
+interface TrustCase {
+  readonly name: string;
+  readonly document: unknown;
+  readonly urlEncoded?: boolean;
+  readonly expected: {
+    readonly result: string;
+    readonly severity?: string;
+    readonly detailContains?: string;
+  };
+  readonly rule: string;
+}
+
+const PARTITIONS = [
+  { partition: 'aws', region: 'eu-west-1', suffix: '' },
+  { partition: 'aws-cn', region: 'cn-north-1', suffix: '.cn' },
+  { partition: 'aws-us-gov', region: 'us-gov-west-1', suffix: '' },
+] as const;
+
+const trustCases = JSON.parse(readFileSync('test/fixtures/trust-policies.json', 'utf8')) as TrustCase[];
+
+function materialize(text: string, p: (typeof PARTITIONS)[number]): string {
+  const issuer = `oidc.eks.${p.region}.amazonaws.com${p.suffix}/id/A1B2C3D4E5F60718293A4B5C6D7E8F90`;
+  const issuerB = `oidc.eks.${p.region}.amazonaws.com${p.suffix}/id/0F0E0D0C0B0A09080706050403020100`;
+  return text
+    .replaceAll('{{PROVIDER}}', `arn:${p.partition}:iam::${ACCOUNT}:oidc-provider/${issuer}`)
+    .replaceAll('{{PROVIDER_B}}', `arn:${p.partition}:iam::${ACCOUNT}:oidc-provider/${issuerB}`)
+    .replaceAll('{{ISSUER_B}}', issuerB)
+    .replaceAll('{{ISSUER}}', issuer)
+    .replaceAll('{{ACCOUNT}}', ACCOUNT);
+}
+
+describe('Corpus: trust policies', () => {
+  it('holds the cases the harness promises', () => {
+    expect(trustCases.length).toBeGreaterThanOrEqual(35);
+    expect(trustCases.every((c) => c.rule.length > 10)).toBe(true);
+    const longest = Math.max(...trustCases.map((c) => JSON.stringify(c.document).length));
+    expect(longest).toBeGreaterThan(1900);
+    expect(longest).toBeLessThanOrEqual(2048 + 400); // placeholders grow a little when materialized
+  });
+
+  for (const p of PARTITIONS) {
+    it.each(trustCases.map((c) => [c.name, c] as const))(`${p.partition}: %s`, (_, c) => {
+      const text = materialize(typeof c.document === 'string' ? c.document : JSON.stringify(c.document), p);
+      const providers = [materialize('{{PROVIDER}}', p), materialize('{{PROVIDER_B}}', p)];
+      const role = aRole(c.urlEncoded ? encodeURIComponent(text) : text);
+
+      const outcome = irsaTrustPolicy.evaluate(role, aContext({ providers }));
+
+      if (c.expected.result === 'none') {
+        expect(outcome).toBeUndefined();
+        return;
+      }
+      expect(outcome?.status).toBe(c.expected.result);
+      if (c.expected.severity) expect(outcome?.severity).toBe(c.expected.severity);
+      if (c.expected.detailContains) expect(outcome?.detail).toContain(c.expected.detailContains);
+      expect(outcome?.region).toBe(p.region);
+    });
+  }
+});
+
+interface ClusterCase {
+  readonly name: string;
+  readonly cluster: Partial<ClusterSnapshot>;
+  /** Expected status per check id. */
+  readonly expected: Record<string, string>;
+}
+
+const clusterCases = JSON.parse(readFileSync('test/fixtures/clusters.json', 'utf8')) as ClusterCase[];
+
+describe('Corpus: clusters', () => {
+  it.each(clusterCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
+    const cluster = {
+      accountId: ACCOUNT,
+      region: 'eu-west-1',
+      name: 'corpus',
+      arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/corpus`,
+      ...c.cluster,
+    } as ClusterSnapshot;
+
+    const results = runChecks(CHECKS, { clusters: [cluster], undescribed: [], roles: [] }, aContext());
+
+    expect(Object.fromEntries(results.map((r) => [r.checkId, r.status]))).toEqual(c.expected);
+    expect(results.every((r) => r.detail.length > 0)).toBe(true);
+  });
+});
