@@ -334,3 +334,60 @@ describe('Scan: partial failure', () => {
     expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global', 'me-south-1']);
   });
 });
+
+describe('Scan: a huge account', () => {
+  it('reads 5,000 roles with trust documents at the 2,048-character limit in five pages, judging each', async () => {
+    const subjects = Array.from(
+      { length: 40 },
+      (_, i) => `system:serviceaccount:team-${String(i).padStart(2, '0')}:app`,
+    );
+    const audience = { [`${ISSUER}:aud`]: 'sts.amazonaws.com' };
+    // Every tenth role admits a whole namespace instead of named service accounts.
+    const document = (n: number) =>
+      JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: PROVIDER },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition:
+              n % 10 === 0
+                ? { StringLike: { [`${ISSUER}:sub`]: 'system:serviceaccount:ops:*' }, StringEquals: audience }
+                : { StringEquals: { [`${ISSUER}:sub`]: subjects, ...audience } },
+          },
+        ],
+      }).padEnd(2048, ' ');
+    const page = (p: number) => ({
+      Roles: Array.from({ length: 1000 }, (_, i) => {
+        const n = p * 1000 + i;
+        return {
+          RoleName: `r${n}`,
+          Arn: `arn:aws:iam::${ACCOUNT}:role/r${n}`,
+          Path: '/',
+          RoleId: `R${n}`,
+          CreateDate: NOW,
+          AssumeRolePolicyDocument: encodeURIComponent(document(n)),
+        };
+      }),
+      IsTruncated: p < 4,
+      ...(p < 4 ? { Marker: `m${p}` } : {}),
+    });
+    expect(document(1)).toHaveLength(2048);
+    iam
+      .on(ListRolesCommand)
+      .resolvesOnce(page(0))
+      .resolvesOnce(page(1))
+      .resolvesOnce(page(2))
+      .resolvesOnce(page(3))
+      .resolvesOnce(page(4));
+
+    const { report } = await scan();
+
+    const roles = report.results.filter((r) => r.checkId === 'irsa-trust-policy');
+    expect(iam.commandCalls(ListRolesCommand)).toHaveLength(5);
+    expect(roles).toHaveLength(5000);
+    expect(roles.filter((r) => r.status === 'PASSED')).toHaveLength(4500);
+    expect(roles.filter((r) => r.status === 'FAILED' && r.severity === 'MEDIUM')).toHaveLength(500);
+  });
+});
