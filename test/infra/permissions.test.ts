@@ -1,0 +1,121 @@
+/**
+ * Least privilege, checked both ways: the actions the scanner and member roles hold are exactly
+ * the calls the code makes with them, no unused permission and no missing one. The calls are
+ * observed in a full organization scan with publishing against moto (enabled regions listed,
+ * members reached through their role), plus the handler's scan-completed event.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
+import { ApiCallCounter } from '../../lambda/collect/api-calls';
+import { UNAUTHORIZED_OPERATIONS } from '../../lambda/collect/operations';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
+import { publishFindings } from '../../lambda/publish/publish';
+import { runScan } from '../../lambda/scan';
+import { clientsFor, resolveTargets } from '../../lambda/targets';
+import { seedClients } from '../support/aws-clients';
+import { createCluster, createKey } from '../support/demo-account';
+import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { buildApp, ORGANIZATION } from './app-support';
+
+let moto: Moto;
+beforeAll(async () => {
+  moto = await startMoto();
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+});
+afterAll(async () => {
+  await moto?.stop();
+});
+
+/** What CDK adds for the function's own plumbing, not for the scan. */
+const PLUMBING = new Set([
+  'logs:CreateLogStream',
+  'logs:PutLogEvents',
+  'sqs:SendMessage',
+  'kms:Decrypt',
+  'kms:GenerateDataKey',
+]);
+/** Called by the Lambda shell only, after the scan: the scan-completed event (proved by the bundle test). */
+const SHELL_CALLS = ['events:PutEvents'];
+
+type Statement = { Action: string | string[] };
+
+function actions(outdir: string, stack: string, role: RegExp): string[] {
+  const template = JSON.parse(readFileSync(join(outdir, `${stack}.template.json`), 'utf8')) as {
+    Resources: Record<
+      string,
+      { Type: string; Properties: { Roles?: { Ref: string }[]; PolicyDocument?: { Statement: Statement[] } } }
+    >;
+  };
+  return [
+    ...new Set(
+      Object.values(template.Resources)
+        .filter((r) => r.Type === 'AWS::IAM::Policy' && r.Properties.Roles?.some((ref) => role.test(ref.Ref)))
+        .flatMap((r) => r.Properties.PolicyDocument?.Statement ?? [])
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])),
+    ),
+  ].sort();
+}
+
+describe('Permissions against calls', () => {
+  it('grant the scanner and member roles exactly what an organization scan calls', {
+    timeout: 120_000,
+  }, async () => {
+    const organizations = new OrganizationsClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+    await organizations.send(new CreateAccountCommand({ AccountName: 'm', Email: 'm@example.com' }));
+    const seed = seedClients(moto.endpoint);
+    await createCluster(seed, {
+      name: 'c',
+      region: 'eu-west-1',
+      version: '1.35',
+      publicAccess: false,
+      privateAccess: true,
+      keyArn: await createKey(seed, 'eu-west-1', 'enabled'),
+    });
+    const apiCalls = new ApiCallCounter();
+    const targets = await resolveTargets({
+      homeRegion: 'us-east-1',
+      apiCalls,
+      organization: true,
+      roleName: 'OrganizationAccountAccessRole',
+    });
+    const { report, inventory } = await runScan({
+      accounts: targets.accounts,
+      apiCalls,
+      homeRegion: 'us-east-1',
+      config: DEFAULT_SCAN_CONFIG,
+    });
+    await publishFindings(report, inventory, {
+      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
+      checks: CHECKS,
+      rates: { readsPerSecond: 100, importsPerSecond: 100 },
+    });
+    const free: readonly string[] = UNAUTHORIZED_OPERATIONS;
+    const called = Object.keys(apiCalls.snapshot()).filter((op) => !free.includes(op));
+    const synthesized = buildApp({ scanner: { organization: ORGANIZATION } }, true);
+
+    const scanner = actions(synthesized.outdir, 'EksPosture', /^ScannerRole/).filter((a) => !PLUMBING.has(a));
+    const member = actions(synthesized.outdir, 'EksPostureMemberRole', /MemberRole/);
+
+    expect(scanner).toEqual([...called, ...SHELL_CALLS].sort());
+    // A member role is used for everything but listing the organization and assuming roles.
+    const memberCalls = called.filter((op) => op !== 'organizations:ListAccounts' && op !== 'sts:AssumeRole');
+    expect(member).toEqual(memberCalls.sort());
+  });
+});
