@@ -6,22 +6,18 @@
  *   npm run bench -- --accounts 20 --regions 3 --clusters 2 --roles 50 --latency 50-100
  */
 import { parseArgs } from 'node:util';
-import { EKSClient } from '@aws-sdk/client-eks';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { DEFAULT_SCAN_CONFIG } from '../lambda/config';
 import { publishFindings } from '../lambda/publish/publish';
 import { runScan } from '../lambda/scan';
 import { clientsFor, resolveTargets } from '../lambda/targets';
-import type { SeedClients } from '../test/support/aws-clients';
+import { memberCredentials, seedClients } from '../test/support/aws-clients';
 import { startAwsProxy } from '../test/support/aws-proxy';
 import {
   createCluster,
@@ -77,18 +73,6 @@ const plan = {
 };
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-function clientsAs(
-  endpoint: string,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-): SeedClients {
-  const common = { endpoint, credentials };
-  return {
-    eks: (region) => new EKSClient({ ...common, region }),
-    kms: (region) => new KMSClient({ ...common, region }),
-    iam: () => new IAMClient({ ...common, region: 'us-east-1' }),
-  };
-}
-
 async function seed(endpoint: string): Promise<{ accounts: string[]; roles: number }> {
   const organizations = new OrganizationsClient({
     region: 'us-east-1',
@@ -103,25 +87,14 @@ async function seed(endpoint: string): Promise<{ accounts: string[]; roles: numb
     );
     accounts.push(created.CreateAccountStatus?.AccountId ?? '');
   }
-  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: MOTO_CREDENTIALS });
   let roles = 0;
   for (const account of accounts) {
-    let clients = clientsAs(endpoint, MOTO_CREDENTIALS);
-    if (account !== MOTO_ACCOUNT_ID) {
-      const c = (
-        await sts.send(
-          new AssumeRoleCommand({
-            RoleArn: `arn:aws:iam::${account}:role/${MEMBER_ROLE}`,
-            RoleSessionName: 'seed',
-          }),
-        )
-      ).Credentials;
-      clients = clientsAs(endpoint, {
-        accessKeyId: c?.AccessKeyId ?? '',
-        secretAccessKey: c?.SecretAccessKey ?? '',
-        sessionToken: c?.SessionToken ?? '',
-      });
-    }
+    const clients = seedClients(
+      endpoint,
+      account === MOTO_ACCOUNT_ID
+        ? MOTO_CREDENTIALS
+        : await memberCredentials(endpoint, account, MEMBER_ROLE),
+    );
     let issuer = '';
     for (const region of plan.regions) {
       for (let c = 0; c < plan.clusters; c++) {

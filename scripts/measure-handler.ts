@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { buildApp, deployedFunction } from '../test/infra/app-support';
 import { seedClients } from '../test/support/aws-clients';
 import { createCluster, createRole, irsaTrust, seedDemoAccount } from '../test/support/demo-account';
-import { MOTO_CREDENTIALS, startMoto } from '../test/support/moto';
+import { motoEnvironment, startMoto } from '../test/support/moto';
 
 const clusters = Number(process.argv[2] ?? 30);
 const roles = Number(process.argv[3] ?? 500);
@@ -46,12 +46,11 @@ try {
     env: {
       ...process.env,
       ...environment,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...motoEnvironment(moto.endpoint, {
+        AWS_REGION: 'us-east-1',
+        POWERTOOLS_LOG_LEVEL: 'ERROR',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+      }),
     },
   });
   const line = run.stdout.trim().split('\n').pop() ?? '';

@@ -2,10 +2,12 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EksPostureStack, type EksPostureStackProps } from '../../lib/eks-posture-stack';
 import { EksPostureMemberRoleStack } from '../../lib/member-role';
+import { motoEnvironment } from '../support/moto';
 
 export const ORGANIZATION = { memberRoleName: 'eks-posture-member', externalId: 'b6f1c2d9-posture' } as const;
 
@@ -70,4 +72,33 @@ export function deployedFunction(outdir: string): {
     exported,
     environment: fn.Properties.Environment.Variables,
   };
+}
+
+export type BundledHandler = (event: unknown) => Promise<unknown>;
+
+/**
+ * Loads the synthesized function's bundle the way Lambda does: the template's environment first
+ * (the handler validates it when the module loads), pointed at the emulator, then the exported
+ * handler. Once per test file: a module loads once per process.
+ */
+export async function loadBundledHandler(
+  outdir: string,
+  endpoint: string,
+  extra: Record<string, string> = {},
+): Promise<BundledHandler> {
+  const { entry, exported, environment } = deployedFunction(outdir);
+  Object.assign(
+    process.env,
+    environment,
+    motoEnvironment(endpoint, {
+      AWS_REGION: 'us-east-1',
+      POWERTOOLS_LOG_LEVEL: 'ERROR',
+      POWERTOOLS_METRICS_DISABLED: 'true',
+      ...extra,
+    }),
+  );
+  const module = (await import(pathToFileURL(entry).href)) as Record<string, BundledHandler | undefined>;
+  const handler = module[exported];
+  if (!handler) throw new Error(`the bundle exports no ${exported}`);
+  return handler;
 }

@@ -3,23 +3,17 @@
  * accounts, then scan one account per invocation, against an organization in moto.
  */
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
-import { buildApp, deployedFunction } from './app-support';
+import { describe, expect, it } from 'vitest';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
+import { buildApp, deployedFunction, loadBundledHandler } from './app-support';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
+const moto = useMoto();
 
 describe('Bundle: fan-out invocations', () => {
   it('lists the organization accounts, then scans the one account each invocation names', async () => {
@@ -31,8 +25,7 @@ describe('Bundle: fan-out invocations', () => {
       },
     });
     expect(synthesized.synthError).toBeUndefined();
-    const { entry, exported, environment } = deployedFunction(synthesized.outdir);
-    expect(existsSync(entry)).toBe(true);
+    expect(existsSync(deployedFunction(synthesized.outdir).entry)).toBe(true);
     const organizations = new OrganizationsClient({
       region: 'us-east-1',
       endpoint: moto.endpoint,
@@ -42,21 +35,9 @@ describe('Bundle: fan-out invocations', () => {
     const member = (
       await organizations.send(new CreateAccountCommand({ AccountName: 'm', Email: 'm@example.com' }))
     ).CreateAccountStatus?.AccountId;
-    Object.assign(process.env, environment, {
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
+    const handler = await loadBundledHandler(synthesized.outdir, moto.endpoint, {
       EKS_POSTURE_EMIT_SCAN_EVENT: 'false',
     });
-    const module = (await import(pathToFileURL(entry).href)) as Record<
-      string,
-      (event: unknown) => Promise<unknown>
-    >;
-    const handler = module[exported];
-    if (!handler) throw new Error(`the bundle exports no ${exported}`);
 
     const listed = await handler({ eksPosture: { action: 'list-accounts' } });
     const scanned = await handler({ eksPosture: { action: 'scan-account', accountId: member } });

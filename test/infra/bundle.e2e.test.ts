@@ -4,7 +4,6 @@
  * scheduled event against moto, and read the findings back from Security Hub.
  */
 import { existsSync } from 'node:fs';
-import { pathToFileURL } from 'node:url';
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import {
@@ -13,26 +12,20 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
-import { buildApp, deployedFunction } from './app-support';
+import { MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
+import { buildApp, deployedFunction, loadBundledHandler } from './app-support';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
+const moto = useMoto();
 
 describe('Bundle: the synthesized scanner function', () => {
   it('scans moto on a scheduled event, imports findings and announces the scan', async () => {
     const synthesized = buildApp({ scanner: { regions: ['eu-west-1', 'us-east-1'] } });
     expect(synthesized.synthError).toBeUndefined();
-    const { entry, exported, environment } = deployedFunction(synthesized.outdir);
-    expect(existsSync(entry)).toBe(true);
+    expect(existsSync(deployedFunction(synthesized.outdir).entry)).toBe(true);
     await seedDemoAccount(seedClients(moto.endpoint));
     // A rule on the default bus that copies scan-completed events into a queue, to read them back.
     const common = { region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS };
@@ -52,20 +45,7 @@ describe('Bundle: the synthesized scanner function', () => {
       new PutTargetsCommand({ Rule: 'scan-completed', Targets: [{ Id: 'queue', Arn: queueArn }] }),
     );
 
-    Object.assign(process.env, environment, {
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-      POWERTOOLS_LOG_LEVEL: 'ERROR',
-      POWERTOOLS_METRICS_DISABLED: 'true',
-    });
-    const module = (await import(pathToFileURL(entry).href)) as Record<
-      string,
-      (event: unknown) => Promise<unknown>
-    >;
-    const handler = module[exported];
-    if (!handler) throw new Error(`the bundle exports no ${exported}`);
+    const handler = await loadBundledHandler(synthesized.outdir, moto.endpoint);
 
     const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} });
 

@@ -11,7 +11,7 @@ import {
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { UNAUTHORIZED_OPERATIONS } from '../../lambda/collect/operations';
@@ -21,21 +21,13 @@ import { runScan } from '../../lambda/scan';
 import { clientsFor, resolveTargets } from '../../lambda/targets';
 import { seedClients } from '../support/aws-clients';
 import { createCluster, createKey } from '../support/demo-account';
-import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 import { buildApp, ORGANIZATION } from './app-support';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
-});
-afterAll(async () => {
-  await moto?.stop();
+const moto = useMoto();
+beforeAll(() => {
+  Object.assign(process.env, motoEnvironment(moto.endpoint));
 });
 
 /** What CDK adds for the function's own plumbing, not for the scan. */

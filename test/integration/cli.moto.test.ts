@@ -6,23 +6,15 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMoto({ resetEachTest: true });
 
 interface Run {
   readonly code: number | null;

@@ -3,9 +3,6 @@
  * and credentials assumed into it act on that member's own data.
  */
 
-import { EKSClient } from '@aws-sdk/client-eks';
-import { IAMClient } from '@aws-sdk/client-iam';
-import { KMSClient } from '@aws-sdk/client-kms';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -14,31 +11,22 @@ import {
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { publishFindings } from '../../lambda/publish/publish';
 import { runScan } from '../../lambda/scan';
 import { clientsFor, resolveTargets } from '../../lambda/targets';
-import type { SeedClients } from '../support/aws-clients';
+import { memberCredentials, seedClients } from '../support/aws-clients';
 import { createCluster } from '../support/demo-account';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
+const moto = useMoto({ resetEachTest: true });
+beforeAll(() => {
   // The scanner finds the endpoint and the management account's credentials the way the CLI does.
-  process.env.AWS_ENDPOINT_URL = moto.endpoint;
-  process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-  process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
-  process.env.AWS_EC2_METADATA_DISABLED = 'true';
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
+  Object.assign(process.env, motoEnvironment(moto.endpoint));
 });
 
 const ROLE = 'OrganizationAccountAccessRole';
@@ -62,32 +50,11 @@ async function createOrganization(members: number): Promise<string[]> {
   return ids;
 }
 
-/** Seeding clients acting in a member account, through the role moto created there. */
-async function memberSeedClients(accountId: string): Promise<SeedClients> {
-  const sts = new STSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
-  const assumed = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'seed' }),
-  );
-  const c = assumed.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('no credentials');
-  const credentials = {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken ?? '',
-  };
-  const common = { endpoint: moto.endpoint, credentials };
-  return {
-    eks: (region) => new EKSClient({ ...common, region }),
-    kms: (region) => new KMSClient({ ...common, region }),
-    iam: () => new IAMClient({ ...common, region: 'us-east-1' }),
-  };
-}
-
 describe('Scan: organization on moto', () => {
   it("reports each member's clusters under its own account and imports into its own Security Hub", async () => {
     const members = await createOrganization(2);
     for (const [i, id] of members.entries()) {
-      await createCluster(await memberSeedClients(id), {
+      await createCluster(seedClients(moto.endpoint, await memberCredentials(moto.endpoint, id)), {
         name: `cluster-${i}`,
         region: 'eu-west-1',
         version: '1.35',
@@ -141,7 +108,7 @@ describe('Scan: organization on moto', () => {
       const hub = new SecurityHubClient({
         region: 'eu-west-1',
         endpoint: moto.endpoint,
-        credentials: await assumedCredentials(id),
+        credentials: await memberCredentials(moto.endpoint, id),
       });
       const stored = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
       expect(stored).toHaveLength(4);
@@ -210,16 +177,3 @@ describe('Scan: organization on moto', () => {
     }
   });
 });
-
-async function assumedCredentials(accountId: string) {
-  const sts = new STSClient({ region: 'us-east-1', endpoint: moto.endpoint, credentials: MOTO_CREDENTIALS });
-  const assumed = await sts.send(
-    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${ROLE}`, RoleSessionName: 'read' }),
-  );
-  const c = assumed.Credentials;
-  return {
-    accessKeyId: c?.AccessKeyId ?? '',
-    secretAccessKey: c?.SecretAccessKey ?? '',
-    sessionToken: c?.SessionToken ?? '',
-  };
-}

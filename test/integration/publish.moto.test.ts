@@ -9,7 +9,7 @@ import {
   GetFindingsCommand,
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../lambda/checks/registry';
 import type { AccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
@@ -19,13 +19,13 @@ import { publishFindings } from '../../lambda/publish/publish';
 import { runScan } from '../../lambda/scan';
 import { scannerClients, seedClients } from '../support/aws-clients';
 import { createCluster, seedDemoAccount } from '../support/demo-account';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
+const moto = useMoto({ resetEachTest: true });
 let denying: Server;
 let deniedEndpoint: string;
 beforeAll(async () => {
-  moto = await startMoto();
   // An EKS endpoint that refuses every call, as EKS does when a policy or SCP denies it.
   denying = createServer((_, response) => {
     response.writeHead(403, {
@@ -42,11 +42,7 @@ beforeAll(async () => {
   deniedEndpoint = `http://127.0.0.1:${(denying.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await moto?.stop();
   await new Promise((resolve) => denying?.close(resolve));
-});
-beforeEach(async () => {
-  await moto.reset();
 });
 
 const REGIONS = ['eu-west-1', 'us-east-1'];

@@ -1,5 +1,5 @@
 /** The whole scan against a real AWS API emulator (moto_server). */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import type { CheckResult } from '../../lambda/model/result';
 import { runScan } from '../../lambda/scan';
@@ -12,18 +12,10 @@ import {
   registerProvider,
   seedDemoAccount,
 } from '../support/demo-account';
-import { MOTO_ACCOUNT_ID, type Moto, startMoto } from '../support/moto';
+import { MOTO_ACCOUNT_ID } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
-beforeEach(async () => {
-  await moto.reset();
-});
+const moto = useMoto({ resetEachTest: true });
 
 const NOW = new Date('2026-11-23T12:00:00Z');
 

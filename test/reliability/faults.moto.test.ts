@@ -17,17 +17,16 @@ import { runScan, type ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { type AwsProxy, type FaultRule, startAwsProxy } from '../support/aws-proxy';
 import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
+const moto = useMoto();
 let proxy: AwsProxy;
 beforeAll(async () => {
-  moto = await startMoto();
   proxy = await startAwsProxy({ target: moto.endpoint });
 });
 afterAll(async () => {
   await proxy?.close();
-  await moto?.stop();
 });
 beforeEach(async () => {
   await moto.reset();

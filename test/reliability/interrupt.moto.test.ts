@@ -9,17 +9,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedClients } from '../support/aws-clients';
 import { type AwsProxy, startAwsProxy } from '../support/aws-proxy';
 import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS, type Moto, startMoto } from '../support/moto';
+import { MOTO_CREDENTIALS } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
-let moto: Moto;
+const moto = useMoto();
 let proxy: AwsProxy;
 beforeAll(async () => {
-  moto = await startMoto();
   proxy = await startAwsProxy({ target: moto.endpoint });
 });
 afterAll(async () => {
   await proxy?.close();
-  await moto?.stop();
 });
 
 const REGIONS = ['eu-west-1', 'us-east-1'];

@@ -2,21 +2,16 @@
  * Security of the scanner's own output: at the default log level, no credential, session token or
  * trust document reaches the logs of the Lambda handler.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+import { describe, expect, it, vi } from 'vitest';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
-import { type Moto, startMoto } from '../support/moto';
+import { useMoto } from '../support/moto-hooks';
 
 const SECRET = 's3cr3t-EKS-POSTURE-must-not-be-logged';
 const TOKEN = 'T0KEN-EKS-POSTURE-must-not-be-logged';
 
-let moto: Moto;
-beforeAll(async () => {
-  moto = await startMoto();
-});
-afterAll(async () => {
-  await moto?.stop();
-});
+const moto = useMoto();
 
 describe('Logs of the scanner', () => {
   it('hold no credential, session token or trust document at the default level', {

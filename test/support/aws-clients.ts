@@ -1,6 +1,7 @@
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { type AccountClients, createAccountClients } from '../../lambda/collect/clients';
 import { MOTO_CREDENTIALS } from './moto';
@@ -12,8 +13,11 @@ export interface SeedClients {
   iam(): IAMClient;
 }
 
-export function seedClients(endpoint: string): SeedClients {
-  const common = { endpoint, credentials: MOTO_CREDENTIALS, maxAttempts: 2 };
+export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/** @param credentials an account's own (moto maps assumed-role keys to that account's data) */
+export function seedClients(endpoint: string, credentials: Credentials = MOTO_CREDENTIALS): SeedClients {
+  const common = { endpoint, credentials, maxAttempts: 2 };
   return {
     eks: (region) => new EKSClient({ ...common, region }),
     kms: (region) => new KMSClient({ ...common, region }),
@@ -35,4 +39,23 @@ export function scannerClients(
     maxAttempts: 2,
   });
   return { clients, apiCalls };
+}
+
+/** Credentials acting in a member account, through the role moto creates there (OrganizationAccountAccessRole). */
+export async function memberCredentials(
+  endpoint: string,
+  accountId: string,
+  roleName = 'OrganizationAccountAccessRole',
+): Promise<Credentials> {
+  const sts = new STSClient({ region: 'us-east-1', endpoint, credentials: MOTO_CREDENTIALS });
+  const answer = await sts.send(
+    new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${accountId}:role/${roleName}`, RoleSessionName: 'seed' }),
+  );
+  const c = answer.Credentials;
+  if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`moto gave no credentials for ${accountId}`);
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+  };
 }

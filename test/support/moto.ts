@@ -17,6 +17,24 @@ export interface Moto {
 export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
 export const MOTO_ACCOUNT_ID = '123456789012';
 
+/**
+ * The environment that points the default AWS chain at moto, as a user's environment points the
+ * CLI or the Lambda at AWS: endpoint, fake credentials, no instance metadata. `extra` adds or overrides.
+ */
+export function motoEnvironment(
+  endpoint: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    AWS_ENDPOINT_URL: endpoint,
+    AWS_ACCESS_KEY_ID: MOTO_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: MOTO_CREDENTIALS.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...extra,
+  };
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
