@@ -18,12 +18,13 @@ import {
   parseWarningDays,
 } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
-import { previewFindings, publishFindings } from '../lambda/publish/publish';
+import { previewFindings } from '../lambda/publish/publish';
 import { renderJson } from '../lambda/report/json';
 import { EXIT, exitCodeFor } from '../lambda/report/summary';
 import { renderTable } from '../lambda/report/table';
-import { runScan, type ScanProgress } from '../lambda/scan';
-import { clientsFor, resolveTargets } from '../lambda/targets';
+import { scanAndPublish } from '../lambda/run';
+import type { ScanProgress } from '../lambda/scan';
+import { resolveTargets } from '../lambda/targets';
 import { SCANNER_VERSION } from '../lambda/version';
 
 const HELP_AFTER = `
@@ -142,8 +143,9 @@ async function main(argv: string[]): Promise<number> {
     ...(options.externalId ? { externalId: options.externalId } : {}),
   });
   const progress = progressReporter();
-  const scan = await runScan({
-    accounts: targets.accounts,
+  const scan = await scanAndPublish({
+    targets,
+    publish: options.publish === true,
     apiCalls,
     homeRegion,
     ...(options.regions ? { regions: options.regions } : {}),
@@ -152,16 +154,7 @@ async function main(argv: string[]): Promise<number> {
     regionConcurrency: options.regionConcurrency,
     onProgress: progress.update,
   }).finally(progress.stop);
-  let report = scan.report;
-  if (options.publish) {
-    const publish = await publishFindings(report, scan.inventory, {
-      // Each account's findings go into its own Security Hub, with its own credentials.
-      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-      checks: CHECKS,
-    });
-    // The API calls of publishing are part of the run's cost too.
-    report = { ...report, stats: { ...report.stats, apiCalls: apiCalls.snapshot() }, publish };
-  }
+  const { report } = scan;
 
   const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
   const text =

@@ -9,14 +9,14 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { ScheduledEvent } from 'aws-lambda';
-import { CHECKS } from './checks/registry';
 import { ApiCallCounter } from './collect/api-calls';
 import { ENV, parseAccounts, parseLambdaEnvironment } from './config';
 import { ConfigError } from './errors';
-import { publishFindings, publishIncomplete } from './publish/publish';
+import { publishIncomplete } from './publish/publish';
 import { summarize } from './report/summary';
-import { runScan, type ScanReport } from './scan';
-import { clientsFor, resolveTargets } from './targets';
+import { scanAndPublish } from './run';
+import type { ScanReport } from './scan';
+import { resolveTargets } from './targets';
 
 export const SCAN_EVENT_SOURCE = 'eks-posture';
 export const SCAN_EVENT_DETAIL_TYPE = 'EKS Posture Scan Completed';
@@ -93,21 +93,14 @@ export async function handler(
         }
       : {}),
   });
-  const scan = await runScan({
-    accounts: targets.accounts,
+  const { report } = await scanAndPublish({
+    targets,
+    publish: config.publish,
     apiCalls,
     homeRegion,
     ...(config.regions ? { regions: config.regions } : {}),
     config: config.scan,
   });
-  let report: ScanReport = scan.report;
-  if (config.publish) {
-    const publish = await publishFindings(report, scan.inventory, {
-      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-      checks: CHECKS,
-    });
-    report = { ...report, publish, stats: { ...report.stats, apiCalls: apiCalls.snapshot() } };
-  }
   const completed = summaryOf(report);
   record(report, completed);
   if (config.emitScanEvent) await emit(new EventBridgeClient({ region: homeRegion }), completed);

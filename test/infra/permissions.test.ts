@@ -12,13 +12,11 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { UNAUTHORIZED_OPERATIONS } from '../../lambda/collect/operations';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { publishFindings } from '../../lambda/publish/publish';
-import { runScan } from '../../lambda/scan';
-import { clientsFor, resolveTargets } from '../../lambda/targets';
+import { scanAndPublish } from '../../lambda/run';
+import { resolveTargets } from '../../lambda/targets';
 import { seedClients } from '../support/aws-clients';
 import { createCluster, createKey } from '../support/demo-account';
 import { MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
@@ -87,15 +85,12 @@ describe('Permissions against calls', () => {
       organization: true,
       roleName: 'OrganizationAccountAccessRole',
     });
-    const { report, inventory } = await runScan({
-      accounts: targets.accounts,
+    await scanAndPublish({
+      targets,
+      publish: true,
       apiCalls,
       homeRegion: 'us-east-1',
       config: DEFAULT_SCAN_CONFIG,
-    });
-    await publishFindings(report, inventory, {
-      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-      checks: CHECKS,
       rates: { readsPerSecond: 100, importsPerSecond: 100 },
     });
     const free: readonly string[] = UNAUTHORIZED_OPERATIONS;

@@ -12,12 +12,11 @@ import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityh
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { publishFindings } from '../../lambda/publish/publish';
+import { scanAndPublish } from '../../lambda/run';
 import { runScan } from '../../lambda/scan';
-import { clientsFor, resolveTargets } from '../../lambda/targets';
+import { resolveTargets } from '../../lambda/targets';
 import { memberCredentials, seedClients } from '../support/aws-clients';
 import { createCluster } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
@@ -71,18 +70,16 @@ describe('Scan: organization on moto', () => {
       organization: true,
       roleName: ROLE,
     });
-    const { report, inventory } = await runScan({
-      accounts: targets.accounts,
+    const { report } = await scanAndPublish({
+      targets,
+      publish: true,
       apiCalls,
       homeRegion: 'us-east-1',
       regions: ['eu-west-1'],
       config: DEFAULT_SCAN_CONFIG,
-    });
-    const publish = await publishFindings(report, inventory, {
-      securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-      checks: CHECKS,
       rates: { readsPerSecond: 100, importsPerSecond: 100 },
     });
+    const publish = report.publish;
 
     const accounts = [MOTO_ACCOUNT_ID, ...members].sort();
     expect(report.targets.map((t) => `${t.accountId} ${t.region} ${t.status}`)).toEqual(
@@ -103,7 +100,7 @@ describe('Scan: organization on moto', () => {
       // Version support is read once per region per run, however many accounts have clusters there.
       'eks:DescribeClusterVersions': 1,
     });
-    expect(publish.failures).toEqual([]);
+    expect(publish?.failures).toEqual([]);
     for (const [i, id] of members.entries()) {
       const hub = new SecurityHubClient({
         region: 'eu-west-1',

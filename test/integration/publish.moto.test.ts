@@ -10,13 +10,11 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import type { AccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import { findingId } from '../../lambda/publish/finding-id';
-import { publishFindings } from '../../lambda/publish/publish';
-import { runScan } from '../../lambda/scan';
+import { scanAndPublish as runAndPublish } from '../../lambda/run';
 import { scannerClients, seedClients } from '../support/aws-clients';
 import { createCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
@@ -55,22 +53,18 @@ async function scanAndPublish(
 ) {
   const { clients: real, apiCalls } = scannerClients(moto.endpoint);
   const clients = adjust(real);
-  const clock = () => new Date(at);
-  const { report, inventory } = await runScan({
-    accounts: [{ clients }],
+  const { report } = await runAndPublish({
+    targets: { accounts: [{ clients }], clientsOf: () => clients },
+    publish: true,
     apiCalls,
     homeRegion: 'us-east-1',
     regions,
     config: DEFAULT_SCAN_CONFIG,
-    clock,
-  });
-  const publish = await publishFindings(report, inventory, {
-    securityHub: (_account, region) => clients.securityHub(region),
-    checks: CHECKS,
-    clock,
+    clock: () => new Date(at),
     rates: FAST,
   });
-  return { report, publish };
+  if (!report.publish) throw new Error('the run did not publish');
+  return { report, publish: report.publish };
 }
 
 function hub(region: string): SecurityHubClient {

@@ -8,12 +8,12 @@ import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { type PublishSummary, publishFindings } from '../../lambda/publish/publish';
-import { runScan, type ScanReport } from '../../lambda/scan';
+import type { PublishSummary } from '../../lambda/publish/publish';
+import { scanAndPublish as runAndPublish } from '../../lambda/run';
+import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { type AwsProxy, type FaultRule, startAwsProxy } from '../support/aws-proxy';
 import { seedDemoAccount } from '../support/demo-account';
@@ -58,21 +58,18 @@ async function scanAndPublish(
     credentials: MOTO_CREDENTIALS,
     ...(maxAttempts ? { maxAttempts } : {}),
   });
-  const clock = () => new Date(at);
-  const { report, inventory } = await runScan({
-    accounts: [{ clients }],
+  const { report } = await runAndPublish({
+    targets: { accounts: [{ clients }], clientsOf: () => clients },
+    publish: true,
     apiCalls,
     homeRegion: 'us-east-1',
     ...(regions ? { regions } : {}),
     config: DEFAULT_SCAN_CONFIG,
-    clock,
-  });
-  const publish = await publishFindings(report, inventory, {
-    securityHub: (_account, region) => clients.securityHub(region),
-    checks: CHECKS,
-    clock,
+    clock: () => new Date(at),
     rates: { readsPerSecond: 50, importsPerSecond: 50 },
   });
+  const publish = report.publish;
+  if (!publish) throw new Error('the run did not publish');
   const operations = Object.values(apiCalls.snapshot()).reduce((a, b) => a + b, 0);
   return { report, publish, operations };
 }
