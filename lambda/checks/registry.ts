@@ -1,4 +1,6 @@
+import { authenticationMode } from './authentication-mode';
 import { controlPlaneLogging } from './control-plane-logging';
+import { deletionProtection } from './deletion-protection';
 import { endpointPublicAccess } from './endpoint-public-access';
 import { irsaTrustPolicy } from './irsa-trust-policy';
 import { secretsEncryption } from './secrets-encryption';
@@ -12,4 +14,6 @@ export const CHECKS: readonly Check[] = [
   supportedVersion,
   controlPlaneLogging,
   irsaTrustPolicy,
+  authenticationMode,
+  deletionProtection,
 ];

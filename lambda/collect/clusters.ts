@@ -35,6 +35,8 @@ const ClusterShape = z.object({
     })
     .optional(),
   identity: z.object({ oidc: z.object({ issuer: z.string().optional() }).optional() }).optional(),
+  accessConfig: z.object({ authenticationMode: z.string().optional() }).optional(),
+  deletionProtection: z.boolean().optional(),
 });
 
 export interface RegionClusters {
@@ -143,5 +145,7 @@ function toSnapshot(cluster: z.infer<typeof ClusterShape>, target: ClusterTarget
       })),
     ),
     ...optional('oidcIssuer', cluster.identity?.oidc?.issuer),
+    ...optional('authenticationMode', cluster.accessConfig?.authenticationMode),
+    ...optional('deletionProtection', cluster.deletionProtection),
   };
 }

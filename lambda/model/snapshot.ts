@@ -32,6 +32,9 @@ export interface ClusterSnapshot {
   readonly endpointAccess?: EndpointAccess;
   readonly encryptionConfig?: readonly EncryptionConfigEntry[];
   readonly logging?: readonly LogSetup[];
+  /** `accessConfig.authenticationMode`: `API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP`. */
+  readonly authenticationMode?: string;
+  readonly deletionProtection?: boolean;
   /** Issuer URL of the cluster's OIDC identity provider, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/ABC`. */
   readonly oidcIssuer?: string;
 }

@@ -52,11 +52,11 @@ describe('Bundle: the synthesized scanner function', () => {
     expect(summary).toMatchObject({
       targets: 3,
       failedTargets: [],
-      published: { imported: 30, archived: 0, failed: 0, complete: true },
+      published: { imported: 42, archived: 0, failed: 0, complete: true },
     });
     for (const [region, count] of [
-      ['eu-west-1', 14],
-      ['us-east-1', 16],
+      ['eu-west-1', 20],
+      ['us-east-1', 22],
     ] as const) {
       const hub = new SecurityHubClient({ ...common, region });
       expect((await hub.send(new GetFindingsCommand({ MaxResults: 100 }))).Findings).toHaveLength(count);
@@ -69,6 +69,6 @@ describe('Bundle: the synthesized scanner function', () => {
       detail?: unknown;
     };
     expect(event['detail-type']).toBe('EKS Posture Scan Completed');
-    expect(event.detail).toMatchObject({ targets: 3, published: { imported: 30 } });
+    expect(event.detail).toMatchObject({ targets: 3, published: { imported: 42 } });
   });
 });

@@ -66,8 +66,8 @@ describe('CLI: eks-posture', () => {
       'stats',
     ]);
     expect(report.schemaVersion).toBe(1);
-    // 24 cluster results and the 6 roles whose issuer is in a scanned region (not the us-west-2 one).
-    expect(report.results.length).toBe(30);
+    // 36 cluster results and the 6 roles whose issuer is in a scanned region (not the us-west-2 one).
+    expect(report.results.length).toBe(42);
     expect(Object.keys(report.results[0] ?? {})).toEqual(
       expect.arrayContaining([
         'checkId',
@@ -134,7 +134,7 @@ describe('CLI: eks-posture', () => {
       {
         accountId: '123456789012',
         region: 'eu-west-1',
-        imported: 14,
+        imported: 20,
         archived: 0,
         kept: 0,
         failed: 0,
@@ -147,7 +147,7 @@ describe('CLI: eks-posture', () => {
       endpoint: moto.endpoint,
       credentials: MOTO_CREDENTIALS,
     });
-    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(14);
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(20);
   });
 
   it('prints the findings a publish would import with --format asff, and imports nothing', async () => {
@@ -157,7 +157,7 @@ describe('CLI: eks-posture', () => {
 
     expect(run.code).toBe(0);
     const findings = JSON.parse(run.stdout) as unknown[];
-    expect(findings).toHaveLength(14);
+    expect(findings).toHaveLength(20);
     expect(findings.flatMap((f) => findingProblems(f))).toEqual([]);
     const hub = new SecurityHubClient({
       region: 'eu-west-1',
@@ -231,7 +231,7 @@ describe('CLI: eks-posture', () => {
           ),
         }),
       );
-      expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(12);
+      expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(18);
     });
   });
 });

@@ -252,7 +252,7 @@ describe('Scan: partial failure', () => {
     const { report } = await scan();
 
     const beta = report.results.filter((r) => r.resource.name === 'beta');
-    expect(beta).toHaveLength(4);
+    expect(beta).toHaveLength(6);
     expect(
       beta.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
     ).toBe(true);
@@ -290,7 +290,7 @@ describe('Scan: partial failure', () => {
         error: expect.stringContaining('iam:ListRoles failed'),
       }),
     );
-    expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(8);
+    expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(12);
     expect(report.results.filter((r) => r.resource.type === 'AwsIamRole')).toHaveLength(0);
   });
 

@@ -108,7 +108,7 @@ describe('Scan: organization on moto', () => {
         credentials: await memberCredentials(moto.endpoint, id),
       });
       const stored = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
-      expect(stored).toHaveLength(4);
+      expect(stored).toHaveLength(6);
       expect(
         stored.every((f) => f.AwsAccountId === id && f.Resources?.[0]?.Id?.endsWith(`cluster/cluster-${i}`)),
       ).toBe(true);

@@ -107,8 +107,8 @@ describe('Publish: lifecycle on moto', () => {
     expect(publish.failures).toEqual([]);
     expect(publish.invalidFindings).toEqual([]);
     expect(publish.targets.map((t) => [t.region, t.imported, t.archived])).toEqual([
-      ['eu-west-1', 14, 0],
-      ['us-east-1', 16, 0],
+      ['eu-west-1', 20, 0],
+      ['us-east-1', 22, 0],
     ]);
   });
 
@@ -166,7 +166,7 @@ describe('Publish: lifecycle on moto', () => {
       expect(state(byResource(seeded.clusters['legacy-batch'], check))).toBe('ARCHIVED FAILED');
     }
     expect(state(byResource(seeded.roles['ci-deployer'], 'irsa-trust-policy'))).toBe('ARCHIVED FAILED');
-    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(5);
+    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(7);
     expect(publish.targets.find((t) => t.region === 'eu-west-1')?.archived).toBe(0);
   });
 

@@ -75,7 +75,7 @@ describe('Reliability: a scan killed halfway', () => {
     const gone = new Set(
       [...before.values()].filter((f) => f.Resources?.[0]?.Id === deleted).map((f) => f.Id),
     );
-    expect(gone.size).toBe(4);
+    expect(gone.size).toBe(6);
     // The first import goes through; every later one is held until the process is killed.
     proxy.configure([
       { service: 'securityhub', operation: 'BatchImportFindings', skip: 1, slow: 1, slowMs: 120_000 },

@@ -23,6 +23,8 @@ export function aCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnaps
     encryptionConfig: [{ resources: ['secrets'], keyArn: KEY_ARN }],
     logging: [{ types: ['api', 'audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: true }],
     oidcIssuer: `https://${ISSUER}`,
+    authenticationMode: 'API',
+    deletionProtection: true,
     ...overrides,
   };
 }

@@ -11,9 +11,11 @@ describe('Registry: CHECKS', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('holds the five published check ids', () => {
+  it('holds the published check ids', () => {
     expect(CHECKS.map((c) => c.metadata.id).sort()).toEqual([
+      'authentication-mode',
       'control-plane-logging',
+      'deletion-protection',
       'endpoint-public-access',
       'irsa-trust-policy',
       'secrets-encryption',
@@ -39,7 +41,9 @@ describe('Function: runChecks', () => {
   it('gives every cluster one result per cluster check, PASSED included', () => {
     const results = runChecks(CHECKS, { clusters: [aCluster()], undescribed: [], roles: [] }, aContext());
     expect(results.map((r) => [r.checkId, r.status])).toEqual([
+      ['authentication-mode', 'PASSED'],
       ['control-plane-logging', 'PASSED'],
+      ['deletion-protection', 'PASSED'],
       ['endpoint-public-access', 'PASSED'],
       ['secrets-encryption', 'PASSED'],
       ['supported-version', 'PASSED'],
@@ -91,7 +95,7 @@ describe('Function: runChecks', () => {
       },
       aContext(),
     );
-    expect(results).toHaveLength(4);
+    expect(results).toHaveLength(6);
     expect(
       results.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
     ).toBe(true);
