@@ -3,7 +3,7 @@
  * The CDK app. Settings come from CDK context (`cdk.json`, or `-c key=value`), validated here with
  * the same parsers as the CLI; see the README for every key and its default.
  */
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseCount, parseLogTypes, parseRegions, parseSeverity, parseWarningDays } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
@@ -28,6 +28,7 @@ function scannerProps(): EksPostureScannerProps {
   const schedule = text('schedule');
   const fanOut = text('fanOutMaxConcurrency');
   const alertEmail = text('alertEmail');
+  const interval = text('scheduleIntervalMinutes');
   if (schedule && !/^(rate|cron)\(.+\)$/.test(schedule)) {
     throw new ConfigError(`context schedule: '${schedule}' is not a rate(...) or cron(...) expression`);
   }
@@ -36,6 +37,13 @@ function scannerProps(): EksPostureScannerProps {
   const minimumAlertSeverity = severity ? parseSeverity(severity, 'context minimumAlertSeverity') : undefined;
   return {
     ...(schedule ? { schedule } : {}),
+    ...(interval
+      ? {
+          scheduleInterval: Duration.minutes(
+            parseCount(interval, 'context scheduleIntervalMinutes', 60 * 24 * 31),
+          ),
+        }
+      : {}),
     ...(regions ? { regions: parseRegions(regions, 'context regions') } : {}),
     ...(logTypes ? { requiredLogTypes: parseLogTypes(logTypes, 'context requiredLogTypes') } : {}),
     ...(days ? { versionWarningDays: parseWarningDays(days, 'context versionWarningDays') } : {}),

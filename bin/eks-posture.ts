@@ -58,7 +58,11 @@ async function main(argv: string[]): Promise<number> {
         'report format; asff prints the findings a publish would import (default: table on a terminal, else json)',
       ).choices(['table', 'json', 'asff']),
     )
-    .option('--org', 'scan every ACTIVE account of the organization (needs --role-name)')
+    .addOption(
+      new Option('--org', 'scan every ACTIVE account of the organization (needs --role-name)').conflicts(
+        'accounts',
+      ),
+    )
     .addOption(
       new Option(
         '--accounts <list>',

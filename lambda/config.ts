@@ -59,10 +59,10 @@ export function parseWarningDays(input: string, name = '--version-warning-days')
   return days;
 }
 
-export function parseCount(input: string, name: string): number {
+export function parseCount(input: string, name: string, max = 256): number {
   const count = Number(input);
-  if (!/^\d+$/.test(input.trim()) || count < 1 || count > 256) {
-    throw new ConfigError(`${name}: '${input}' is not a whole number between 1 and 256`);
+  if (!/^\d+$/.test(input.trim()) || count < 1 || count > max) {
+    throw new ConfigError(`${name}: '${input}' is not a whole number between 1 and ${max}`);
   }
   return count;
 }

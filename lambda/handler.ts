@@ -11,7 +11,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import type { ScheduledEvent } from 'aws-lambda';
 import { ApiCallCounter } from './collect/api-calls';
 import { ENV, parseAccounts, parseLambdaEnvironment } from './config';
-import { ConfigError } from './errors';
+import { ConfigError, ScanError } from './errors';
 import { publishIncomplete } from './publish/publish';
 import { summarize } from './report/summary';
 import { scanAndPublish } from './run';
@@ -104,7 +104,20 @@ export async function handler(
   const completed = summaryOf(report);
   record(report, completed);
   if (config.emitScanEvent) await emit(new EventBridgeClient({ region: homeRegion }), completed);
+  if (only && (completed.failedTargets.length > 0 || completed.published?.complete === false)) {
+    // A fanned-out invocation fails when its account was not fully scanned and published, so that
+    // the Distributed Map counts it against the tolerated failure share.
+    throw new ScanError(
+      `account ${only.join(', ')} was not fully scanned and published: ${describeIncomplete(completed)}`,
+    );
+  }
   return completed;
+}
+
+function describeIncomplete(completed: ScanCompleted): string {
+  const targets = completed.failedTargets.map((t) => `${t.region}: ${t.error ?? 'failed'}`);
+  const publish = completed.published?.complete === false ? ['publishing incomplete'] : [];
+  return [...targets, ...publish].join('; ');
 }
 
 function requireOrganization(): NonNullable<typeof config.organization> {

@@ -54,6 +54,8 @@ export interface Inventory {
   readonly roles: ReadonlyMap<string, RoleSnapshot>;
   /** The AWS partition of each scanned account. */
   readonly partitions: ReadonlyMap<string, string>;
+  /** `<account>/<region>` scopes where some cluster could not be described. */
+  readonly undescribedScopes: ReadonlySet<string>;
 }
 
 export interface ScanRun {
@@ -152,6 +154,9 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     clusters: new Map(snapshots.flatMap((s) => s.clusters).map((c) => [c.arn, c])),
     roles: new Map(roles.map((r) => [r.arn, r])),
     partitions: new Map(scans.map((scan) => [scan.accountId, scan.partition])),
+    undescribedScopes: new Set(
+      snapshots.filter((s) => s.undescribed.length > 0).map((s) => `${s.accountId}/${s.region}`),
+    ),
   };
   const report: ScanReport = {
     schemaVersion: 1,

@@ -21,6 +21,7 @@ import { Construct } from 'constructs';
 import { ENV } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
 import { SEVERITIES, type Severity } from '../lambda/model/result';
+import { NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
 import { GENERATOR_PREFIX } from '../lambda/publish/finding-id';
 import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
 import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
@@ -63,6 +64,11 @@ export interface EksPostureScannerProps {
    * @default 'rate(1 day)'
    */
   readonly schedule?: string;
+  /**
+   * How often the schedule fires, for the alarm on missing scans. Needed with a `cron(...)` schedule.
+   * @default - the interval of a `rate(...)` schedule
+   */
+  readonly scheduleInterval?: Duration;
   /**
    * Regions to scan.
    * @default - every region enabled in the account
@@ -294,7 +300,7 @@ export class EksPostureScanner extends Construct {
     }
 
     this.alertOnFindings(settings.minimumAlertSeverity);
-    this.alarms(settings.schedule);
+    this.alarms(settings.schedule, props.scheduleInterval ?? schedulePeriod(settings.schedule));
     if (props.organization) {
       acknowledge(this.role, [
         [
@@ -401,7 +407,10 @@ export class EksPostureScanner extends Construct {
     return stateMachine;
   }
 
-  /** New, active, FAILED findings of ours at or above the minimum severity go to the alert topic. */
+  /**
+   * Active FAILED findings of ours at or above the minimum severity that are new or worse than at the
+   * last run, and not yet triaged, go to the alert topic.
+   */
   private alertOnFindings(minimum: Exclude<Severity, 'INFORMATIONAL'>): void {
     const labels = SEVERITIES.slice(SEVERITIES.indexOf(minimum));
     const rule = new events.Rule(this, 'FailedFindingRule', {
@@ -416,6 +425,8 @@ export class EksPostureScanner extends Construct {
             RecordState: ['ACTIVE'],
             Workflow: { Status: ['NEW'] },
             Severity: { Label: labels },
+            // Every run re-imports every finding; only the ones that newly failed or got worse alert.
+            ProductFields: { [NEW_OR_WORSE_FIELD]: ['true'] },
           },
         },
       },
@@ -436,7 +447,7 @@ export class EksPostureScanner extends Construct {
   }
 
   /** The scanner's own health: errors, staleness, import failures and failed targets. */
-  private alarms(schedule: string): void {
+  private alarms(schedule: string, interval: Duration): void {
     const action = new actions.SnsAction(this.alertTopic);
     const metric = (metricName: string, period: Duration) =>
       new cloudwatch.Metric({
@@ -472,7 +483,7 @@ export class EksPostureScanner extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
-      this.stalenessAlarm(metric, schedule),
+      this.stalenessAlarm(metric, schedule, interval),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(action);
   }
@@ -484,8 +495,9 @@ export class EksPostureScanner extends Construct {
   private stalenessAlarm(
     metric: (name: string, period: Duration) => cloudwatch.Metric,
     schedule: string,
+    interval: Duration,
   ): cloudwatch.Alarm {
-    const period = schedulePeriod(schedule).toSeconds();
+    const period = interval.toSeconds();
     const datapoint = Math.min(period, 86_400);
     const periods = Math.max(
       2,
@@ -503,10 +515,14 @@ export class EksPostureScanner extends Construct {
   }
 }
 
-/** The interval of a `rate(...)` schedule; cron schedules are taken as daily. */
+/** The interval of a `rate(...)` schedule; a `cron(...)` one needs it given (`scheduleInterval`). */
 export function schedulePeriod(schedule: string): Duration {
   const match = /^rate\((\d+)\s+(minute|minutes|hour|hours|day|days)\)$/.exec(schedule.trim());
-  if (!match?.[1] || !match[2]) return Duration.days(1);
+  if (!match?.[1] || !match[2]) {
+    throw new ConfigError(
+      `schedule '${schedule}' is not a rate(...) expression: give scheduleInterval for the missing-scan alarm`,
+    );
+  }
   const amount = Number(match[1]);
   if (match[2].startsWith('minute')) return Duration.minutes(Math.max(amount, 1));
   if (match[2].startsWith('hour')) return Duration.hours(amount);

@@ -1,4 +1,12 @@
-import { App, CfnStackSet, Stack, type StackProps } from 'aws-cdk-lib';
+import {
+  App,
+  CfnParameter,
+  CfnStackSet,
+  DefaultStackSynthesizer,
+  type IStackSynthesizer,
+  Stack,
+  type StackProps,
+} from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { grantScanAndPublish } from './permissions';
@@ -57,12 +65,34 @@ export class EksPostureMemberRoleStack extends Stack {
   }
 }
 
-/** The member role stack as a CloudFormation template, for a StackSet. */
-export function memberRoleTemplate(props: EksPostureMemberRoleProps): Record<string, unknown> {
+/**
+ * The member role as a plain CloudFormation template, for a StackSet: no CDK bootstrap needed in
+ * the member accounts, and the scanner's account a parameter, filled in by the StackSet, so that a
+ * template synthesized without a fixed account still trusts the scanner and nothing else.
+ */
+export function memberRoleTemplate(
+  props: Omit<EksPostureMemberRoleProps, 'scannerAccountId'>,
+): Record<string, unknown> {
   const app = new App();
-  const stack = new EksPostureMemberRoleStack(app, 'EksPostureMemberRole', props);
+  // No BootstrapVersion rule: member accounts need not be bootstrapped for CDK, and the template has no assets.
+  const stack = new Stack(app, 'EksPostureMemberRole', {
+    // CDK declares bootstrapQualifier as optional, not `| undefined`; under exactOptionalPropertyTypes
+    // its own synthesizer then fails its own interface, though it is the documented one to pass here.
+    synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }) as IStackSynthesizer,
+  });
+  const scannerAccountId = new CfnParameter(stack, SCANNER_ACCOUNT_PARAMETER, {
+    type: 'String',
+    allowedPattern: '^\\d{12}$',
+    description: 'Account of the eks-posture scanner, the only one the member role trusts',
+  });
+  new EksPostureMemberRole(stack, 'MemberRole', {
+    ...props,
+    scannerAccountId: scannerAccountId.valueAsString,
+  });
   return app.synth().getStackArtifact(stack.artifactId).template as Record<string, unknown>;
 }
+
+export const SCANNER_ACCOUNT_PARAMETER = 'ScannerAccountId';
 
 export interface EksPostureMemberStackSetProps extends EksPostureMemberRoleProps {
   /** Organizational units whose accounts, present and future, get the member role. */
@@ -92,6 +122,7 @@ export class EksPostureMemberStackSet extends Construct {
       capabilities: ['CAPABILITY_NAMED_IAM'],
       callAs: 'SELF',
       managedExecution: { Active: true },
+      parameters: [{ parameterKey: SCANNER_ACCOUNT_PARAMETER, parameterValue: props.scannerAccountId }],
       operationPreferences: {
         failureTolerancePercentage: 10,
         maxConcurrentPercentage: 25,

@@ -42,7 +42,9 @@ export const irsaTrustPolicy: RoleCheck = {
       (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement,
     );
     const [worst] = problems;
-    const focus = worst?.issuer ?? effective[0]?.issuer ?? analysis.grants[0]?.issuer;
+    // The result's place is the first issuer (in sorted order) the role grants, not the worst one: a
+    // fix or a reordering then never moves the finding to another region and Id.
+    const focus = [...(effective.length > 0 ? effective : analysis.grants).map((g) => g.issuer)].sort()[0];
     const place = focus === undefined ? { region: regionInText(role, context) } : locate(focus, context);
     const notes = [
       ...analysis.unjudged,

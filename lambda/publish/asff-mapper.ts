@@ -26,11 +26,18 @@ export function productArn(partition: string, region: string, accountId: string)
   return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
 }
 
+/** Product field that marks a FAILED finding as new or worse than before; the alert rule matches it. */
+export const NEW_OR_WORSE_FIELD = `${GENERATOR_PREFIX}NewOrWorse`;
+
+/**
+ * @param newOrWorse the result is FAILED and was not, or was less severe, when last published
+ */
 export function toFinding(
   result: CheckResult,
   inventory: Inventory,
   now: Date,
   firstSeen?: FirstSeen,
+  newOrWorse = result.status === 'FAILED',
 ): AsffFinding {
   const partition = partitionOf(result.resource.id);
   const observed = now.toISOString();
@@ -76,6 +83,7 @@ export function toFinding(
       [`${GENERATOR_PREFIX}ScannerVersion`]: SCANNER_VERSION,
       [`${GENERATOR_PREFIX}ResourceArn`]: cut(result.resource.id, 2048),
       ...(result.clusterArn ? { [`${GENERATOR_PREFIX}ClusterArn`]: result.clusterArn } : {}),
+      [NEW_OR_WORSE_FIELD]: String(newOrWorse),
     },
     Compliance: { Status: result.status },
     RecordState: 'ACTIVE',

@@ -10,7 +10,7 @@
  * - Only checks that completed in this scope are touched. Of those, our active findings whose
  *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever.
  */
-import type { CheckResult } from '../model/result';
+import { type CheckResult, type Severity, severityRank } from '../model/result';
 import type { Inventory } from '../scan';
 import { type FirstSeen, toFinding } from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
@@ -29,23 +29,23 @@ export interface ExistingFinding {
 export interface ScopePlan {
   readonly imports: AsffFinding[];
   readonly archives: AsffFinding[];
-  /** Ids whose verdict is left as it is: NOT_AVAILABLE results over an active finding, or over unknown ones. */
+  /** Ids whose verdict is left as it is: NOT_AVAILABLE results over an active finding. */
   readonly kept: string[];
 }
 
 /**
  * @param results results of this scope's completed checks only
  * @param completedChecks the check ids that completed in this scope: only their findings may be archived
- * @param existing our findings in this scope, or `undefined` when they could not be read (then nothing is archived)
+ * @param existing our findings in this scope, read back from Security Hub
  */
 export function planScope(
   results: readonly CheckResult[],
   completedChecks: readonly string[],
-  existing: readonly ExistingFinding[] | undefined,
+  existing: readonly ExistingFinding[],
   inventory: Inventory,
   now: Date,
 ): ScopePlan {
-  const known = new Map((existing ?? []).flatMap((f) => (f.Id ? [[f.Id, f] as const] : [])));
+  const known = new Map(existing.flatMap((f) => (f.Id ? [[f.Id, f] as const] : [])));
   const imports: AsffFinding[] = [];
   const kept: string[] = [];
   const current = new Set<string>();
@@ -53,19 +53,35 @@ export function planScope(
     const id = findingId(result);
     current.add(id);
     const prior = known.get(id);
-    if (result.status === 'NOT_AVAILABLE' && (existing === undefined || (prior && !isArchived(prior)))) {
+    if (result.status === 'NOT_AVAILABLE' && prior && !isArchived(prior)) {
       kept.push(id);
       // Still refreshed, so that Security Hub does not delete it after 90 days without an update.
-      if (prior) imports.push(storedCopy(prior, now, 'ACTIVE'));
+      imports.push(storedCopy(prior, now, 'ACTIVE'));
       continue;
     }
-    imports.push(toFinding(result, inventory, now, prior ? firstSeen(prior) : undefined));
+    imports.push(
+      toFinding(result, inventory, now, prior ? firstSeen(prior) : undefined, newOrWorse(result, prior)),
+    );
   }
   const archivable = new Set(completedChecks.map(generatorId));
-  const archives = (existing ?? [])
+  const archives = existing
     .filter((f) => f.Id && !current.has(f.Id) && !isArchived(f) && archivable.has(f.GeneratorId ?? ''))
     .map((f) => storedCopy(f, now, 'ARCHIVED'));
   return { imports, archives, kept };
+}
+
+/**
+ * Whether a FAILED result is news: no active FAILED finding before it, or a lower severity. The
+ * alert rule matches this, so an untriaged finding does not alert again on every run.
+ */
+function newOrWorse(result: CheckResult, prior: ExistingFinding | undefined): boolean {
+  if (result.status !== 'FAILED') return false;
+  if (!prior || isArchived(prior)) return true;
+  const compliance = (prior.Compliance as { Status?: string } | undefined)?.Status;
+  const label = (prior.FindingProviderFields as { Severity?: { Label?: string } } | undefined)?.Severity
+    ?.Label;
+  if (compliance !== 'FAILED' || label === undefined) return true;
+  return severityRank(result.severity) > severityRank(label as Severity);
 }
 
 function isArchived(finding: ExistingFinding): boolean {

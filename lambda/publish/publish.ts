@@ -1,7 +1,7 @@
 /**
  * Publishes a scan to Security Hub, one account and region at a time, each into that account's own
  * Security Hub (the default product ARN accepts findings only from the account they belong to).
- * Only scopes the scan completed are touched; nothing is archived where our findings could not be read.
+ * Only scopes the scan completed are touched; nothing at all is sent where our findings could not be read.
  */
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pLimit from 'p-limit';
@@ -27,7 +27,7 @@ export interface PublishTarget {
   readonly failed: number;
   /** Check ids whose findings were not touched because that check did not complete here. */
   readonly skippedChecks: readonly string[];
-  /** Why existing findings could not be read: nothing was archived here. */
+  /** Why our findings here could not be read back: nothing was imported or archived here. */
   readonly readError?: string;
 }
 
@@ -57,9 +57,10 @@ interface Scope {
 
 /**
  * Which checks completed where: cluster checks in every scanned region; role checks in a scanned
- * region only when the account's IAM data was read too.
+ * region only when the account's IAM data was read too, and every cluster there was described (an
+ * IRSA finding names the cluster of its issuer, so a cluster missing from the picture would move it).
  */
-export function completedScopes(report: ScanReport, checks: readonly Check[]): Scope[] {
+export function completedScopes(report: ScanReport, checks: readonly Check[], inventory: Inventory): Scope[] {
   const clusterChecks = checks
     .filter((c) => c.metadata.resourceType === 'AwsEksCluster')
     .map((c) => c.metadata.id);
@@ -69,7 +70,8 @@ export function completedScopes(report: ScanReport, checks: readonly Check[]): S
   return report.targets
     .filter((t) => t.region !== GLOBAL_REGION && t.status === 'SCANNED')
     .map((t) => {
-      const iam = scanned(t.accountId, GLOBAL_REGION);
+      const iam =
+        scanned(t.accountId, GLOBAL_REGION) && !inventory.undescribedScopes.has(`${t.accountId}/${t.region}`);
       return {
         accountId: t.accountId,
         region: t.region,
@@ -86,7 +88,7 @@ export function previewFindings(
   checks: readonly Check[],
   now: Date,
 ): AsffFinding[] {
-  return completedScopes(report, checks).flatMap(
+  return completedScopes(report, checks, inventory).flatMap(
     (scope) => planScope(resultsOf(report.results, scope), scope.completedChecks, [], inventory, now).imports,
   );
 }
@@ -101,17 +103,27 @@ export async function publishFindings(
   const failures: ImportFailure[] = [];
   const invalidFindings: { id: string; problems: string[] }[] = [];
   const targets = await Promise.all(
-    completedScopes(report, options.checks).map((scope) =>
+    completedScopes(report, options.checks, inventory).map((scope) =>
       limit(async (): Promise<PublishTarget> => {
         const client = options.securityHub(scope.accountId, scope.region);
         const partition = inventory.partitions.get(scope.accountId) ?? 'aws';
         const ref = { ...scope, productArn: productArn(partition, scope.region, scope.accountId) };
-        let existing: ExistingFinding[] | undefined;
-        let readError: string | undefined;
+        let existing: ExistingFinding[];
         try {
           existing = await readOurFindings(client, ref, options.rates);
         } catch (error) {
-          readError = `securityhub:GetFindings failed: ${describeAwsError(error)}`;
+          // Without the stored copies, imports would reset CreatedAt and archives would be guesses:
+          // this scope is left exactly as it is, and the run reports it incomplete.
+          return {
+            accountId: scope.accountId,
+            region: scope.region,
+            imported: 0,
+            archived: 0,
+            kept: 0,
+            failed: 0,
+            skippedChecks: scope.completedChecks,
+            readError: `securityhub:GetFindings failed: ${describeAwsError(error)}`,
+          };
         }
         const plan = planScope(
           resultsOf(report.results, scope),
@@ -137,7 +149,6 @@ export async function publishFindings(
           kept: plan.kept.length,
           failed: outcome.failed.length + (plan.imports.length + plan.archives.length - valid.length),
           skippedChecks: scope.skippedChecks,
-          ...(readError ? { readError } : {}),
         };
       }),
     ),

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../../lambda/collect/operations';
@@ -76,7 +77,7 @@ describe('Stack: EksPosture (single account)', () => {
     singleTemplate.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: Match.anyValue() });
   });
 
-  it('alerts on new, active, FAILED findings of ours at or above HIGH, through a KMS-encrypted topic', () => {
+  it('alerts on active FAILED findings of ours at or above HIGH that are new or worse, through a KMS-encrypted topic', () => {
     singleTemplate.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     singleTemplate.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'email',
@@ -93,6 +94,7 @@ describe('Stack: EksPosture (single account)', () => {
             RecordState: ['ACTIVE'],
             Workflow: { Status: ['NEW'] },
             Severity: { Label: ['HIGH', 'CRITICAL'] },
+            ProductFields: { 'eks-posture/NewOrWorse': ['true'] },
           },
         },
       },
@@ -177,6 +179,44 @@ describe('Stack: EksPosture (organization)', () => {
     });
   });
 
+  it('gives the StackSet a template that needs no CDK bootstrap and trusts the scanner account it is passed', () => {
+    const stackSet = Object.values(orgTemplate.findResources('AWS::CloudFormation::StackSet'))[0]
+      ?.Properties as {
+      TemplateBody: string;
+      Parameters: unknown;
+    };
+    expect(stackSet.Parameters).toEqual([
+      { ParameterKey: 'ScannerAccountId', ParameterValue: { Ref: 'AWS::AccountId' } },
+    ]);
+    const body = Template.fromString(stackSet.TemplateBody);
+    expect(Object.keys(body.toJSON().Parameters ?? {})).toEqual(['ScannerAccountId']);
+    expect(body.toJSON().Rules).toBeUndefined();
+    body.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: ORGANIZATION.memberRoleName,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: {
+              AWS: {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':iam::',
+                    { Ref: 'ScannerAccountId' },
+                    ':role/eks-posture-scanner',
+                  ],
+                ],
+              },
+            },
+            Condition: { StringEquals: { 'sts:ExternalId': ORGANIZATION.externalId } },
+          }),
+        ],
+      },
+    });
+  });
+
   it('deploys the member role to the organizational units with a service-managed StackSet', () => {
     orgTemplate.hasResourceProperties('AWS::CloudFormation::StackSet', {
       PermissionModel: 'SERVICE_MANAGED',
@@ -236,6 +276,20 @@ describe('Stack: EksPosture (organization, fanned out over Step Functions)', () 
       Target: Match.objectLike({ Arn: { Ref: Match.stringLikeRegexp('ScannerFanOut') } }),
     });
     fannedTemplate.hasResourceProperties('AWS::Lambda::Function', { ReservedConcurrentExecutions: 25 });
+  });
+
+  it('needs the interval of a cron schedule for the missing-scan alarm', () => {
+    expect(() => buildApp({ scanner: { schedule: 'cron(0 3 ? * MON *)' } })).toThrow('give scheduleInterval');
+    const weekly = template(
+      buildApp({ scanner: { schedule: 'cron(0 3 ? * MON *)', scheduleInterval: Duration.days(7) } }),
+      'EksPosture',
+    );
+    // Two weeks would exceed what CloudWatch evaluates: seven daily datapoints, all missing, raise it.
+    weekly.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ScanSucceeded',
+      Period: 86_400,
+      EvaluationPeriods: 7,
+    });
   });
 
   it('refuses a fan-out without organization mode', () => {

@@ -174,6 +174,11 @@ describe('CLI: eks-posture', () => {
     [['--version-warning-days', '-3'], "--version-warning-days: '-3' is not a whole number"],
     [['--format', 'xml'], "option '--format <format>' argument 'xml' is invalid"],
     [['--bogus'], "unknown option '--bogus'"],
+    [
+      ['--org', '--accounts', '111122223333', '--role-name', 'r'],
+      "option '--org' cannot be used with option '--accounts <list>'",
+    ],
+    [['--role-name', 'r'], '--role-name and --external-id apply only with --org or --accounts'],
   ])('rejects %j with exit 2 and one line naming the input', async (args, message) => {
     const run = await cli(args);
 

@@ -60,4 +60,5 @@ export const INVENTORY: Inventory = {
   clusters: new Map([[CLUSTER.arn, CLUSTER]]),
   roles: new Map([[ROLE.arn, ROLE]]),
   partitions: new Map([[ACCOUNT, 'aws']]),
+  undescribedScopes: new Set(),
 };

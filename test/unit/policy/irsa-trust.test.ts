@@ -323,7 +323,8 @@ describe('Function: analyseIrsaTrust', () => {
 
       const outcome = evaluate(document);
 
-      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL', region: 'us-west-2' });
+      // The result stays in the first granted issuer's region (sorted), whichever grant is the worst.
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL', region: 'eu-west-1' });
       expect(outcome?.detail).toContain(`statement 1 (${named(ISSUER_B)}): any service account`);
       expect(outcome?.detail).not.toContain(`statement 1 (${named(ISSUER_A)}): any service account`);
     });
@@ -380,11 +381,12 @@ describe('Function: analyseIrsaTrust', () => {
 
       const outcome = evaluate(document);
 
+      // The worst statement sets status and severity; the place stays the first granted issuer's.
       expect(outcome).toMatchObject({
         status: 'FAILED',
         severity: 'HIGH',
-        region: 'us-west-2',
-        clusterArn: CLUSTER_B,
+        region: 'eu-west-1',
+        clusterArn: CLUSTER_A,
       });
       expect(outcome?.detail).toContain('[HIGH] statement 2');
       expect(outcome?.detail).toContain(`[LOW] statement 2 (${named(ISSUER_B)}): no condition pins`);

@@ -75,6 +75,7 @@ describe('Function: toFinding', () => {
         'eks-posture/ScannerVersion': SCANNER_VERSION,
         'eks-posture/ResourceArn': CLUSTER.arn,
         'eks-posture/ClusterArn': CLUSTER.arn,
+        'eks-posture/NewOrWorse': 'true',
       },
       Compliance: { Status: 'FAILED' },
       RecordState: 'ACTIVE',

@@ -109,20 +109,27 @@ describe('Function: planScope', () => {
     expect(planScope([aClusterResult()], ALL_CHECKS, [gone], INVENTORY, NOW).archives).toEqual([]);
   });
 
-  it('archives nothing, and keeps NOT_AVAILABLE results back, when existing findings could not be read', () => {
-    const plan = planScope(
-      [
-        aClusterResult(),
-        aClusterResult({ checkId: 'supported-version', status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' }),
-      ],
-      ALL_CHECKS,
-      undefined,
-      INVENTORY,
-      NOW,
-    );
-    expect(plan.archives).toEqual([]);
-    expect(plan.imports.map((f) => f.GeneratorId)).toEqual(['eks-posture/endpoint-public-access']);
-    expect(plan.kept).toHaveLength(1);
+  it.each([
+    ['a first FAILED result', [], aClusterResult(), 'true'],
+    ['FAILED again at the same severity', [stored()], aClusterResult(), 'false'],
+    ['FAILED again at a higher severity', [stored()], aClusterResult({ severity: 'CRITICAL' }), 'true'],
+    ['FAILED again at a lower severity', [stored()], aClusterResult({ severity: 'MEDIUM' }), 'false'],
+    [
+      'FAILED after PASSED',
+      [stored(aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }))],
+      aClusterResult(),
+      'true',
+    ],
+    [
+      'FAILED after an archived finding',
+      [stored(aClusterResult(), { RecordState: 'ARCHIVED' })],
+      aClusterResult(),
+      'true',
+    ],
+    ['PASSED', [stored()], aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }), 'false'],
+  ] as const)('marks %s as new or worse: %s', (_, existing, result, expected) => {
+    const plan = planScope([result], ALL_CHECKS, existing, INVENTORY, NOW);
+    expect(plan.imports[0]?.ProductFields?.['eks-posture/NewOrWorse']).toBe(expected);
   });
 
   it('keeps the verdict of an active finding when this run could not judge the resource, and refreshes it', () => {
