@@ -7,7 +7,7 @@
 import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
@@ -15,19 +15,13 @@ import type { PublishSummary } from '../../lambda/publish/publish';
 import { scanAndPublish as runAndPublish } from '../../lambda/run';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
-import { type AwsProxy, type FaultRule, startAwsProxy } from '../support/aws-proxy';
+import type { FaultRule } from '../support/aws-proxy';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
-import { useMoto } from '../support/moto-hooks';
+import { useAwsProxy, useMoto } from '../support/moto-hooks';
 
 const moto = useMoto();
-let proxy: AwsProxy;
-beforeAll(async () => {
-  proxy = await startAwsProxy({ target: moto.endpoint });
-});
-afterAll(async () => {
-  await proxy?.close();
-});
+const proxy = useAwsProxy(moto);
 beforeEach(async () => {
   await moto.reset();
 });

@@ -5,21 +5,14 @@
 import { spawn } from 'node:child_process';
 import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seedClients } from '../support/aws-clients';
-import { type AwsProxy, startAwsProxy } from '../support/aws-proxy';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
-import { useMoto } from '../support/moto-hooks';
+import { useAwsProxy, useMoto } from '../support/moto-hooks';
 
 const moto = useMoto();
-let proxy: AwsProxy;
-beforeAll(async () => {
-  proxy = await startAwsProxy({ target: moto.endpoint });
-});
-afterAll(async () => {
-  await proxy?.close();
-});
+const proxy = useAwsProxy(moto);
 
 const REGIONS = ['eu-west-1', 'us-east-1'];
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type AwsProxy, startAwsProxy } from './aws-proxy';
 import { type Moto, startMoto } from './moto';
 
 /**
@@ -31,5 +32,28 @@ export function useMoto(options: { resetEachTest?: boolean } = {}): Moto {
     },
     reset: () => started().reset(),
     stop: () => started().stop(),
+  };
+}
+
+/** A fault proxy in front of the file's moto, started and closed with it. */
+export function useAwsProxy(moto: Moto): AwsProxy {
+  let current: AwsProxy | undefined;
+  beforeAll(async () => {
+    current = await startAwsProxy({ target: moto.endpoint });
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const started = (): AwsProxy => {
+    if (!current) throw new Error('the proxy is not running: use it inside tests and hooks');
+    return current;
+  };
+  return {
+    get endpoint() {
+      return started().endpoint;
+    },
+    stats: () => started().stats(),
+    configure: (rules, seed) => started().configure(rules, seed),
+    close: () => started().close(),
   };
 }
