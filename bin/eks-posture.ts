@@ -212,8 +212,18 @@ function progressReporter() {
   };
 }
 
+/** Missing, expired or rejected credentials: a configuration problem for the person running the CLI. */
+const CREDENTIAL_ERRORS = new Set([
+  'CredentialsProviderError',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidClientTokenId',
+  'UnrecognizedClientException',
+  'SignatureDoesNotMatch',
+]);
+
 function isCredentialsError(error: unknown): boolean {
-  return error instanceof Error && error.name === 'CredentialsProviderError';
+  return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
 }
 
 function oneLine(text: string): string {

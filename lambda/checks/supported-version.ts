@@ -59,10 +59,12 @@ export const supportedVersion: ClusterCheck = {
           return passed(`Kubernetes ${cluster.version} is in standard support${source}.`);
         const days = Math.ceil((end.getTime() - context.now.getTime()) / DAY_MS);
         if (days <= context.config.versionWarningDays) {
-          return warning(
-            'LOW',
-            `Standard support for Kubernetes ${cluster.version} ends ${standardEnd}, in ${days} day(s)${source}.`,
-          );
+          // A status of standard support past its date: report the date as it is, still as a warning.
+          const when =
+            days >= 0
+              ? `ends ${standardEnd}, in ${days} day(s)`
+              : `ended ${standardEnd}, ${-days} day(s) ago by its date`;
+          return warning('LOW', `Standard support for Kubernetes ${cluster.version} ${when}${source}.`);
         }
         return passed(`Kubernetes ${cluster.version} is in standard support until ${standardEnd}${source}.`);
       }

@@ -78,10 +78,12 @@ export function memberRoleCredentials(
   };
   return async () => {
     if (failed) throw failed;
-    const cached = current ? await current : undefined;
+    const pending = current;
+    const cached = pending ? await pending : undefined;
     const expiring =
       cached?.expiration && cached.expiration.getTime() - REFRESH_MARGIN_MS <= clock().getTime();
-    if (!current || expiring) current = assume();
+    // Callers that waited on the same credentials refresh them once: the first replaces them.
+    if (!current || (current === pending && expiring)) current = assume();
     return current;
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { supportedVersion } from '../../../lambda/checks/supported-version';
 import { calendarCatalog } from '../../../lambda/versions/calendar';
-import { aCluster, aContext, NOW } from '../../support/factories';
+import { API_VERSIONS, aCluster, aContext, NOW } from '../../support/factories';
 
 const evaluate = (version: string | undefined, context = aContext()) => {
   const cluster = aCluster(version === undefined ? {} : { version });
@@ -23,6 +23,22 @@ describe('Check: supported-version', () => {
     const outcome = evaluate('1.34');
     expect(outcome).toMatchObject({ status: 'WARNING', severity: 'LOW' });
     expect(outcome.detail).toContain('2026-12-02, in 9 day(s)');
+  });
+
+  it('reports a standard-support date already past as such, still as a warning', () => {
+    const stale = {
+      ...API_VERSIONS,
+      versions: [
+        {
+          version: '1.34',
+          status: 'STANDARD_SUPPORT' as const,
+          endOfStandardSupport: new Date('2026-11-20'),
+        },
+      ],
+    };
+    const outcome = evaluate('1.34', aContext({ versions: stale }));
+    expect(outcome).toMatchObject({ status: 'WARNING', severity: 'LOW' });
+    expect(outcome.detail).toContain('ended 2026-11-20, 3 day(s) ago by its date');
   });
 
   it('honours a shorter warning window', () => {

@@ -1,0 +1,53 @@
+/** Member-role credentials: STS is mocked, because moto checks neither trust nor expiry. */
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { memberRoleCredentials } from '../../../lambda/collect/organization';
+
+const sts = mockClient(STSClient);
+afterEach(() => sts.reset());
+
+const ROLE = { partition: 'aws', roleName: 'eks-posture-member', externalId: 'x' };
+
+describe('Function: memberRoleCredentials', () => {
+  it('assumes the role once, and once more shortly before expiry however many callers wait', async () => {
+    let now = new Date('2026-11-23T12:00:00Z');
+    sts.on(AssumeRoleCommand).callsFake(async () => ({
+      Credentials: {
+        AccessKeyId: 'AKIA',
+        SecretAccessKey: 'secret',
+        SessionToken: 'token',
+        Expiration: new Date(now.getTime() + 3_600_000),
+      },
+    }));
+    const provider = memberRoleCredentials(
+      new STSClient({ region: 'us-east-1' }),
+      '111122223333',
+      ROLE,
+      () => now,
+    );
+
+    await Promise.all([provider(), provider(), provider()]);
+    now = new Date(now.getTime() + 57 * 60_000); // within five minutes of expiry
+    await Promise.all([provider(), provider(), provider()]);
+
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(2);
+    expect(sts.commandCalls(AssumeRoleCommand)[0]?.args[0].input).toMatchObject({
+      RoleArn: 'arn:aws:iam::111122223333:role/eks-posture-member',
+      ExternalId: 'x',
+      DurationSeconds: 3600,
+    });
+  });
+
+  it('remembers a denial for the run instead of asking again on every call', async () => {
+    sts.on(AssumeRoleCommand).rejects(Object.assign(new Error('not authorized'), { name: 'AccessDenied' }));
+    const provider = memberRoleCredentials(new STSClient({ region: 'us-east-1' }), '111122223333', ROLE);
+
+    await expect(provider()).rejects.toThrow(
+      'cannot assume arn:aws:iam::111122223333:role/eks-posture-member: AccessDenied',
+    );
+    await expect(provider()).rejects.toThrow('cannot assume');
+
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
+  });
+});
