@@ -37,6 +37,7 @@ Exit codes:
 
 Credentials come from the default AWS chain; AWS_ENDPOINT_URL points every client at another endpoint.`;
 
+/** Commander passes the previous value as a second argument; the parsers take the option's name there. */
 function optionParser<T>(parse: (input: string) => T) {
   return (input: string): T => parse(input);
 }

@@ -3,26 +3,34 @@ import { type AwsProxy, startAwsProxy } from './aws-proxy';
 import { type Moto, startMoto } from './moto';
 
 /**
- * One moto_server for the test file: started before its tests, stopped after them, and reset
- * before each test when asked. The returned handle is usable inside tests and hooks.
+ * A resource for the whole test file: started before its tests, ended after them. The getter
+ * gives it inside tests and hooks, and says clearly when it is used outside them.
  */
-export function useMoto(options: { resetEachTest?: boolean } = {}): Moto {
-  let current: Moto | undefined;
+function useForFile<T>(name: string, start: () => Promise<T>, end: (resource: T) => Promise<void>): () => T {
+  let current: T | undefined;
   beforeAll(async () => {
-    current = await startMoto();
+    current = await start();
   });
   afterAll(async () => {
-    await current?.stop();
+    if (current !== undefined) await end(current);
   });
-  if (options.resetEachTest) {
-    beforeEach(async () => {
-      await current?.reset();
-    });
-  }
-  const started = (): Moto => {
-    if (!current) throw new Error('moto_server is not running: use it inside tests and hooks');
+  return () => {
+    if (current === undefined) throw new Error(`${name} is not running: use it inside tests and hooks`);
     return current;
   };
+}
+
+/**
+ * One moto_server for the test file, reset before each test when asked. The returned handle is
+ * usable inside tests and hooks.
+ */
+export function useMoto(options: { resetEachTest?: boolean } = {}): Moto {
+  const started = useForFile('moto_server', startMoto, (moto) => moto.stop());
+  if (options.resetEachTest) {
+    beforeEach(async () => {
+      await started().reset();
+    });
+  }
   return {
     get endpoint() {
       return started().endpoint;
@@ -37,17 +45,11 @@ export function useMoto(options: { resetEachTest?: boolean } = {}): Moto {
 
 /** A fault proxy in front of the file's moto, started and closed with it. */
 export function useAwsProxy(moto: Moto): AwsProxy {
-  let current: AwsProxy | undefined;
-  beforeAll(async () => {
-    current = await startAwsProxy({ target: moto.endpoint });
-  });
-  afterAll(async () => {
-    await current?.close();
-  });
-  const started = (): AwsProxy => {
-    if (!current) throw new Error('the proxy is not running: use it inside tests and hooks');
-    return current;
-  };
+  const started = useForFile(
+    'the proxy',
+    () => startAwsProxy({ target: moto.endpoint }),
+    (proxy) => proxy.close(),
+  );
   return {
     get endpoint() {
       return started().endpoint;
