@@ -5,7 +5,14 @@
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseCount, parseLogTypes, parseRegions, parseSeverity, parseWarningDays } from '../lambda/config';
+import {
+  parseCount,
+  parseLogTypes,
+  parsePrincipalPatterns,
+  parseRegions,
+  parseSeverity,
+  parseWarningDays,
+} from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
 import type { EksPostureScannerProps } from '../lib/eks-posture-scanner';
 import { EksPostureStack } from '../lib/eks-posture-stack';
@@ -22,6 +29,7 @@ function scannerProps(): EksPostureScannerProps {
   const regions = text('regions');
   const logTypes = text('requiredLogTypes');
   const days = text('versionWarningDays');
+  const admins = text('allowedAdminPrincipals');
   const severity = text('minimumAlertSeverity');
   const memberRoleName = text('memberRoleName');
   const externalId = text('externalId');
@@ -47,6 +55,9 @@ function scannerProps(): EksPostureScannerProps {
     ...(regions ? { regions: parseRegions(regions, 'context regions') } : {}),
     ...(logTypes ? { requiredLogTypes: parseLogTypes(logTypes, 'context requiredLogTypes') } : {}),
     ...(days ? { versionWarningDays: parseWarningDays(days, 'context versionWarningDays') } : {}),
+    ...(admins
+      ? { allowedAdminPrincipals: parsePrincipalPatterns(admins, 'context allowedAdminPrincipals') }
+      : {}),
     ...(minimumAlertSeverity && minimumAlertSeverity !== 'INFORMATIONAL' ? { minimumAlertSeverity } : {}),
     ...(alertEmail ? { alertEmail } : {}),
     ...(memberRoleName ? { organization: { memberRoleName, ...(externalId ? { externalId } : {}) } } : {}),

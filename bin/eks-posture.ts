@@ -13,6 +13,7 @@ import {
   parseAccounts,
   parseCount,
   parseLogTypes,
+  parsePrincipalPatterns,
   parseRegions,
   parseSeverity,
   parseWarningDays,
@@ -103,6 +104,14 @@ async function main(argv: string[]): Promise<number> {
         .default(DEFAULT_SCAN_CONFIG.versionWarningDays)
         .argParser(optionParser(parseWarningDays)),
     )
+    .addOption(
+      new Option(
+        '--allowed-admin-principals <patterns>',
+        'IAM ARN patterns (* and ?) of principals allowed to hold AmazonEKSClusterAdminPolicy',
+      )
+        .default(DEFAULT_SCAN_CONFIG.allowedAdminPrincipals, 'none')
+        .argParser(optionParser(parsePrincipalPatterns)),
+    )
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })
@@ -130,6 +139,7 @@ async function main(argv: string[]): Promise<number> {
     failOn?: ReturnType<typeof parseSeverity>;
     requiredLogTypes: string[];
     versionWarningDays: number;
+    allowedAdminPrincipals: string[];
     accountConcurrency: number;
     regionConcurrency: number;
   }>();
@@ -154,7 +164,11 @@ async function main(argv: string[]): Promise<number> {
     apiCalls,
     homeRegion,
     ...(options.regions ? { regions: options.regions } : {}),
-    config: { requiredLogTypes: options.requiredLogTypes, versionWarningDays: options.versionWarningDays },
+    config: {
+      requiredLogTypes: options.requiredLogTypes,
+      versionWarningDays: options.versionWarningDays,
+      allowedAdminPrincipals: options.allowedAdminPrincipals,
+    },
     accountConcurrency: options.accountConcurrency,
     regionConcurrency: options.regionConcurrency,
     onProgress: progress.update,

@@ -12,6 +12,7 @@ export const DEFAULT_VERSION_WARNING_DAYS = 90;
 export const DEFAULT_SCAN_CONFIG: ScanConfig = {
   requiredLogTypes: DEFAULT_REQUIRED_LOG_TYPES,
   versionWarningDays: DEFAULT_VERSION_WARNING_DAYS,
+  allowedAdminPrincipals: [],
 };
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -59,6 +60,18 @@ export function parseWarningDays(input: string, name = '--version-warning-days')
   return days;
 }
 
+/** IAM role or user ARN patterns, `*` and `?` as wildcards, e.g. `arn:aws:iam::*:role/platform-admin`. */
+export function parsePrincipalPatterns(input: string, name = '--allowed-admin-principals'): string[] {
+  const patterns = list(input, name);
+  const bad = patterns.filter((p) => !/^arn:[^:\s]+:iam::[^:\s]*:[^:\s]+\/[^\s]+$/.test(p));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `${name}: '${bad.join("', '")}' is not an IAM principal ARN pattern (e.g. arn:aws:iam::*:role/platform-admin)`,
+    );
+  }
+  return patterns;
+}
+
 export function parseCount(input: string, name: string, max = 256): number {
   const count = Number(input);
   if (!/^\d+$/.test(input.trim()) || count < 1 || count > max) {
@@ -90,6 +103,7 @@ export const ENV = {
   regions: 'EKS_POSTURE_REGIONS',
   requiredLogTypes: 'EKS_POSTURE_REQUIRED_LOG_TYPES',
   versionWarningDays: 'EKS_POSTURE_VERSION_WARNING_DAYS',
+  allowedAdminPrincipals: 'EKS_POSTURE_ALLOWED_ADMIN_PRINCIPALS',
   publish: 'EKS_POSTURE_PUBLISH',
   emitScanEvent: 'EKS_POSTURE_EMIT_SCAN_EVENT',
   memberRoleName: 'EKS_POSTURE_MEMBER_ROLE_NAME',
@@ -107,6 +121,7 @@ export function parseLambdaEnvironment(env: Readonly<Record<string, string | und
   const regions = env[ENV.regions];
   const logTypes = env[ENV.requiredLogTypes];
   const days = env[ENV.versionWarningDays];
+  const admins = env[ENV.allowedAdminPrincipals];
   const roleName = env[ENV.memberRoleName];
   const externalId = env[ENV.externalId];
   if (externalId && !roleName)
@@ -124,6 +139,9 @@ export function parseLambdaEnvironment(env: Readonly<Record<string, string | und
       versionWarningDays: days
         ? parseWarningDays(days, ENV.versionWarningDays)
         : DEFAULT_SCAN_CONFIG.versionWarningDays,
+      allowedAdminPrincipals: admins
+        ? parsePrincipalPatterns(admins, ENV.allowedAdminPrincipals)
+        : DEFAULT_SCAN_CONFIG.allowedAdminPrincipals,
     },
     publish: parseFlag(env[ENV.publish], ENV.publish, true),
     emitScanEvent: parseFlag(env[ENV.emitScanEvent], ENV.emitScanEvent, true),

@@ -11,9 +11,11 @@ import type { Check, CheckContext, ScanConfig } from './checks/types';
 import { enabledRegions, resolveCallerAccount } from './collect/account';
 import type { ApiCallCounter } from './collect/api-calls';
 import type { AccountClients } from './collect/clients';
+import { collectClusterResources } from './collect/cluster-resources';
 import { collectClusters } from './collect/clusters';
 import { collectIdentity, GLOBAL_REGION } from './collect/identity';
 import { collectKeyStates } from './collect/keys';
+import { nodegroupArnPrefix } from './collect/nodegroups';
 import { collectVersions } from './collect/versions';
 import { describeAwsError, ScanError, TargetError } from './errors';
 import { compareText } from './model/order';
@@ -21,6 +23,7 @@ import type { CheckResult } from './model/result';
 import type {
   AccountIdentitySnapshot,
   ClusterSnapshot,
+  NodegroupSnapshot,
   RegionSnapshot,
   RoleSnapshot,
   VersionCatalog,
@@ -56,6 +59,12 @@ export interface Inventory {
   readonly partitions: ReadonlyMap<string, string>;
   /** `<account>/<region>` scopes where some cluster could not be described. */
   readonly undescribedScopes: ReadonlySet<string>;
+  readonly nodegroups: ReadonlyMap<string, NodegroupSnapshot>;
+  /**
+   * Node group ARNs, or prefixes of them, whose node groups were not all seen: a cluster whose node
+   * groups could not be listed, or a node group that could not be described. Findings on them are kept.
+   */
+  readonly unsettledNodegroupArns: readonly string[];
 }
 
 export interface ScanRun {
@@ -145,6 +154,8 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     {
       clusters: snapshots.flatMap((s) => s.clusters),
       undescribed: snapshots.flatMap((s) => s.undescribed),
+      nodegroups: snapshots.flatMap((s) => s.nodegroups),
+      undescribedNodegroups: snapshots.flatMap((s) => s.undescribedNodegroups),
       roles,
     },
     context,
@@ -157,6 +168,11 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     undescribedScopes: new Set(
       snapshots.filter((s) => s.undescribed.length > 0).map((s) => `${s.accountId}/${s.region}`),
     ),
+    nodegroups: new Map(snapshots.flatMap((s) => s.nodegroups).map((n) => [n.arn, n])),
+    unsettledNodegroupArns: snapshots.flatMap((s) => [
+      ...s.unlistedNodegroups.map((u) => nodegroupArnPrefix(u.clusterArn)),
+      ...s.undescribedNodegroups.map((n) => n.arn),
+    ]),
   };
   const report: ScanReport = {
     schemaVersion: 1,
@@ -247,16 +263,27 @@ async function scanAccount(
   const regionTasks = regions.map((region) =>
     limit(async (): Promise<RegionSnapshot | undefined> => {
       try {
-        const found = await collectClusters(clients.eks(region), { accountId: id, partition, region });
-        // Version data and key states are only needed, and only read, where clusters exist.
+        const eks = clients.eks(region);
+        const found = await collectClusters(eks, { accountId: id, partition, region });
+        // Version data, key states and the rest are only needed, and only read, where clusters exist.
         const listed = found.clusters.length + found.undescribed.length;
-        const catalog = listed > 0 ? await versions.get(region, clients.eks(region)) : undefined;
         const keyArns = found.clusters
           .flatMap((c) => c.encryptionConfig ?? [])
           .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
-        const keys = await collectKeyStates(clients, keyArns, region);
+        const [catalog, keys, resources] = await Promise.all([
+          listed > 0 ? versions.get(region, eks) : undefined,
+          collectKeyStates(clients, keyArns, region),
+          collectClusterResources(eks, clients.ec2(region), found.clusters, found.undescribed),
+        ]);
         tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: listed });
-        return { accountId: id, region, ...found, ...(catalog ? { versions: catalog } : {}), keys };
+        return {
+          accountId: id,
+          region,
+          undescribed: found.undescribed,
+          ...resources,
+          ...(catalog ? { versions: catalog } : {}),
+          keys,
+        };
       } catch (error) {
         tracker.done(fail(error, region));
         return undefined;
@@ -290,6 +317,9 @@ function buildContext(scans: readonly AccountScan[], options: ScanOptions, now: 
       clustersByIssuer.set(issuer, [...(clustersByIssuer.get(issuer) ?? []), cluster.arn].sort());
     }
   }
+  const networks = new Map(regions.map((r) => [`${r.accountId}/${r.region}`, r.network]));
+  const associations = regions.flatMap((r) => r.podIdentity.associations);
+  const unread = regions.flatMap((r) => r.podIdentity.unread.map((u) => ({ ...u, accountId: r.accountId })));
   const providers = new Map(identities.map((i) => [i.accountId, i.oidcProviderArns]));
   const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
   const homeRegions = new Map(scans.map((scan) => [scan.accountId, scan.homeRegion]));
@@ -302,6 +332,19 @@ function buildContext(scans: readonly AccountScan[], options: ScanOptions, now: 
     isRegisteredProvider: (arn) => registered.has(providerKey(arn)),
     clustersWithIssuer: (issuer) => clustersByIssuer.get(issuer.toLowerCase()) ?? [],
     providersOf: (account) => providers.get(account) ?? [],
+    network: (account, region) => networks.get(`${account}/${region}`),
+    podIdentityUse: (roleArn) => {
+      // Pod Identity uses roles of the cluster's own account.
+      const account = roleArn.split(':')[4];
+      return {
+        associations: associations
+          .filter((a) => a.roleArn === roleArn)
+          .sort((a, b) => compareText(a.associationArn, b.associationArn)),
+        unread: unread
+          .filter((u) => u.accountId === account)
+          .map(({ clusterArn, reason }) => ({ clusterArn, reason })),
+      };
+    },
   };
 }
 

@@ -18,7 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ENV } from '../lambda/config';
+import { ENV, parsePrincipalPatterns } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
 import { SEVERITIES, type Severity } from '../lambda/model/result';
 import { NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
@@ -99,6 +99,12 @@ export interface EksPostureScannerProps {
    * @default 90
    */
   readonly versionWarningDays?: number;
+  /**
+   * IAM ARN patterns (`*` and `?`) of principals allowed to hold AmazonEKSClusterAdminPolicy
+   * through an access entry; any other holder fails `cluster-admin-access`.
+   * @default - none
+   */
+  readonly allowedAdminPrincipals?: readonly string[];
   /**
    * Memory of the scanner function, in MB.
    * @default 512
@@ -238,6 +244,14 @@ export class EksPostureScanner extends Construct {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
         ...(props.regions ? { [ENV.regions]: props.regions.join(',') } : {}),
         ...(props.requiredLogTypes ? { [ENV.requiredLogTypes]: props.requiredLogTypes.join(',') } : {}),
+        ...(props.allowedAdminPrincipals?.length
+          ? {
+              [ENV.allowedAdminPrincipals]: parsePrincipalPatterns(
+                props.allowedAdminPrincipals.join(','),
+                'allowedAdminPrincipals',
+              ).join(','),
+            }
+          : {}),
         ...(props.versionWarningDays !== undefined
           ? { [ENV.versionWarningDays]: String(props.versionWarningDays) }
           : {}),

@@ -6,12 +6,20 @@
 import { compareText } from '../model/order';
 import type { CheckResult, Outcome } from '../model/result';
 import { notAvailable } from '../model/result';
-import type { ClusterSnapshot, RoleSnapshot, UndescribedCluster } from '../model/snapshot';
-import type { Check, CheckContext, CheckMetadata, ClusterCheck, RoleCheck } from './types';
+import type {
+  ClusterSnapshot,
+  NodegroupSnapshot,
+  RoleSnapshot,
+  UndescribedCluster,
+  UndescribedNodegroup,
+} from '../model/snapshot';
+import type { Check, CheckContext, CheckMetadata, ClusterCheck, NodegroupCheck, RoleCheck } from './types';
 
 export interface CheckInput {
   readonly clusters: readonly ClusterSnapshot[];
   readonly undescribed: readonly UndescribedCluster[];
+  readonly nodegroups: readonly NodegroupSnapshot[];
+  readonly undescribedNodegroups: readonly UndescribedNodegroup[];
   readonly roles: readonly RoleSnapshot[];
 }
 
@@ -19,6 +27,9 @@ export function runChecks(checks: readonly Check[], input: CheckInput, context: 
   const results: CheckResult[] = [];
   const clusterChecks = checks.filter((c): c is ClusterCheck => c.metadata.resourceType === 'AwsEksCluster');
   const roleChecks = checks.filter((c): c is RoleCheck => c.metadata.resourceType === 'AwsIamRole');
+  const nodegroupChecks = checks.filter(
+    (c): c is NodegroupCheck => c.metadata.resourceType === 'AwsEksNodegroup',
+  );
 
   for (const cluster of input.clusters) {
     for (const check of clusterChecks) {
@@ -33,6 +44,23 @@ export function runChecks(checks: readonly Check[], input: CheckInput, context: 
           check.metadata,
           cluster,
           notAvailable(`The cluster could not be described: ${cluster.reason}`),
+        ),
+      );
+    }
+  }
+  for (const nodegroup of input.nodegroups) {
+    for (const check of nodegroupChecks) {
+      const outcome = guarded(check.metadata, () => check.evaluate(nodegroup, context));
+      results.push(nodegroupResult(check.metadata, nodegroup, outcome));
+    }
+  }
+  for (const nodegroup of input.undescribedNodegroups) {
+    for (const check of nodegroupChecks) {
+      results.push(
+        nodegroupResult(
+          check.metadata,
+          nodegroup,
+          notAvailable(`The node group could not be described: ${nodegroup.reason}`),
         ),
       );
     }
@@ -71,6 +99,24 @@ function clusterResult(
     region: cluster.region,
     resource: { type: 'AwsEksCluster', id: cluster.arn, name: cluster.name },
     clusterArn: cluster.arn,
+  };
+}
+
+function nodegroupResult(
+  metadata: CheckMetadata,
+  nodegroup: Pick<NodegroupSnapshot, 'accountId' | 'region' | 'arn' | 'name' | 'clusterName' | 'clusterArn'>,
+  outcome: Outcome,
+): CheckResult {
+  return {
+    ...base(metadata, outcome),
+    accountId: nodegroup.accountId,
+    region: nodegroup.region,
+    resource: {
+      type: 'AwsEksNodegroup',
+      id: nodegroup.arn,
+      name: `${nodegroup.clusterName}/${nodegroup.name}`,
+    },
+    clusterArn: nodegroup.clusterArn,
   };
 }
 

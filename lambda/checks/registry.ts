@@ -1,8 +1,13 @@
 import { authenticationMode } from './authentication-mode';
+import { clusterAdminAccess } from './cluster-admin-access';
+import { clusterSecurityGroup } from './cluster-security-group';
 import { controlPlaneLogging } from './control-plane-logging';
 import { deletionProtection } from './deletion-protection';
 import { endpointPublicAccess } from './endpoint-public-access';
 import { irsaTrustPolicy } from './irsa-trust-policy';
+import { nodegroupPublicSubnets } from './nodegroup-public-subnets';
+import { nodegroupRemoteAccess } from './nodegroup-remote-access';
+import { podIdentityTrustPolicy } from './pod-identity-trust-policy';
 import { secretsEncryption } from './secrets-encryption';
 import { supportedVersion } from './supported-version';
 import type { Check } from './types';
@@ -14,6 +19,11 @@ export const CHECKS: readonly Check[] = [
   supportedVersion,
   controlPlaneLogging,
   irsaTrustPolicy,
+  nodegroupRemoteAccess,
+  nodegroupPublicSubnets,
+  clusterSecurityGroup,
   authenticationMode,
+  clusterAdminAccess,
+  podIdentityTrustPolicy,
   deletionProtection,
 ];

@@ -1,5 +1,13 @@
 import type { Outcome, ResourceType } from '../model/result';
-import type { ClusterSnapshot, KeyState, RoleSnapshot, VersionCatalog } from '../model/snapshot';
+import type {
+  ClusterSnapshot,
+  KeyState,
+  NetworkSnapshot,
+  NodegroupSnapshot,
+  PodIdentityAssociationSnapshot,
+  RoleSnapshot,
+  VersionCatalog,
+} from '../model/snapshot';
 
 export interface CheckMetadata {
   /** Stable id: published in reports and finding Ids, never reused for another rule. */
@@ -16,6 +24,14 @@ export interface CheckMetadata {
 export interface ScanConfig {
   readonly requiredLogTypes: readonly string[];
   readonly versionWarningDays: number;
+  /** IAM ARN patterns (`*` and `?` wildcards) of principals allowed to be cluster administrators. */
+  readonly allowedAdminPrincipals: readonly string[];
+}
+
+/** The Pod Identity associations that name a role, and the clusters of its account whose associations are unknown. */
+export interface PodIdentityUse {
+  readonly associations: readonly PodIdentityAssociationSnapshot[];
+  readonly unread: readonly { readonly clusterArn: string; readonly reason: string }[];
 }
 
 /** Everything a check may know beyond its own resource. Built once per scan by the engine. */
@@ -32,6 +48,9 @@ export interface CheckContext {
   clustersWithIssuer(issuer: string): readonly string[];
   /** OIDC provider ARNs registered in an account, sorted. */
   providersOf(accountId: string): readonly string[];
+  /** The subnets, route tables and security groups read in an account's region. */
+  network(accountId: string, region: string): NetworkSnapshot | undefined;
+  podIdentityUse(roleArn: string): PodIdentityUse;
 }
 
 export interface ClusterCheck {
@@ -45,4 +64,9 @@ export interface RoleCheck {
   evaluate(role: RoleSnapshot, context: CheckContext): Outcome | undefined;
 }
 
-export type Check = ClusterCheck | RoleCheck;
+export interface NodegroupCheck {
+  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsEksNodegroup' };
+  evaluate(nodegroup: NodegroupSnapshot, context: CheckContext): Outcome;
+}
+
+export type Check = ClusterCheck | NodegroupCheck | RoleCheck;

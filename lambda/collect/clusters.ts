@@ -17,6 +17,9 @@ const ClusterShape = z.object({
       endpointPublicAccess: z.boolean().optional(),
       endpointPrivateAccess: z.boolean().optional(),
       publicAccessCidrs: z.array(z.string()).optional(),
+      vpcId: z.string().optional(),
+      clusterSecurityGroupId: z.string().optional(),
+      securityGroupIds: z.array(z.string()).optional(),
     })
     .optional(),
   encryptionConfig: z
@@ -147,5 +150,8 @@ function toSnapshot(cluster: z.infer<typeof ClusterShape>, target: ClusterTarget
     ...optional('oidcIssuer', cluster.identity?.oidc?.issuer),
     ...optional('authenticationMode', cluster.accessConfig?.authenticationMode),
     ...optional('deletionProtection', cluster.deletionProtection),
+    ...optional('vpcId', vpc?.vpcId || undefined),
+    ...optional('clusterSecurityGroupId', vpc?.clusterSecurityGroupId || undefined),
+    ...optional('securityGroupIds', vpc?.securityGroupIds),
   };
 }

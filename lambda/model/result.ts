@@ -6,7 +6,7 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STATUSES = ['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'] as const;
 export type ResultStatus = (typeof STATUSES)[number];
 
-export type ResourceType = 'AwsEksCluster' | 'AwsIamRole';
+export type ResourceType = 'AwsEksCluster' | 'AwsEksNodegroup' | 'AwsIamRole';
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

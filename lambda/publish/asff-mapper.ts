@@ -1,6 +1,6 @@
 /** Results to ASFF findings: a pure function of the result, the resource it names, and the clock. */
 import type { CheckResult } from '../model/result';
-import type { ClusterSnapshot, RoleSnapshot } from '../model/snapshot';
+import type { ClusterSnapshot, NodegroupSnapshot, RoleSnapshot } from '../model/snapshot';
 import { decodePolicyDocument } from '../policy/trust-document';
 import type { Inventory } from '../scan';
 import { SCANNER_VERSION } from '../version';
@@ -41,17 +41,8 @@ export function toFinding(
 ): AsffFinding {
   const partition = partitionOf(result.resource.id);
   const observed = now.toISOString();
-  const resources: Resource[] =
-    result.resource.type === 'AwsEksCluster'
-      ? [
-          clusterResource(
-            result.resource.id,
-            result.resource.name,
-            inventory.clusters.get(result.resource.id),
-          ),
-        ]
-      : [roleResource(result, inventory.roles.get(result.resource.id))];
-  if (result.resource.type === 'AwsIamRole' && result.clusterArn) {
+  const resources: Resource[] = [primaryResource(result, inventory)];
+  if (result.resource.type !== 'AwsEksCluster' && result.clusterArn) {
     resources.push(
       clusterResource(
         result.clusterArn,
@@ -91,6 +82,41 @@ export function toFinding(
   };
 }
 
+function primaryResource(result: CheckResult, inventory: Inventory): Resource {
+  const { id, name, type } = result.resource;
+  switch (type) {
+    case 'AwsEksCluster':
+      return clusterResource(id, name, inventory.clusters.get(id));
+    case 'AwsEksNodegroup':
+      return nodegroupResource(id, name, inventory.nodegroups.get(id));
+    case 'AwsIamRole':
+      return roleResource(result, inventory.roles.get(id));
+  }
+}
+
+/** ASFF has no node group type: `Other`, with what the checks read in `Details.Other`. */
+function nodegroupResource(arn: string, name: string, nodegroup?: NodegroupSnapshot): Resource {
+  const other: Record<string, string> = { nodegroupName: nodegroup?.name ?? name.split('/').pop() ?? name };
+  if (nodegroup) {
+    other.clusterName = nodegroup.clusterName;
+    if (nodegroup.status) other.status = nodegroup.status;
+    if (nodegroup.subnets) other.subnets = cut(nodegroup.subnets.join(','), 1024);
+    if (nodegroup.remoteAccess?.ec2SshKey) other.ec2SshKey = cut(nodegroup.remoteAccess.ec2SshKey, 1024);
+    if (nodegroup.remoteAccess?.sourceSecurityGroups.length) {
+      other.sourceSecurityGroups = cut(nodegroup.remoteAccess.sourceSecurityGroups.join(','), 1024);
+    }
+    if (nodegroup.launchTemplate) other.launchTemplate = cut(nodegroup.launchTemplate, 1024);
+  }
+  const region = arn.split(':')[3];
+  return {
+    Type: 'Other',
+    Id: arn,
+    Partition: partitionOf(arn),
+    ...(region ? { Region: region } : {}),
+    Details: { Other: other },
+  };
+}
+
 function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): Resource {
   const region = arn.split(':')[3];
   const other: Record<string, string> = {};
@@ -103,6 +129,12 @@ function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): 
   const secretsKey = cluster?.encryptionConfig?.find((e) => e.resources.includes('secrets'))?.keyArn;
   if (secretsKey) other.secretsKeyArn = secretsKey;
   if (cluster?.oidcIssuer) other.oidcIssuer = cut(cluster.oidcIssuer, 1024);
+  const groups = [
+    ...new Set([
+      ...(cluster?.clusterSecurityGroupId ? [cluster.clusterSecurityGroupId] : []),
+      ...(cluster?.securityGroupIds ?? []),
+    ]),
+  ];
   return {
     Type: 'AwsEksCluster',
     Id: arn,
@@ -115,8 +147,15 @@ function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): 
         ...(cluster?.version ? { Version: cluster.version } : {}),
         ...(cluster?.status ? { ClusterStatus: cluster.status } : {}),
         ...(cluster?.roleArn ? { RoleArn: cluster.roleArn } : {}),
-        ...(cluster?.endpointAccess
-          ? { ResourcesVpcConfig: { EndpointPublicAccess: cluster.endpointAccess.publicAccess } }
+        ...(cluster?.endpointAccess || groups.length > 0
+          ? {
+              ResourcesVpcConfig: {
+                ...(cluster?.endpointAccess
+                  ? { EndpointPublicAccess: cluster.endpointAccess.publicAccess }
+                  : {}),
+                ...(groups.length > 0 ? { SecurityGroupIds: groups } : {}),
+              },
+            }
           : {}),
         ...(cluster?.logging
           ? {

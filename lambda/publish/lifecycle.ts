@@ -8,7 +8,8 @@
  * - A NOT_AVAILABLE result never overwrites an active finding: a resource that could not be judged
  *   this time keeps its last verdict (refreshed, so Security Hub does not expire it).
  * - Only checks that completed in this scope are touched. Of those, our active findings whose
- *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever.
+ *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever. A node
+ *   group that could not be described, or whose cluster's node groups could not be listed, is not gone.
  */
 import { type CheckResult, type Severity, severityRank } from '../model/result';
 import type { Inventory } from '../scan';
@@ -65,7 +66,14 @@ export function planScope(
   }
   const archivable = new Set(completedChecks.map(generatorId));
   const archives = existing
-    .filter((f) => f.Id && !current.has(f.Id) && !isArchived(f) && archivable.has(f.GeneratorId ?? ''))
+    .filter(
+      (f) =>
+        f.Id &&
+        !current.has(f.Id) &&
+        !isArchived(f) &&
+        archivable.has(f.GeneratorId ?? '') &&
+        !unsettled(f, inventory.unsettledNodegroupArns),
+    )
     .map((f) => storedCopy(f, now, 'ARCHIVED'));
   return { imports, archives, kept };
 }
@@ -82,6 +90,16 @@ function newOrWorse(result: CheckResult, prior: ExistingFinding | undefined): bo
     ?.Label;
   if (compliance !== 'FAILED' || label === undefined) return true;
   return severityRank(result.severity) > severityRank(label as Severity);
+}
+
+/**
+ * Whether the finding is on a node group this run did not see in full: one that could not be
+ * described, or of a cluster whose node groups could not be listed. Absence proves nothing there.
+ */
+function unsettled(finding: ExistingFinding, prefixes: readonly string[]): boolean {
+  const [resource] = Array.isArray(finding.Resources) ? (finding.Resources as { Id?: unknown }[]) : [];
+  const arn = typeof resource?.Id === 'string' ? resource.Id : '';
+  return prefixes.some((p) => arn === p || arn.startsWith(p.endsWith('/') ? p : `${p}/`));
 }
 
 function isArchived(finding: ExistingFinding): boolean {

@@ -56,13 +56,13 @@ interface Scope {
 }
 
 /**
- * Which checks completed where: cluster checks in every scanned region; role checks in a scanned
+ * Which checks completed where: cluster and node-group checks in every scanned region; role checks in a scanned
  * region only when the account's IAM data was read too, and every cluster there was described (an
  * IRSA finding names the cluster of its issuer, so a cluster missing from the picture would move it).
  */
 export function completedScopes(report: ScanReport, checks: readonly Check[], inventory: Inventory): Scope[] {
   const clusterChecks = checks
-    .filter((c) => c.metadata.resourceType === 'AwsEksCluster')
+    .filter((c) => c.metadata.resourceType !== 'AwsIamRole')
     .map((c) => c.metadata.id);
   const roleChecks = checks.filter((c) => c.metadata.resourceType === 'AwsIamRole').map((c) => c.metadata.id);
   const scanned = (accountId: string, region: string) =>

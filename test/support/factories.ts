@@ -1,6 +1,13 @@
 /** Snapshot and context factories for check tests: valid and compliant unless told otherwise. */
-import type { CheckContext, ScanConfig } from '../../lambda/checks/types';
-import type { ClusterSnapshot, KeyState, RoleSnapshot, VersionCatalog } from '../../lambda/model/snapshot';
+import type { CheckContext, PodIdentityUse, ScanConfig } from '../../lambda/checks/types';
+import type {
+  ClusterSnapshot,
+  KeyState,
+  NetworkSnapshot,
+  NodegroupSnapshot,
+  RoleSnapshot,
+  VersionCatalog,
+} from '../../lambda/model/snapshot';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -25,9 +32,58 @@ export function aCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnaps
     oidcIssuer: `https://${ISSUER}`,
     authenticationMode: 'API',
     deletionProtection: true,
+    vpcId: VPC_ID,
+    clusterSecurityGroupId: CLUSTER_SG,
+    securityGroupIds: [],
+    accessEntries: { known: true, items: [] },
     ...overrides,
   };
 }
+
+export const VPC_ID = 'vpc-0a1b2c3d4e5f60718';
+export const CLUSTER_SG = 'sg-0c1a2b3c4d5e6f708';
+export const PRIVATE_SUBNETS = ['subnet-0aaa1111', 'subnet-0bbb2222'];
+
+export function aNodegroup(overrides: Partial<NodegroupSnapshot> = {}): NodegroupSnapshot {
+  const name = overrides.name ?? 'workers';
+  const clusterName = overrides.clusterName ?? 'prod';
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    clusterName,
+    clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${clusterName}`,
+    name,
+    arn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${clusterName}/${name}/0ac1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`,
+    status: 'ACTIVE',
+    subnets: PRIVATE_SUBNETS,
+    ...overrides,
+  };
+}
+
+/** Two private subnets behind a NAT gateway, and a cluster security group open to nothing. */
+export const NETWORK: NetworkSnapshot = {
+  subnets: {
+    known: true,
+    items: PRIVATE_SUBNETS.map((id) => ({ id, vpcId: VPC_ID, mapPublicIpOnLaunch: false })),
+  },
+  routeTables: {
+    known: true,
+    items: [
+      { id: 'rtb-0main', vpcId: VPC_ID, main: true, subnetIds: [], internetRoutes: [] },
+      { id: 'rtb-0private', vpcId: VPC_ID, main: false, subnetIds: PRIVATE_SUBNETS, internetRoutes: [] },
+    ],
+  },
+  securityGroups: {
+    known: true,
+    items: [
+      {
+        id: CLUSTER_SG,
+        name: 'eks-cluster-sg-prod',
+        ingress: [{ protocol: '-1', cidrs: [] }],
+      },
+    ],
+  },
+};
 
 export function aRole(trustPolicy: unknown, name = 'app-role'): RoleSnapshot {
   return {
@@ -76,6 +132,8 @@ export interface ContextOverrides {
   readonly providers?: readonly string[];
   readonly clusterIssuers?: Record<string, readonly string[]>;
   readonly now?: Date;
+  readonly network?: NetworkSnapshot | undefined;
+  readonly podIdentity?: PodIdentityUse;
 }
 
 export function aContext(overrides: ContextOverrides = {}): CheckContext {
@@ -85,11 +143,13 @@ export function aContext(overrides: ContextOverrides = {}): CheckContext {
     [ISSUER.toLowerCase()]: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`],
   };
   const versions = 'versions' in overrides ? overrides.versions : API_VERSIONS;
+  const network = 'network' in overrides ? overrides.network : NETWORK;
   return {
     now: overrides.now ?? NOW,
     config: {
       requiredLogTypes: ['api', 'audit', 'authenticator'],
       versionWarningDays: 90,
+      allowedAdminPrincipals: [],
       ...overrides.config,
     },
     homeRegion: () => 'us-east-1',
@@ -98,5 +158,7 @@ export function aContext(overrides: ContextOverrides = {}): CheckContext {
     isRegisteredProvider: (arn) => providers.some((p) => p.toLowerCase() === arn.toLowerCase()),
     clustersWithIssuer: (issuer) => issuers[issuer.toLowerCase()] ?? [],
     providersOf: () => providers,
+    network: () => network,
+    podIdentityUse: () => overrides.podIdentity ?? { associations: [], unread: [] },
   };
 }

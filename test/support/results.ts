@@ -61,4 +61,6 @@ export const INVENTORY: Inventory = {
   roles: new Map([[ROLE.arn, ROLE]]),
   partitions: new Map([[ACCOUNT, 'aws']]),
   undescribedScopes: new Set(),
+  nodegroups: new Map(),
+  unsettledNodegroupArns: [],
 };

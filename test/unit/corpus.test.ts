@@ -90,7 +90,11 @@ describe('Corpus: clusters', () => {
       ...c.cluster,
     } as ClusterSnapshot;
 
-    const results = runChecks(CHECKS, { clusters: [cluster], undescribed: [], roles: [] }, aContext());
+    const results = runChecks(
+      CHECKS,
+      { clusters: [cluster], undescribed: [], nodegroups: [], undescribedNodegroups: [], roles: [] },
+      aContext(),
+    );
 
     expect(Object.fromEntries(results.map((r) => [r.checkId, r.status]))).toEqual(c.expected);
     expect(results.every((r) => r.detail.length > 0)).toBe(true);

@@ -3,7 +3,7 @@ import { endpointPublicAccess } from '../../../lambda/checks/endpoint-public-acc
 import { runChecks } from '../../../lambda/checks/engine';
 import { CHECKS } from '../../../lambda/checks/registry';
 import type { ClusterCheck } from '../../../lambda/checks/types';
-import { aCluster, aContext, aRole } from '../../support/factories';
+import { aCluster, aContext, aNodegroup, aRole } from '../../support/factories';
 
 describe('Registry: CHECKS', () => {
   it('has unique ids', () => {
@@ -14,10 +14,15 @@ describe('Registry: CHECKS', () => {
   it('holds the published check ids', () => {
     expect(CHECKS.map((c) => c.metadata.id).sort()).toEqual([
       'authentication-mode',
+      'cluster-admin-access',
+      'cluster-security-group',
       'control-plane-logging',
       'deletion-protection',
       'endpoint-public-access',
       'irsa-trust-policy',
+      'nodegroup-public-subnets',
+      'nodegroup-remote-access',
+      'pod-identity-trust-policy',
       'secrets-encryption',
       'supported-version',
     ]);
@@ -39,9 +44,15 @@ describe('Registry: CHECKS', () => {
 
 describe('Function: runChecks', () => {
   it('gives every cluster one result per cluster check, PASSED included', () => {
-    const results = runChecks(CHECKS, { clusters: [aCluster()], undescribed: [], roles: [] }, aContext());
+    const results = runChecks(
+      CHECKS,
+      { clusters: [aCluster()], undescribed: [], nodegroups: [], undescribedNodegroups: [], roles: [] },
+      aContext(),
+    );
     expect(results.map((r) => [r.checkId, r.status])).toEqual([
       ['authentication-mode', 'PASSED'],
+      ['cluster-admin-access', 'PASSED'],
+      ['cluster-security-group', 'PASSED'],
       ['control-plane-logging', 'PASSED'],
       ['deletion-protection', 'PASSED'],
       ['endpoint-public-access', 'PASSED'],
@@ -67,7 +78,13 @@ describe('Function: runChecks', () => {
     };
     const results = runChecks(
       [throwing],
-      { clusters: [aCluster({ name: 'bad' }), aCluster({ name: 'good' })], undescribed: [], roles: [] },
+      {
+        clusters: [aCluster({ name: 'bad' }), aCluster({ name: 'good' })],
+        undescribed: [],
+        nodegroups: [],
+        undescribedNodegroups: [],
+        roles: [],
+      },
       aContext(),
     );
     expect(results.map((r) => [r.resource.name, r.status])).toEqual([
@@ -91,14 +108,64 @@ describe('Function: runChecks', () => {
             reason: 'ResourceNotFoundException: No cluster found',
           },
         ],
+        nodegroups: [],
+        undescribedNodegroups: [],
         roles: [],
       },
       aContext(),
     );
-    expect(results).toHaveLength(6);
+    expect(results).toHaveLength(8);
     expect(
       results.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
     ).toBe(true);
+  });
+
+  it('gives every node group one result per node-group check, naming its cluster', () => {
+    const nodegroup = aNodegroup();
+    const results = runChecks(
+      CHECKS,
+      { clusters: [], undescribed: [], nodegroups: [nodegroup], undescribedNodegroups: [], roles: [] },
+      aContext(),
+    );
+    expect(results.map((r) => [r.checkId, r.status, r.resource.type, r.clusterArn])).toEqual([
+      ['nodegroup-public-subnets', 'PASSED', 'AwsEksNodegroup', nodegroup.clusterArn],
+      ['nodegroup-remote-access', 'PASSED', 'AwsEksNodegroup', nodegroup.clusterArn],
+    ]);
+    expect(results[0]?.resource).toEqual({
+      type: 'AwsEksNodegroup',
+      id: nodegroup.arn,
+      name: 'prod/workers',
+    });
+  });
+
+  it('gives an undescribed node group NOT_AVAILABLE for every node-group check, with the reason', () => {
+    const { arn, clusterArn, clusterName, accountId, region } = aNodegroup();
+    const results = runChecks(
+      CHECKS,
+      {
+        clusters: [],
+        undescribed: [],
+        nodegroups: [],
+        undescribedNodegroups: [
+          {
+            accountId,
+            region,
+            clusterName,
+            clusterArn,
+            name: 'workers',
+            arn,
+            reason: 'AccessDeniedException: no',
+          },
+        ],
+        roles: [],
+      },
+      aContext(),
+    );
+    expect(results.map((r) => [r.checkId, r.status])).toEqual([
+      ['nodegroup-public-subnets', 'NOT_AVAILABLE'],
+      ['nodegroup-remote-access', 'NOT_AVAILABLE'],
+    ]);
+    expect(results.every((r) => r.detail.includes('AccessDeniedException'))).toBe(true);
   });
 
   it('gives roles without EKS web-identity trust no result', () => {
@@ -108,6 +175,12 @@ describe('Function: runChecks', () => {
         { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
       ],
     });
-    expect(runChecks(CHECKS, { clusters: [], undescribed: [], roles: [role] }, aContext())).toEqual([]);
+    expect(
+      runChecks(
+        CHECKS,
+        { clusters: [], undescribed: [], nodegroups: [], undescribedNodegroups: [], roles: [role] },
+        aContext(),
+      ),
+    ).toEqual([]);
   });
 });

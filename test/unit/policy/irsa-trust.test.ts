@@ -89,13 +89,19 @@ function aContext(options: ContextOptions = {}): CheckContext {
   const clusters = options.clusters ?? { [named(ISSUER_A)]: [CLUSTER_A], [named(ISSUER_B)]: [CLUSTER_B] };
   return {
     now: new Date('2026-11-23T12:00:00Z'),
-    config: { requiredLogTypes: ['api', 'audit', 'authenticator'], versionWarningDays: 90 },
+    config: {
+      requiredLogTypes: ['api', 'audit', 'authenticator'],
+      versionWarningDays: 90,
+      allowedAdminPrincipals: [],
+    },
     versions: () => undefined,
     keyState: () => undefined,
     homeRegion: () => HOME_REGION,
     isRegisteredProvider: (arn) => registered.some((p) => p.toLowerCase() === arn.toLowerCase()),
     clustersWithIssuer: (issuer) => clusters[issuer.toLowerCase()] ?? [],
     providersOf: () => accountProviders,
+    network: () => undefined,
+    podIdentityUse: () => ({ associations: [], unread: [] }),
   };
 }
 

@@ -91,7 +91,7 @@ describe('Function: toFinding', () => {
               Name: 'prod',
               Version: '1.35',
               ClusterStatus: 'ACTIVE',
-              ResourcesVpcConfig: { EndpointPublicAccess: false },
+              ResourcesVpcConfig: { EndpointPublicAccess: false, SecurityGroupIds: ['sg-0c1a2b3c4d5e6f708'] },
               Logging: {
                 ClusterLogging: [
                   {

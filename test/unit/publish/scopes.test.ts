@@ -31,17 +31,20 @@ describe('Function: completedScopes', () => {
     ]);
   });
 
-  it('leaves IRSA findings alone where IAM failed, or where a cluster could not be described', () => {
+  it('leaves role findings alone where IAM failed, or where a cluster could not be described', () => {
     const iamFailed = targets.map((t) => (t.region === 'global' ? { ...t, status: 'FAILED' as const } : t));
     expect(
       completedScopes(report(iamFailed), CHECKS, INVENTORY).every((s) =>
-        s.skippedChecks.includes('irsa-trust-policy'),
+        ['irsa-trust-policy', 'pod-identity-trust-policy'].every((id) => s.skippedChecks.includes(id)),
       ),
     ).toBe(true);
 
     const undescribed = { ...INVENTORY, undescribedScopes: new Set([`${ACCOUNT}/us-east-1`]) };
     const scopes = completedScopes(report(targets), CHECKS, undescribed);
-    expect(scopes.find((s) => s.region === 'us-east-1')?.skippedChecks).toEqual(['irsa-trust-policy']);
+    expect(scopes.find((s) => s.region === 'us-east-1')?.skippedChecks).toEqual([
+      'irsa-trust-policy',
+      'pod-identity-trust-policy',
+    ]);
     expect(scopes.find((s) => s.region === 'eu-west-1')?.skippedChecks).toEqual([]);
   });
 });

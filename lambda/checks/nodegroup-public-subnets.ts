@@ -1,0 +1,81 @@
+import { failed, notAvailable, passed } from '../model/result';
+import type { NetworkSnapshot, RouteTableInfo, SubnetInfo } from '../model/snapshot';
+import type { NodegroupCheck } from './types';
+
+export const nodegroupPublicSubnets: NodegroupCheck = {
+  metadata: {
+    id: 'nodegroup-public-subnets',
+    title: 'EKS managed node group runs only in private subnets',
+    resourceType: 'AwsEksNodegroup',
+    severityRules:
+      "PASSED when every subnet of the node group is private. A subnet is public when it maps public IPv4 addresses on launch (MapPublicIpOnLaunch) or its route table sends 0.0.0.0/0 or ::/0 to an internet gateway; a subnet with no explicit route table association uses its VPC's main route table. FAILED MEDIUM naming each public subnet and why. NOT_AVAILABLE when a subnet or its route table could not be read and no subnet is known to be public.",
+    remediation: {
+      text: "Create the node group in private subnets (route 0.0.0.0/0 through a NAT gateway, MapPublicIpOnLaunch off) and move workloads off the node group in public subnets; a node group's subnets cannot be changed in place.",
+      url: 'https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html',
+    },
+    references: [
+      'https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html',
+      'https://docs.aws.amazon.com/vpc/latest/userguide/subnet-route-tables.html',
+      'https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html',
+    ],
+  },
+  evaluate(nodegroup, context) {
+    const subnets = nodegroup.subnets ?? [];
+    if (subnets.length === 0)
+      return notAvailable('DescribeNodegroup returned no subnets for the node group.');
+    const network = context.network(nodegroup.accountId, nodegroup.region);
+    if (network === undefined) return notAvailable("The region's subnets were not read.");
+    const verdicts = subnets.map((id) => exposure(id, network));
+    const open = verdicts.filter((v) => v.public.length > 0);
+    const unknown = verdicts.filter((v) => v.public.length === 0 && v.unknown !== undefined);
+    const unknownText = unknown.map((v) => `${v.id} (${v.unknown})`).join('; ');
+    if (open.length > 0) {
+      const text = open.map((v) => `${v.id} ${v.public.join(' and ')}`).join('; ');
+      return failed(
+        'MEDIUM',
+        `The node group runs in public subnets: ${text}.${unknown.length > 0 ? ` Not judged: ${unknownText}.` : ''}`,
+      );
+    }
+    if (unknown.length > 0) return notAvailable(`Subnets could not be judged: ${unknownText}.`);
+    return passed(`All ${subnets.length} subnets are private: ${subnets.join(', ')}.`);
+  },
+};
+
+interface SubnetVerdict {
+  readonly id: string;
+  /** Why the subnet is public; empty when it is not known to be. */
+  readonly public: string[];
+  /** Why the subnet could not be judged in full. */
+  readonly unknown?: string;
+}
+
+function exposure(id: string, network: NetworkSnapshot): SubnetVerdict {
+  if (!network.subnets.known) return { id, public: [], unknown: network.subnets.reason };
+  const subnet = network.subnets.items.find((s) => s.id === id);
+  if (subnet === undefined) return { id, public: [], unknown: 'ec2:DescribeSubnets did not return it' };
+  const reasons: string[] = [];
+  if (subnet.mapPublicIpOnLaunch === true) reasons.push('maps public IP addresses on launch');
+  if (!network.routeTables.known) return { id, public: reasons, unknown: network.routeTables.reason };
+  const table = routeTableOf(subnet, network.routeTables.items);
+  if (table === undefined) {
+    return {
+      id,
+      public: reasons,
+      unknown: 'no route table is associated with it and its VPC has no main route table',
+    };
+  }
+  for (const route of table.internetRoutes) {
+    reasons.push(
+      `routes ${route.destination} to internet gateway ${route.gatewayId} (${table.id}${table.main && !table.subnetIds.includes(id) ? ', the main route table' : ''})`,
+    );
+  }
+  return { id, public: reasons };
+}
+
+/** The table associated with the subnet, or else its VPC's main route table. */
+function routeTableOf(subnet: SubnetInfo, tables: readonly RouteTableInfo[]): RouteTableInfo | undefined {
+  return (
+    tables.find((t) => t.subnetIds.includes(subnet.id)) ??
+    tables.find((t) => t.main && subnet.vpcId !== undefined && t.vpcId === subnet.vpcId)
+  );
+}

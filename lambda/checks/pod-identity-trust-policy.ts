@@ -1,0 +1,77 @@
+import { failed, notAvailable, type Outcome, passed } from '../model/result';
+import { analysePodIdentityTrust, POD_IDENTITY_SERVICE } from '../policy/pod-identity-trust';
+import { decodePolicyDocument, PolicyParseError, parseTrustPolicy } from '../policy/trust-document';
+import type { PodIdentityUse, RoleCheck } from './types';
+
+export const podIdentityTrustPolicy: RoleCheck = {
+  metadata: {
+    id: 'pod-identity-trust-policy',
+    title: 'IAM role trusted by EKS Pod Identity is limited to a cluster or service account',
+    resourceType: 'AwsIamRole',
+    severityRules:
+      'Applies to every role whose trust policy lets pods.eks.amazonaws.com call sts:AssumeRole. PASSED when every such statement limits the request, with positive conditions that fail on an absent key and no match-all value, either by aws:SourceAccount and aws:SourceArn (the cluster ARN) or by the request tags eks-cluster-arn (or eks-cluster-name), kubernetes-namespace and kubernetes-service-account; a Deny with one negated condition on a key counts as a limit on it. FAILED MEDIUM otherwise: any Pod Identity association in the account can use the role. The detail lists the associations that use the role. NOT_AVAILABLE when the statements naming Pod Identity cannot be parsed.',
+    remediation: {
+      text: 'Add to the Pod Identity statement a condition StringEquals on aws:RequestTag/eks-cluster-arn, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account (or on aws:SourceAccount and aws:SourceArn with the cluster ARN).',
+      url: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html',
+    },
+    references: [
+      'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html',
+      'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html',
+      'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
+    ],
+  },
+  evaluate(role, context): Outcome | undefined {
+    let text: string;
+    try {
+      text = decodePolicyDocument(role.trustPolicy);
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      return undefined;
+    }
+    let analysis: ReturnType<typeof analysePodIdentityTrust>;
+    try {
+      analysis = analysePodIdentityTrust(parseTrustPolicy(text));
+    } catch (error) {
+      if (!(error instanceof PolicyParseError)) throw error;
+      // Unparseable documents are judged only when they mention Pod Identity at all.
+      return text.toLowerCase().includes(POD_IDENTITY_SERVICE)
+        ? notAvailable(
+            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be parsed: ${error.message}`,
+          )
+        : undefined;
+    }
+    if (!analysis.applies) return undefined;
+    const use = usage(context.podIdentityUse(role.arn));
+    const gaps = analysis.grants.flatMap((g) => (g.gap === undefined ? [] : [g.gap]));
+    if (gaps.length > 0) {
+      return failed(
+        'MEDIUM',
+        [
+          `Any Pod Identity association in the account can use this role: ${gaps.join('; ')}`,
+          ...analysis.unjudged,
+          use,
+        ].join('. '),
+      );
+    }
+    if (analysis.grants.length === 0) return notAvailable(`${analysis.unjudged.join('; ')}. ${use}`);
+    const limits = analysis.grants.map((g) => `statement ${g.statement} is limited by ${g.limitedBy}`);
+    return passed([...limits, ...analysis.unjudged, use].join('. '));
+  },
+};
+
+function usage(use: PodIdentityUse): string {
+  const named = use.associations.map(
+    (a) => `${a.clusterArn.split('/').pop() ?? a.clusterArn}/${a.namespace}/${a.serviceAccount}`,
+  );
+  const listed =
+    named.length === 0
+      ? 'No Pod Identity association uses the role'
+      : `Used by Pod Identity associations (cluster/namespace/service account): ${named.join(', ')}`;
+  const unread =
+    use.unread.length === 0
+      ? ''
+      : `; the associations of ${use.unread.map((u) => u.clusterArn.split('/').pop()).join(', ')} could not be read (${[
+          ...new Set(use.unread.map((u) => u.reason)),
+        ].join('; ')})`;
+  return `${listed}${unread}.`;
+}

@@ -1,0 +1,71 @@
+import {
+  type EKSClient,
+  paginateListAccessEntries,
+  paginateListAssociatedAccessPolicies,
+} from '@aws-sdk/client-eks';
+import pLimit from 'p-limit';
+import { describeAwsError } from '../errors';
+import type { AccessEntrySnapshot, ClusterSnapshot, Readout } from '../model/snapshot';
+
+/**
+ * A cluster's access entries, each with the access policies associated with it. Any read that
+ * fails makes the whole list unknown, with the reason: a partial list could hide an administrator.
+ * Clusters in `CONFIG_MAP` mode have no access entries; nothing is read for them.
+ */
+export async function collectAccessEntries(
+  eks: EKSClient,
+  cluster: Pick<ClusterSnapshot, 'name' | 'authenticationMode'>,
+  concurrency = 4,
+): Promise<Readout<AccessEntrySnapshot>> {
+  if (cluster.authenticationMode === 'CONFIG_MAP') {
+    return {
+      known: false,
+      reason:
+        'the authentication mode is CONFIG_MAP: access is granted in the aws-auth ConfigMap, which the EKS API does not show',
+    };
+  }
+  const principals: string[] = [];
+  try {
+    for await (const page of paginateListAccessEntries(
+      { client: eks, pageSize: 100 },
+      { clusterName: cluster.name },
+    )) {
+      principals.push(...(page.accessEntries ?? []));
+    }
+  } catch (error) {
+    return { known: false, reason: `eks:ListAccessEntries failed: ${describeAwsError(error)}` };
+  }
+  const limit = pLimit(concurrency);
+  try {
+    const items = await Promise.all(
+      principals.map((principalArn) =>
+        limit(async (): Promise<AccessEntrySnapshot> => {
+          const policies: AccessEntrySnapshot['policies'][number][] = [];
+          try {
+            for await (const page of paginateListAssociatedAccessPolicies(
+              { client: eks, pageSize: 100 },
+              { clusterName: cluster.name, principalArn },
+            )) {
+              for (const policy of page.associatedAccessPolicies ?? []) {
+                if (!policy.policyArn) continue;
+                policies.push({
+                  policyArn: policy.policyArn,
+                  scope: policy.accessScope?.type ?? 'unknown',
+                  namespaces: policy.accessScope?.namespaces ?? [],
+                });
+              }
+            }
+          } catch (error) {
+            throw new Error(
+              `eks:ListAssociatedAccessPolicies failed for ${principalArn}: ${describeAwsError(error)}`,
+            );
+          }
+          return { principalArn, policies };
+        }),
+      ),
+    );
+    return { known: true, items };
+  } catch (error) {
+    return { known: false, reason: (error as Error).message };
+  }
+}

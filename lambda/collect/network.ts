@@ -1,0 +1,141 @@
+import {
+  type EC2Client,
+  type Filter,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+} from '@aws-sdk/client-ec2';
+import { describeAwsError } from '../errors';
+import type {
+  NetworkSnapshot,
+  Readout,
+  RouteTableInfo,
+  SecurityGroupInfo,
+  SubnetInfo,
+} from '../model/snapshot';
+
+/** EC2 accepts at most 200 values in one filter. */
+const FILTER_VALUES = 200;
+
+export interface NetworkIds {
+  /** Subnets of the region's node groups. */
+  readonly subnetIds: readonly string[];
+  /** Cluster and additional security groups of the region's clusters. */
+  readonly securityGroupIds: readonly string[];
+}
+
+/**
+ * The subnets, their VPCs' route tables, and the security groups the region's clusters use: one
+ * paginated call per resource type, filtered by those ids, whatever the number of clusters and
+ * node groups. Nothing is read for a resource type no cluster uses; a failed read is kept as its reason.
+ */
+export async function collectNetwork(ec2: EC2Client, ids: NetworkIds): Promise<NetworkSnapshot> {
+  const subnetIds = unique(ids.subnetIds);
+  const groupIds = unique(ids.securityGroupIds);
+  const subnetsAndRoutes = (async () => {
+    const subnets = await read('ec2:DescribeSubnets', subnetIds, (values) => describeSubnets(ec2, values));
+    const vpcIds = subnets.known ? unique(subnets.items.flatMap((s) => (s.vpcId ? [s.vpcId] : []))) : [];
+    const routeTables: Readout<RouteTableInfo> = subnets.known
+      ? await read('ec2:DescribeRouteTables', vpcIds, (values) => describeRouteTables(ec2, values))
+      : { known: false, reason: `the route tables were not read because ${subnets.reason}` };
+    return { subnets, routeTables };
+  })();
+  const securityGroups = read('ec2:DescribeSecurityGroups', groupIds, (values) =>
+    describeSecurityGroups(ec2, values),
+  );
+  return { ...(await subnetsAndRoutes), securityGroups: await securityGroups };
+}
+
+async function read<T>(
+  operation: string,
+  ids: readonly string[],
+  describe: (values: string[]) => Promise<T[]>,
+): Promise<Readout<T>> {
+  const items: T[] = [];
+  try {
+    for (let i = 0; i < ids.length; i += FILTER_VALUES) {
+      items.push(...(await describe(ids.slice(i, i + FILTER_VALUES))));
+    }
+    return { known: true, items };
+  } catch (error) {
+    return { known: false, reason: `${operation} failed: ${describeAwsError(error)}` };
+  }
+}
+
+async function describeSubnets(ec2: EC2Client, ids: string[]): Promise<SubnetInfo[]> {
+  const found: SubnetInfo[] = [];
+  const filters: Filter[] = [{ Name: 'subnet-id', Values: ids }];
+  for await (const page of paginateDescribeSubnets({ client: ec2, pageSize: 1000 }, { Filters: filters })) {
+    for (const subnet of page.Subnets ?? []) {
+      if (!subnet.SubnetId) continue;
+      found.push({
+        id: subnet.SubnetId,
+        ...(subnet.VpcId ? { vpcId: subnet.VpcId } : {}),
+        ...(subnet.MapPublicIpOnLaunch === undefined
+          ? {}
+          : { mapPublicIpOnLaunch: subnet.MapPublicIpOnLaunch }),
+      });
+    }
+  }
+  return found;
+}
+
+async function describeRouteTables(ec2: EC2Client, vpcIds: string[]): Promise<RouteTableInfo[]> {
+  const found: RouteTableInfo[] = [];
+  const filters: Filter[] = [{ Name: 'vpc-id', Values: vpcIds }];
+  for await (const page of paginateDescribeRouteTables(
+    { client: ec2, pageSize: 100 },
+    { Filters: filters },
+  )) {
+    for (const table of page.RouteTables ?? []) {
+      if (!table.RouteTableId) continue;
+      const associations = table.Associations ?? [];
+      found.push({
+        id: table.RouteTableId,
+        ...(table.VpcId ? { vpcId: table.VpcId } : {}),
+        main: associations.some((a) => a.Main === true),
+        subnetIds: associations.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+        internetRoutes: (table.Routes ?? []).flatMap((route) => {
+          const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
+          const gateway = route.GatewayId;
+          const isDefault = destination === '0.0.0.0/0' || destination === '::/0';
+          // A blackhole route's target is gone: it sends nothing anywhere.
+          if (!isDefault || !gateway?.startsWith('igw-') || route.State === 'blackhole') return [];
+          return [{ destination, gatewayId: gateway }];
+        }),
+      });
+    }
+  }
+  return found;
+}
+
+async function describeSecurityGroups(ec2: EC2Client, ids: string[]): Promise<SecurityGroupInfo[]> {
+  const found: SecurityGroupInfo[] = [];
+  const filters: Filter[] = [{ Name: 'group-id', Values: ids }];
+  for await (const page of paginateDescribeSecurityGroups(
+    { client: ec2, pageSize: 1000 },
+    { Filters: filters },
+  )) {
+    for (const group of page.SecurityGroups ?? []) {
+      if (!group.GroupId) continue;
+      found.push({
+        id: group.GroupId,
+        ...(group.GroupName ? { name: group.GroupName } : {}),
+        ingress: (group.IpPermissions ?? []).map((permission) => ({
+          ...(permission.IpProtocol === undefined ? {} : { protocol: permission.IpProtocol }),
+          ...(permission.FromPort === undefined ? {} : { fromPort: permission.FromPort }),
+          ...(permission.ToPort === undefined ? {} : { toPort: permission.ToPort }),
+          cidrs: [
+            ...(permission.IpRanges ?? []).flatMap((r) => (r.CidrIp ? [r.CidrIp] : [])),
+            ...(permission.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 ? [r.CidrIpv6] : [])),
+          ],
+        })),
+      });
+    }
+  }
+  return found;
+}
+
+function unique(values: readonly string[]): string[] {
+  return [...new Set(values)].sort();
+}

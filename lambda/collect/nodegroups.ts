@@ -1,0 +1,138 @@
+import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from '@aws-sdk/client-eks';
+import pLimit from 'p-limit';
+import { z } from 'zod';
+import { describeAwsError } from '../errors';
+import type {
+  ClusterSnapshot,
+  NodegroupSnapshot,
+  UndescribedNodegroup,
+  UnlistedNodegroups,
+} from '../model/snapshot';
+
+/** The parts of a DescribeNodegroup answer the checks read. */
+const NodegroupShape = z.object({
+  nodegroupName: z.string().min(1),
+  nodegroupArn: z.string().startsWith('arn:'),
+  status: z.string().optional(),
+  subnets: z.array(z.string()).optional(),
+  remoteAccess: z
+    .object({
+      ec2SshKey: z.string().optional(),
+      sourceSecurityGroups: z.array(z.string()).optional(),
+    })
+    .optional(),
+  launchTemplate: z
+    .object({ id: z.string().optional(), name: z.string().optional(), version: z.string().optional() })
+    .optional(),
+});
+
+export interface ClusterNodegroups {
+  readonly nodegroups: NodegroupSnapshot[];
+  readonly undescribed: UndescribedNodegroup[];
+  /** Set when the node groups could not be listed. */
+  readonly unlisted?: UnlistedNodegroups;
+}
+
+type ClusterRef = Pick<ClusterSnapshot, 'accountId' | 'region' | 'name' | 'arn'>;
+
+/**
+ * Lists and describes the managed node groups of one cluster. A failed listing is kept as the
+ * reason (the cluster's node-group findings are then left as they are); a node group that cannot
+ * be described is kept with the reason, like a cluster.
+ */
+export async function collectNodegroups(
+  eks: EKSClient,
+  cluster: ClusterRef,
+  describeConcurrency = 4,
+): Promise<ClusterNodegroups> {
+  const names: string[] = [];
+  try {
+    for await (const page of paginateListNodegroups(
+      { client: eks, pageSize: 100 },
+      { clusterName: cluster.name },
+    )) {
+      names.push(...(page.nodegroups ?? []));
+    }
+  } catch (error) {
+    return {
+      nodegroups: [],
+      undescribed: [],
+      unlisted: {
+        clusterArn: cluster.arn,
+        reason: `eks:ListNodegroups failed: ${describeAwsError(error)}`,
+      },
+    };
+  }
+  const limit = pLimit(describeConcurrency);
+  const described = await Promise.all(names.map((name) => limit(() => describe(eks, cluster, name))));
+  const nodegroups: NodegroupSnapshot[] = [];
+  const undescribed: UndescribedNodegroup[] = [];
+  for (const item of described) {
+    if ('reason' in item) undescribed.push(item);
+    else nodegroups.push(item);
+  }
+  return { nodegroups, undescribed };
+}
+
+async function describe(
+  eks: EKSClient,
+  cluster: ClusterRef,
+  name: string,
+): Promise<NodegroupSnapshot | UndescribedNodegroup> {
+  const undescribed = (reason: string): UndescribedNodegroup => ({
+    accountId: cluster.accountId,
+    region: cluster.region,
+    clusterName: cluster.name,
+    clusterArn: cluster.arn,
+    name,
+    // The real ARN ends in an id only DescribeNodegroup knows: this prefix of it is stable per name.
+    arn: nodegroupArnPrefix(cluster.arn, name),
+    reason,
+  });
+  let answer: unknown;
+  try {
+    answer = (
+      await eks.send(new DescribeNodegroupCommand({ clusterName: cluster.name, nodegroupName: name }))
+    ).nodegroup;
+  } catch (error) {
+    return undescribed(`eks:DescribeNodegroup failed: ${describeAwsError(error)}`);
+  }
+  const parsed = NodegroupShape.safeParse(answer);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return undescribed(
+      `eks:DescribeNodegroup returned an invalid node group (${issue?.path.join('.') || 'nodegroup'}: ${issue?.message ?? 'invalid'})`,
+    );
+  }
+  const group = parsed.data;
+  const template = group.launchTemplate;
+  const templateName = template?.name ?? template?.id;
+  return {
+    accountId: cluster.accountId,
+    region: cluster.region,
+    clusterName: cluster.name,
+    clusterArn: cluster.arn,
+    name: group.nodegroupName,
+    arn: group.nodegroupArn,
+    ...(group.status === undefined ? {} : { status: group.status }),
+    ...(group.subnets === undefined ? {} : { subnets: group.subnets }),
+    ...(group.remoteAccess === undefined
+      ? {}
+      : {
+          remoteAccess: {
+            ...(group.remoteAccess.ec2SshKey ? { ec2SshKey: group.remoteAccess.ec2SshKey } : {}),
+            sourceSecurityGroups: group.remoteAccess.sourceSecurityGroups ?? [],
+          },
+        }),
+    ...(templateName === undefined ? {} : { launchTemplate: templateName }),
+  };
+}
+
+/**
+ * The part of a node group ARN before its id (`arn:…:nodegroup/<cluster>/<name>`), or with no name,
+ * the part every node group of the cluster shares (`arn:…:nodegroup/<cluster>/`).
+ */
+export function nodegroupArnPrefix(clusterArn: string, name?: string): string {
+  const prefix = `${clusterArn.replace(/:cluster\//, ':nodegroup/')}/`;
+  return name === undefined ? prefix : `${prefix}${name}`;
+}
