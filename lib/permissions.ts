@@ -32,7 +32,7 @@ export function grantScanAndPublish(role: iam.Role): void {
   acknowledge(role, [
     [
       'AwsSolutions-IAM5[Resource::*]',
-      'The scan lists and describes EKS clusters, IAM roles and OIDC providers, KMS keys and regions whose names are not known before it runs; these list and describe actions have no narrower resource, and nothing else is granted on *.',
+      'The scan lists and describes EKS clusters, node groups, access entries and Pod Identity associations, EC2 subnets, route tables and security groups, IAM roles and OIDC providers, KMS keys and regions whose names are not known before it runs; these list and describe actions are granted on * only, and nothing else is.',
     ],
     [
       `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:<AWS::AccountId>:product/<AWS::AccountId>/default]`,

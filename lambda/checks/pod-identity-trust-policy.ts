@@ -54,7 +54,7 @@ export const podIdentityTrustPolicy: RoleCheck = {
       );
     }
     if (analysis.grants.length === 0) return notAvailable(`${analysis.unjudged.join('; ')}. ${use}`);
-    const limits = analysis.grants.map((g) => `statement ${g.statement} is limited by ${g.limitedBy}`);
+    const limits = analysis.grants.map((g) => `Statement ${g.statement} is limited by ${g.limitedBy}`);
     return passed([...limits, ...analysis.unjudged, use].join('. '));
   },
 };
@@ -65,13 +65,14 @@ function usage(use: PodIdentityUse): string {
   );
   const listed =
     named.length === 0
-      ? 'No Pod Identity association uses the role'
+      ? `No Pod Identity association${use.unread.length > 0 ? ' that could be read' : ''} uses the role`
       : `Used by Pod Identity associations (cluster/namespace/service account): ${named.join(', ')}`;
   const unread =
     use.unread.length === 0
       ? ''
-      : `; the associations of ${use.unread.map((u) => u.clusterArn.split('/').pop()).join(', ')} could not be read (${[
-          ...new Set(use.unread.map((u) => u.reason)),
-        ].join('; ')})`;
+      : `; the associations of ${use.unread
+          .map((u) => u.clusterArn.split('/').pop())
+          .sort()
+          .join(', ')} could not be read (${[...new Set(use.unread.map((u) => u.reason))].join('; ')})`;
   return `${listed}${unread}.`;
 }

@@ -4,9 +4,18 @@
  */
 export const SCAN_READ_OPERATIONS = [
   'ec2:DescribeRegions',
+  'ec2:DescribeRouteTables',
+  'ec2:DescribeSecurityGroups',
+  'ec2:DescribeSubnets',
   'eks:DescribeCluster',
   'eks:DescribeClusterVersions',
+  'eks:DescribeNodegroup',
+  'eks:DescribePodIdentityAssociation',
+  'eks:ListAccessEntries',
+  'eks:ListAssociatedAccessPolicies',
   'eks:ListClusters',
+  'eks:ListNodegroups',
+  'eks:ListPodIdentityAssociations',
   'iam:ListOpenIDConnectProviders',
   'iam:ListRoles',
   'kms:DescribeKey',

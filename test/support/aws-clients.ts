@@ -1,3 +1,4 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
@@ -9,6 +10,7 @@ import { MOTO_CREDENTIALS } from './moto';
 /** Clients for seeding an emulator directly, outside the scanner's own client factory. */
 export interface SeedClients {
   eks(region: string): EKSClient;
+  ec2(region: string): EC2Client;
   kms(region: string): KMSClient;
   iam(): IAMClient;
 }
@@ -20,6 +22,7 @@ export function seedClients(endpoint: string, credentials: Credentials = MOTO_CR
   const common = { endpoint, credentials, maxAttempts: 2 };
   return {
     eks: (region) => new EKSClient({ ...common, region }),
+    ec2: (region) => new EC2Client({ ...common, region }),
     kms: (region) => new KMSClient({ ...common, region }),
     iam: () => new IAMClient({ ...common, region: 'us-east-1' }),
   };

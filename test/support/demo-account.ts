@@ -2,7 +2,25 @@
  * A small but realistic account for the demo and the integration tests: clusters in two regions
  * with a mix of good and bad settings, KMS keys in several states, and IRSA roles good and bad.
  */
-import { CreateClusterCommand, DescribeClusterCommand, type LogType } from '@aws-sdk/client-eks';
+import {
+  AssociateRouteTableCommand,
+  AttachInternetGatewayCommand,
+  AuthorizeSecurityGroupIngressCommand,
+  CreateInternetGatewayCommand,
+  CreateRouteCommand,
+  CreateRouteTableCommand,
+  CreateSecurityGroupCommand,
+  CreateSubnetCommand,
+  CreateVpcCommand,
+  DescribeRouteTablesCommand,
+  ModifySubnetAttributeCommand,
+} from '@aws-sdk/client-ec2';
+import {
+  CreateClusterCommand,
+  CreateNodegroupCommand,
+  DescribeClusterCommand,
+  type LogType,
+} from '@aws-sdk/client-eks';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { SeedClients } from './aws-clients';
@@ -17,6 +35,132 @@ export interface ClusterSeed {
   readonly publicAccessCidrs?: readonly string[];
   readonly keyArn?: string;
   readonly logging?: readonly { types: readonly LogType[]; enabled: boolean }[];
+  /** Defaults to two subnet ids that exist nowhere. */
+  readonly subnetIds?: readonly string[];
+  readonly securityGroupIds?: readonly string[];
+}
+
+/** A VPC with private subnets, a public one, and one left on a main route table that reaches the internet. */
+export interface DemoNetwork {
+  readonly vpcId: string;
+  readonly privateSubnets: readonly string[];
+  /** Maps public IPs on launch and routes 0.0.0.0/0 to the internet gateway. */
+  readonly publicSubnet: string;
+  /** No route table association of its own: the main table's internet route applies. */
+  readonly mainTableSubnet: string;
+  /** Inbound 443 from the VPC only. */
+  readonly closedGroup: string;
+  /** Inbound 443 from 0.0.0.0/0. */
+  readonly openHttpsGroup: string;
+  /** Inbound 22 from 0.0.0.0/0. */
+  readonly openSshGroup: string;
+}
+
+export async function createNetwork(clients: SeedClients, region: string): Promise<DemoNetwork> {
+  const ec2 = clients.ec2(region);
+  const vpcId = required((await ec2.send(new CreateVpcCommand({ CidrBlock: '10.0.0.0/16' }))).Vpc?.VpcId);
+  const subnet = async (cidr: string, zone: string) =>
+    required(
+      (
+        await ec2.send(
+          new CreateSubnetCommand({ VpcId: vpcId, CidrBlock: cidr, AvailabilityZone: `${region}${zone}` }),
+        )
+      ).Subnet?.SubnetId,
+    );
+  const privateSubnets = [await subnet('10.0.1.0/24', 'a'), await subnet('10.0.2.0/24', 'b')];
+  const publicSubnet = await subnet('10.0.101.0/24', 'a');
+  const mainTableSubnet = await subnet('10.0.201.0/24', 'b');
+  await ec2.send(
+    new ModifySubnetAttributeCommand({ SubnetId: publicSubnet, MapPublicIpOnLaunch: { Value: true } }),
+  );
+  const gateway = required(
+    (await ec2.send(new CreateInternetGatewayCommand({}))).InternetGateway?.InternetGatewayId,
+  );
+  await ec2.send(new AttachInternetGatewayCommand({ InternetGatewayId: gateway, VpcId: vpcId }));
+  const table = async (subnets: readonly string[], internet: boolean) => {
+    const id = required(
+      (await ec2.send(new CreateRouteTableCommand({ VpcId: vpcId }))).RouteTable?.RouteTableId,
+    );
+    if (internet) {
+      await ec2.send(
+        new CreateRouteCommand({ RouteTableId: id, DestinationCidrBlock: '0.0.0.0/0', GatewayId: gateway }),
+      );
+    }
+    for (const subnetId of subnets)
+      await ec2.send(new AssociateRouteTableCommand({ RouteTableId: id, SubnetId: subnetId }));
+  };
+  await table(privateSubnets, false);
+  await table([publicSubnet], true);
+  const main = (
+    await ec2.send(
+      new DescribeRouteTablesCommand({
+        Filters: [
+          { Name: 'vpc-id', Values: [vpcId] },
+          { Name: 'association.main', Values: ['true'] },
+        ],
+      }),
+    )
+  ).RouteTables?.[0]?.RouteTableId;
+  await ec2.send(
+    new CreateRouteCommand({
+      RouteTableId: required(main),
+      DestinationCidrBlock: '0.0.0.0/0',
+      GatewayId: gateway,
+    }),
+  );
+  const group = async (name: string, port: number, cidr: string) => {
+    const id = required(
+      (await ec2.send(new CreateSecurityGroupCommand({ GroupName: name, Description: name, VpcId: vpcId })))
+        .GroupId,
+    );
+    await ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: id,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: cidr }] }],
+      }),
+    );
+    return id;
+  };
+  return {
+    vpcId,
+    privateSubnets,
+    publicSubnet,
+    mainTableSubnet,
+    closedGroup: await group('eks-internal', 443, '10.0.0.0/16'),
+    openHttpsGroup: await group('eks-open-https', 443, '0.0.0.0/0'),
+    openSshGroup: await group('eks-open-ssh', 22, '0.0.0.0/0'),
+  };
+}
+
+export interface NodegroupSeed {
+  readonly cluster: string;
+  readonly region: string;
+  readonly name: string;
+  readonly subnets: readonly string[];
+  readonly sshKey?: string;
+  readonly sourceSecurityGroups?: readonly string[];
+}
+
+export async function createNodegroup(clients: SeedClients, seed: NodegroupSeed): Promise<string> {
+  const answer = await clients.eks(seed.region).send(
+    new CreateNodegroupCommand({
+      clusterName: seed.cluster,
+      nodegroupName: seed.name,
+      nodeRole: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/eks-node-role`,
+      subnets: [...seed.subnets],
+      // moto gives a node group created without remoteAccess a default SSH key; an empty
+      // remoteAccess (no key) is what AWS returns for a node group without SSH.
+      remoteAccess: seed.sshKey
+        ? { ec2SshKey: seed.sshKey, sourceSecurityGroups: [...(seed.sourceSecurityGroups ?? [])] }
+        : { sourceSecurityGroups: [] },
+    }),
+  );
+  return required(answer.nodegroup?.nodegroupArn);
+}
+
+function required(value: string | undefined): string {
+  if (!value) throw new Error('the emulator returned no id');
+  return value;
 }
 
 const CLUSTER_ROLE_ARN = `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/eks-cluster-role`;
@@ -33,7 +177,8 @@ export async function createCluster(
       version: seed.version,
       roleArn: CLUSTER_ROLE_ARN,
       resourcesVpcConfig: {
-        subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+        subnetIds: [...(seed.subnetIds ?? ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'])],
+        ...(seed.securityGroupIds ? { securityGroupIds: [...seed.securityGroupIds] } : {}),
         endpointPublicAccess: seed.publicAccess,
         endpointPrivateAccess: seed.privateAccess,
         ...(seed.publicAccessCidrs ? { publicAccessCidrs: [...seed.publicAccessCidrs] } : {}),
@@ -109,18 +254,40 @@ export function irsaTrust(
   };
 }
 
+/** A trust policy for EKS Pod Identity, with the given conditions. */
+export function podIdentityTrust(condition?: Record<string, Record<string, string | string[]>>) {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+        ...(condition ? { Condition: condition } : {}),
+      },
+    ],
+  };
+}
+
 export function issuerHost(issuerUrl: string): string {
   return issuerUrl.replace(/^https:\/\//, '');
 }
 
 export interface DemoAccount {
   readonly clusters: Record<string, string>;
+  /** Node group ARNs by `<cluster>/<node group>`. */
+  readonly nodegroups: Record<string, string>;
   readonly roles: Record<string, string>;
   readonly regions: readonly string[];
 }
 
-/** Seeds the demo account: six clusters in us-east-1 and eu-west-1, four keys, eight roles. */
+/**
+ * Seeds the demo account: a network in us-east-1 and eu-west-1, six clusters with four node
+ * groups, four keys, and ten roles (IRSA and Pod Identity, good and bad).
+ */
 export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount> {
+  const east = await createNetwork(clients, 'us-east-1');
+  const west = await createNetwork(clients, 'eu-west-1');
   await createRole(clients, 'eks-cluster-role', {
     Version: '2012-10-17',
     Statement: [{ Effect: 'Allow', Principal: { Service: 'eks.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -139,6 +306,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       publicAccess: false,
       privateAccess: true,
       keyArn: keys.east,
+      subnetIds: east.privateSubnets,
+      securityGroupIds: [east.closedGroup],
       logging: [
         { types: ['api', 'audit', 'authenticator'], enabled: true },
         { types: ['controllerManager', 'scheduler'], enabled: false },
@@ -152,6 +321,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       privateAccess: false,
       // Two halves of the IPv4 internet: open, however it is spelled.
       publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/1'],
+      subnetIds: east.privateSubnets,
+      securityGroupIds: [east.openHttpsGroup],
       logging: [
         { types: ['api'], enabled: true },
         { types: ['audit', 'authenticator', 'controllerManager', 'scheduler'], enabled: false },
@@ -165,6 +336,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       privateAccess: true,
       publicAccessCidrs: ['203.0.113.0/24'],
       keyArn: keys.eastPending,
+      subnetIds: east.privateSubnets,
+      securityGroupIds: [east.closedGroup, east.openSshGroup],
     },
     {
       name: 'web-eu',
@@ -174,6 +347,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       privateAccess: true,
       publicAccessCidrs: ['198.51.100.0/24', '192.0.2.10/32'],
       keyArn: keys.westDisabled,
+      subnetIds: west.privateSubnets,
+      securityGroupIds: [west.closedGroup],
       logging: [{ types: ALL_LOGS, enabled: true }],
     },
     {
@@ -183,6 +358,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       publicAccess: true,
       privateAccess: false,
       publicAccessCidrs: ['::/0'],
+      subnetIds: west.privateSubnets,
+      securityGroupIds: [west.openSshGroup],
     },
     {
       name: 'edge-canary',
@@ -191,6 +368,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       publicAccess: false,
       privateAccess: true,
       keyArn: keys.west,
+      subnetIds: west.privateSubnets,
+      securityGroupIds: [west.closedGroup],
       logging: [{ types: ALL_LOGS, enabled: true }],
     },
   ];
@@ -201,8 +380,31 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     clusters[seed.name] = made.arn;
     issuers[seed.region] = made.issuer; // the emulator gives every cluster of a region one issuer
   }
-  const east = await registerProvider(clients, issuers['us-east-1'] ?? '');
-  const west = await registerProvider(clients, issuers['eu-west-1'] ?? '');
+  const nodegroupSeeds: NodegroupSeed[] = [
+    { cluster: 'payments-prod', region: 'us-east-1', name: 'general', subnets: east.privateSubnets },
+    {
+      cluster: 'analytics',
+      region: 'us-east-1',
+      name: 'spot',
+      subnets: [east.publicSubnet],
+      sshKey: 'analytics-admin',
+    },
+    {
+      cluster: 'legacy-batch',
+      region: 'us-east-1',
+      name: 'batch',
+      subnets: [east.privateSubnets[0] ?? '', east.mainTableSubnet],
+      sshKey: 'batch-ops',
+      sourceSecurityGroups: [east.closedGroup],
+    },
+    { cluster: 'web-eu', region: 'eu-west-1', name: 'web', subnets: west.privateSubnets },
+  ];
+  const nodegroups: Record<string, string> = {};
+  for (const seed of nodegroupSeeds) {
+    nodegroups[`${seed.cluster}/${seed.name}`] = await createNodegroup(clients, seed);
+  }
+  const eastProvider = await registerProvider(clients, issuers['us-east-1'] ?? '');
+  const westProvider = await registerProvider(clients, issuers['eu-west-1'] ?? '');
   const eastHost = issuerHost(issuers['us-east-1'] ?? '');
   const westHost = issuerHost(issuers['eu-west-1'] ?? '');
   const gone = `arn:aws:iam::${MOTO_ACCOUNT_ID}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`;
@@ -210,7 +412,7 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     'payments-api': await createRole(
       clients,
       'payments-api',
-      irsaTrust(east, {
+      irsaTrust(eastProvider, {
         StringEquals: {
           [`${eastHost}:sub`]: 'system:serviceaccount:payments:api',
           [`${eastHost}:aud`]: 'sts.amazonaws.com',
@@ -220,7 +422,7 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     'analytics-reader': await createRole(
       clients,
       'analytics-reader',
-      irsaTrust(east, {
+      irsaTrust(eastProvider, {
         StringLike: { [`${eastHost}:sub`]: 'system:serviceaccount:analytics:*' },
         StringEquals: { [`${eastHost}:aud`]: 'sts.amazonaws.com' },
       }),
@@ -228,7 +430,7 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     's3-writer': await createRole(
       clients,
       's3-writer',
-      irsaTrust(east, {
+      irsaTrust(eastProvider, {
         StringLike: { [`${eastHost}:sub`]: 'system:serviceaccount:*:s3-writer' },
         StringEquals: { [`${eastHost}:aud`]: 'sts.amazonaws.com' },
       }),
@@ -236,12 +438,12 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     'ci-deployer': await createRole(
       clients,
       'ci-deployer',
-      irsaTrust(east, { StringEquals: { [`${eastHost}:aud`]: 'sts.amazonaws.com' } }),
+      irsaTrust(eastProvider, { StringEquals: { [`${eastHost}:aud`]: 'sts.amazonaws.com' } }),
     ),
     'log-shipper': await createRole(
       clients,
       'log-shipper',
-      irsaTrust(west, {
+      irsaTrust(westProvider, {
         StringNotEquals: { [`${westHost}:sub`]: 'system:serviceaccount:kube-system:default' },
         StringEquals: { [`${westHost}:aud`]: 'sts.amazonaws.com' },
       }),
@@ -249,7 +451,7 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     'web-eu-assets': await createRole(
       clients,
       'web-eu-assets',
-      irsaTrust(west, { StringEquals: { [`${westHost}:sub`]: 'system:serviceaccount:web:assets' } }),
+      irsaTrust(westProvider, { StringEquals: { [`${westHost}:sub`]: 'system:serviceaccount:web:assets' } }),
     ),
     'old-cluster-role': await createRole(
       clients,
@@ -266,6 +468,18 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     }),
+    'payments-pod-identity': await createRole(
+      clients,
+      'payments-pod-identity',
+      podIdentityTrust({
+        StringEquals: {
+          'aws:RequestTag/eks-cluster-arn': clusters['payments-prod'] ?? '',
+          'aws:RequestTag/kubernetes-namespace': 'payments',
+          'aws:RequestTag/kubernetes-service-account': 'ledger',
+        },
+      }),
+    ),
+    'shared-pod-identity': await createRole(clients, 'shared-pod-identity', podIdentityTrust()),
   };
-  return { clusters, roles, regions: ['eu-west-1', 'us-east-1'] };
+  return { clusters, nodegroups, roles, regions: ['eu-west-1', 'us-east-1'] };
 }
