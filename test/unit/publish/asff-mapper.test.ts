@@ -3,6 +3,7 @@ import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
 import { SCANNER_VERSION } from '../../../lambda/version';
+import { aNodegroup } from '../../support/factories';
 import { aClusterResult, aRoleResult, CLUSTER, INVENTORY, ROLE } from '../../support/results';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -126,6 +127,38 @@ describe('Function: toFinding', () => {
     expect(finding.Resources[1]).toMatchObject({ Type: 'AwsEksCluster', Id: CLUSTER.arn });
     expect(finding.Severity).toEqual({ Label: 'CRITICAL', Original: 'CRITICAL' });
     expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('maps a node-group result to an Other resource with what was read, and its cluster second', () => {
+    const nodegroup = aNodegroup({
+      remoteAccess: { ec2SshKey: 'ops', sourceSecurityGroups: [] },
+      launchTemplate: 'lt-workers',
+    });
+    const result = aClusterResult({
+      checkId: 'nodegroup-remote-access',
+      resource: { type: 'AwsEksNodegroup', id: nodegroup.arn, name: 'prod/workers' },
+      clusterArn: CLUSTER.arn,
+    });
+    const finding = toFinding(
+      result,
+      { ...INVENTORY, nodegroups: new Map([[nodegroup.arn, nodegroup]]) },
+      NOW,
+    );
+
+    expect(findingProblems(finding)).toEqual([]);
+    expect(finding.Resources.map((r) => [r.Type, r.Id])).toEqual([
+      ['Other', nodegroup.arn],
+      ['AwsEksCluster', CLUSTER.arn],
+    ]);
+    expect(finding.Resources[0]?.Details?.Other).toEqual({
+      nodegroupName: 'workers',
+      clusterName: 'prod',
+      status: 'ACTIVE',
+      subnets: nodegroup.subnets?.join(','),
+      ec2SshKey: 'ops',
+      launchTemplate: 'lt-workers',
+    });
+    expect(finding.ProductFields?.['eks-posture/ClusterArn']).toBe(CLUSTER.arn);
   });
 
   it('shows an URL-encoded trust policy decoded', () => {

@@ -104,6 +104,43 @@ describe('Function: planScope', () => {
     expect(plan.archives).toEqual([]);
   });
 
+  it('keeps the findings of node groups this run did not see in full, and archives those it did', () => {
+    const nodegroup = (cluster: string, name: string) =>
+      aClusterResult({
+        checkId: 'nodegroup-remote-access',
+        resource: {
+          type: 'AwsEksNodegroup',
+          id: `arn:aws:eks:eu-west-1:111122223333:nodegroup/${cluster}/${name}/0ac1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`,
+          name: `${cluster}/${name}`,
+        },
+        clusterArn: `arn:aws:eks:eu-west-1:111122223333:cluster/${cluster}`,
+      });
+    const unlisted = stored(nodegroup('blue', 'workers'));
+    const undescribed = stored(nodegroup('green', 'gpu'));
+    const deleted = stored(nodegroup('green', 'old'));
+    // A cluster named like the unlisted one's prefix must not be protected by it.
+    const lookalike = stored(nodegroup('blue-2', 'workers'));
+    const inventory = {
+      ...INVENTORY,
+      unsettledNodegroupArns: [
+        'arn:aws:eks:eu-west-1:111122223333:nodegroup/blue/',
+        'arn:aws:eks:eu-west-1:111122223333:nodegroup/green/gpu',
+      ],
+    };
+
+    const plan = planScope(
+      [],
+      ['nodegroup-remote-access'],
+      [unlisted, undescribed, deleted, lookalike],
+      inventory,
+      NOW,
+    );
+
+    expect(plan.archives.map((f) => f.Id).sort()).toEqual([deleted.Id, lookalike.Id].sort());
+    expect(plan.archives.every((f) => findingProblems(f).length === 0)).toBe(true);
+    expect(plan.archives[0]?.Resources[0]?.Type).toBe('Other');
+  });
+
   it('does not archive again what is already archived', () => {
     const gone = stored(aClusterResult({ checkId: 'supported-version' }), { RecordState: 'ARCHIVED' });
     expect(planScope([aClusterResult()], ALL_CHECKS, [gone], INVENTORY, NOW).archives).toEqual([]);

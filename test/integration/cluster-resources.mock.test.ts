@@ -1,0 +1,391 @@
+/**
+ * Access entries, Pod Identity associations, denied node-group reads and the batched EC2 reads,
+ * covered with aws-sdk-client-mock in the shapes of the AWS API reference: moto lacks access
+ * entries and Pod Identity associations (404), and authorizes everything.
+ */
+import {
+  DescribeRegionsCommand,
+  DescribeRouteTablesCommand,
+  DescribeSecurityGroupsCommand,
+  DescribeSubnetsCommand,
+  EC2Client,
+} from '@aws-sdk/client-ec2';
+import {
+  DescribeClusterCommand,
+  DescribeClusterVersionsCommand,
+  DescribeNodegroupCommand,
+  DescribePodIdentityAssociationCommand,
+  EKSClient,
+  ListAccessEntriesCommand,
+  ListAssociatedAccessPoliciesCommand,
+  ListClustersCommand,
+  ListNodegroupsCommand,
+  ListPodIdentityAssociationsCommand,
+} from '@aws-sdk/client-eks';
+import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiCallCounter } from '../../lambda/collect/api-calls';
+import { createAccountClients } from '../../lambda/collect/clients';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
+import type { CheckResult } from '../../lambda/model/result';
+import { runScan } from '../../lambda/scan';
+
+const ACCOUNT = '111122223333';
+const REGION = 'eu-west-1';
+const NOW = new Date('2026-11-23T12:00:00Z');
+const ADMIN_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy';
+const VIEW_POLICY = 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy';
+const clusterArn = (name: string) => `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`;
+const nodegroupArn = (cluster: string, name: string) =>
+  `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${cluster}/${name}/5ec1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`;
+const role = (name: string) => `arn:aws:iam::${ACCOUNT}:role/${name}`;
+
+const eks = mockClient(EKSClient);
+const iam = mockClient(IAMClient);
+const kms = mockClient(KMSClient);
+const sts = mockClient(STSClient);
+const ec2 = mockClient(EC2Client);
+
+function awsError(name: string, message: string, status: number): Error {
+  return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: 'client' });
+}
+
+function cluster(name: string, mode = 'API', groups: string[] = [`sg-${name}`]) {
+  return {
+    cluster: {
+      name,
+      arn: clusterArn(name),
+      version: '1.35',
+      status: 'ACTIVE',
+      resourcesVpcConfig: {
+        endpointPublicAccess: false,
+        endpointPrivateAccess: true,
+        vpcId: 'vpc-1',
+        clusterSecurityGroupId: groups[0],
+        securityGroupIds: groups.slice(1),
+      },
+      accessConfig: { authenticationMode: mode },
+    },
+  };
+}
+
+const podTrust = encodeURIComponent(
+  JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: 'pods.eks.amazonaws.com' },
+        Action: ['sts:AssumeRole', 'sts:TagSession'],
+      },
+    ],
+  }),
+);
+
+beforeEach(() => {
+  sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: role('scanner') });
+  ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: REGION }] });
+  eks.on(ListClustersCommand).resolves({ clusters: ['alpha', 'beta'] });
+  eks
+    .on(DescribeClusterCommand, { name: 'alpha' })
+    .resolves(cluster('alpha', 'API', ['sg-alpha', 'sg-extra']));
+  eks.on(DescribeClusterCommand, { name: 'beta' }).resolves(cluster('beta', 'CONFIG_MAP'));
+  eks.on(DescribeClusterVersionsCommand).resolves({ clusterVersions: [] });
+  eks.on(ListNodegroupsCommand).resolves({ nodegroups: [] });
+  eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+  eks.on(ListPodIdentityAssociationsCommand).resolves({ associations: [] });
+  ec2.on(DescribeSubnetsCommand).resolves({ Subnets: [] });
+  ec2.on(DescribeRouteTablesCommand).resolves({ RouteTables: [] });
+  ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+  iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
+  iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
+});
+
+afterEach(() => {
+  for (const mock of [eks, iam, kms, sts, ec2]) mock.reset();
+});
+
+async function scan(allowedAdminPrincipals: string[] = []) {
+  const apiCalls = new ApiCallCounter();
+  const run = await runScan({
+    accounts: [
+      {
+        clients: createAccountClients({
+          homeRegion: REGION,
+          apiCalls,
+          credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+        }),
+      },
+    ],
+    apiCalls,
+    homeRegion: REGION,
+    regions: [REGION],
+    config: { ...DEFAULT_SCAN_CONFIG, allowedAdminPrincipals },
+    clock: () => NOW,
+  });
+  return run;
+}
+
+const find = (results: readonly CheckResult[], checkId: string, name: string) =>
+  results.find((r) => r.checkId === checkId && r.resource.name === name);
+
+describe('Collector: access entries', () => {
+  it('reads every page of entries and of each entry’s policies, and names the administrators', async () => {
+    eks
+      .on(ListAccessEntriesCommand, { clusterName: 'alpha' })
+      .resolves({ accessEntries: [role('creator'), role('viewer')], nextToken: 'p2' })
+      .on(ListAccessEntriesCommand, { clusterName: 'alpha', nextToken: 'p2' })
+      .resolves({ accessEntries: [`arn:aws:iam::${ACCOUNT}:user/alice`, role('platform-admin')] });
+    eks
+      .on(ListAssociatedAccessPoliciesCommand)
+      .resolves({ associatedAccessPolicies: [] })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('creator') })
+      .resolves({
+        associatedAccessPolicies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }],
+      })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('viewer') })
+      .resolves({
+        associatedAccessPolicies: [
+          { policyArn: ADMIN_POLICY, accessScope: { type: 'namespace', namespaces: ['dev'] } },
+        ],
+        nextToken: 'more',
+      })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('viewer'), nextToken: 'more' })
+      .resolves({ associatedAccessPolicies: [{ policyArn: VIEW_POLICY, accessScope: { type: 'cluster' } }] })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: `arn:aws:iam::${ACCOUNT}:user/alice` })
+      .resolves({
+        associatedAccessPolicies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }],
+      })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('platform-admin') })
+      .resolves({
+        associatedAccessPolicies: [{ policyArn: ADMIN_POLICY, accessScope: { type: 'cluster' } }],
+      });
+
+    const { report } = await scan(['arn:aws:iam::*:role/platform-*']);
+
+    const result = find(report.results, 'cluster-admin-access', 'alpha');
+    expect(result).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(result?.detail).toContain(role('creator'));
+    expect(result?.detail).toContain(`arn:aws:iam::${ACCOUNT}:user/alice`);
+    expect(result?.detail).not.toContain(role('viewer'));
+    expect(result?.detail).toContain(`Allowed administrators: ${role('platform-admin')}`);
+    // One listing of two pages for alpha; none for beta, whose CONFIG_MAP mode has no access entries.
+    expect(eks.commandCalls(ListAccessEntriesCommand)).toHaveLength(2);
+    expect(eks.commandCalls(ListAssociatedAccessPoliciesCommand)).toHaveLength(5);
+    expect(find(report.results, 'cluster-admin-access', 'beta')).toMatchObject({ status: 'NOT_AVAILABLE' });
+    expect(find(report.results, 'cluster-admin-access', 'beta')?.detail).toContain('aws-auth ConfigMap');
+  });
+
+  it('judges nothing when one entry’s policies cannot be read, naming the entry', async () => {
+    eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [role('creator'), role('ops')] });
+    eks
+      .on(ListAssociatedAccessPoliciesCommand)
+      .resolves({ associatedAccessPolicies: [] })
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('ops') })
+      .rejects(awsError('AccessDeniedException', 'not authorized', 403));
+
+    const { report } = await scan();
+
+    const result = find(report.results, 'cluster-admin-access', 'alpha');
+    expect(result?.status).toBe('NOT_AVAILABLE');
+    expect(result?.detail).toContain(`eks:ListAssociatedAccessPolicies failed for ${role('ops')}`);
+    expect(result?.detail).toContain('AccessDeniedException');
+    expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
+  });
+});
+
+describe('Collector: Pod Identity associations', () => {
+  it('describes every association on every page and lists those that use a role', async () => {
+    iam.on(ListRolesCommand).resolves({
+      Roles: [
+        {
+          RoleName: 'shared',
+          Arn: role('shared'),
+          Path: '/',
+          RoleId: 'AROA1',
+          CreateDate: NOW,
+          AssumeRolePolicyDocument: podTrust,
+        },
+      ],
+      IsTruncated: false,
+    });
+    eks
+      .on(ListPodIdentityAssociationsCommand, { clusterName: 'alpha' })
+      .resolves({ associations: [{ associationId: 'a-1' }], nextToken: 'p2' })
+      .on(ListPodIdentityAssociationsCommand, { clusterName: 'alpha', nextToken: 'p2' })
+      .resolves({ associations: [{ associationId: 'a-2' }] })
+      .on(ListPodIdentityAssociationsCommand, { clusterName: 'beta' })
+      .rejects(awsError('AccessDeniedException', 'not authorized', 403));
+    const association = (id: string, namespace: string, roleArn: string) => ({
+      association: {
+        clusterName: 'alpha',
+        namespace,
+        serviceAccount: 'app',
+        associationId: id,
+        associationArn: `arn:aws:eks:${REGION}:${ACCOUNT}:podidentityassociation/alpha/${id}`,
+        roleArn,
+      },
+    });
+    eks
+      .on(DescribePodIdentityAssociationCommand, { associationId: 'a-1' })
+      .resolves(association('a-1', 'shop', role('shared')))
+      .on(DescribePodIdentityAssociationCommand, { associationId: 'a-2' })
+      .resolves(association('a-2', 'other', role('another')));
+
+    const { report } = await scan();
+
+    const result = find(report.results, 'pod-identity-trust-policy', 'shared');
+    expect(result).toMatchObject({ status: 'FAILED', severity: 'MEDIUM', region: REGION });
+    expect(result?.detail).toContain('alpha/shop/app');
+    expect(result?.detail).not.toContain('alpha/other/app');
+    expect(result?.detail).toMatch(/associations of beta could not be read .*AccessDeniedException/);
+    expect(eks.commandCalls(DescribePodIdentityAssociationCommand)).toHaveLength(2);
+  });
+});
+
+describe('Collector: node groups', () => {
+  it('keeps a cluster whose node groups cannot be listed, and a node group that cannot be described', async () => {
+    eks
+      .on(ListNodegroupsCommand, { clusterName: 'alpha' })
+      .rejects(awsError('AccessDeniedException', 'not authorized', 403))
+      .on(ListNodegroupsCommand, { clusterName: 'beta' })
+      .resolves({ nodegroups: ['ok', 'gone'] });
+    eks
+      .on(DescribeNodegroupCommand, { nodegroupName: 'ok' })
+      .resolves({
+        nodegroup: { nodegroupName: 'ok', nodegroupArn: nodegroupArn('beta', 'ok'), subnets: ['subnet-1'] },
+      })
+      .on(DescribeNodegroupCommand, { nodegroupName: 'gone' })
+      .rejects(awsError('ResourceNotFoundException', 'No node group found', 404));
+
+    const { report, inventory } = await scan();
+
+    expect(find(report.results, 'nodegroup-remote-access', 'beta/ok')?.status).toBe('PASSED');
+    const gone = find(report.results, 'nodegroup-remote-access', 'beta/gone');
+    expect(gone?.status).toBe('NOT_AVAILABLE');
+    expect(gone?.detail).toContain('ResourceNotFoundException');
+    expect(
+      report.results.filter(
+        (r) => r.clusterArn === clusterArn('alpha') && r.resource.type === 'AwsEksNodegroup',
+      ),
+    ).toEqual([]);
+    expect(inventory.unsettledNodegroupArns).toEqual([
+      `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/alpha/`,
+      `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/beta/gone`,
+    ]);
+    expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
+  });
+});
+
+describe('Collector: EC2 network', () => {
+  beforeEach(() => {
+    eks
+      .on(ListNodegroupsCommand, { clusterName: 'alpha' })
+      .resolves({ nodegroups: ['a1', 'a2'] })
+      .on(ListNodegroupsCommand, { clusterName: 'beta' })
+      .resolves({ nodegroups: ['b1'] });
+    for (const [clusterName, name, subnets] of [
+      ['alpha', 'a1', ['subnet-1', 'subnet-2']],
+      ['alpha', 'a2', ['subnet-2', 'subnet-3']],
+      ['beta', 'b1', ['subnet-3']],
+    ] as const) {
+      eks.on(DescribeNodegroupCommand, { clusterName, nodegroupName: name }).resolves({
+        nodegroup: {
+          nodegroupName: name,
+          nodegroupArn: nodegroupArn(clusterName, name),
+          subnets: [...subnets],
+        },
+      });
+    }
+  });
+
+  it('reads subnets, route tables and security groups once per region, filtered by the ids in use', async () => {
+    ec2.on(DescribeSubnetsCommand).resolves({
+      Subnets: [
+        { SubnetId: 'subnet-1', VpcId: 'vpc-1', MapPublicIpOnLaunch: false },
+        { SubnetId: 'subnet-2', VpcId: 'vpc-1', MapPublicIpOnLaunch: false },
+        { SubnetId: 'subnet-3', VpcId: 'vpc-2', MapPublicIpOnLaunch: false },
+      ],
+    });
+    ec2.on(DescribeRouteTablesCommand).resolves({
+      RouteTables: [
+        { RouteTableId: 'rtb-main1', VpcId: 'vpc-1', Associations: [{ Main: true }], Routes: [] },
+        {
+          RouteTableId: 'rtb-main2',
+          VpcId: 'vpc-2',
+          Associations: [{ Main: true }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-2', State: 'active' }],
+        },
+        {
+          RouteTableId: 'rtb-dead',
+          VpcId: 'vpc-1',
+          Associations: [{ SubnetId: 'subnet-2' }],
+          Routes: [{ DestinationCidrBlock: '0.0.0.0/0', GatewayId: 'igw-1', State: 'blackhole' }],
+        },
+      ],
+      NextToken: 'p2',
+    });
+    ec2.on(DescribeRouteTablesCommand, { NextToken: 'p2' }).resolves({ RouteTables: [] });
+    ec2.on(DescribeSecurityGroupsCommand).resolves({
+      SecurityGroups: [
+        {
+          GroupId: 'sg-alpha',
+          GroupName: 'eks-cluster-sg-alpha',
+          IpPermissions: [{ IpProtocol: '-1', UserIdGroupPairs: [{ GroupId: 'sg-alpha' }] }],
+        },
+        {
+          GroupId: 'sg-extra',
+          IpPermissions: [
+            { IpProtocol: 'tcp', FromPort: 443, ToPort: 443, Ipv6Ranges: [{ CidrIpv6: '::/0' }] },
+          ],
+        },
+      ],
+    });
+
+    const { report } = await scan();
+
+    expect(ec2.commandCalls(DescribeSubnetsCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(DescribeRouteTablesCommand)).toHaveLength(2); // two pages
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
+    expect(ec2.commandCalls(DescribeSubnetsCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'subnet-id', Values: ['subnet-1', 'subnet-2', 'subnet-3'] },
+    ]);
+    expect(ec2.commandCalls(DescribeRouteTablesCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'vpc-id', Values: ['vpc-1', 'vpc-2'] },
+    ]);
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)[0]?.args[0].input.Filters).toEqual([
+      { Name: 'group-id', Values: ['sg-alpha', 'sg-beta', 'sg-extra'] },
+    ]);
+    expect(find(report.results, 'nodegroup-public-subnets', 'alpha/a1')?.status).toBe('PASSED');
+    const a2 = find(report.results, 'nodegroup-public-subnets', 'alpha/a2');
+    expect(a2?.status).toBe('FAILED');
+    expect(a2?.detail).toContain(
+      'subnet-3 routes 0.0.0.0/0 to internet gateway igw-2 (rtb-main2, the main route table)',
+    );
+    expect(find(report.results, 'cluster-security-group', 'alpha')).toMatchObject({
+      status: 'FAILED',
+      severity: 'HIGH',
+    });
+    // beta's group was not returned and nothing read is open: not judged.
+    expect(find(report.results, 'cluster-security-group', 'beta')?.status).toBe('NOT_AVAILABLE');
+  });
+
+  it('gives NOT_AVAILABLE with the reason when a read is denied, and judges what it can', async () => {
+    ec2.on(DescribeSubnetsCommand).rejects(awsError('UnauthorizedOperation', 'not authorized', 403));
+    ec2
+      .on(DescribeSecurityGroupsCommand)
+      .resolves({ SecurityGroups: [{ GroupId: 'sg-beta', IpPermissions: [] }] });
+
+    const { report } = await scan();
+
+    const a1 = find(report.results, 'nodegroup-public-subnets', 'alpha/a1');
+    expect(a1?.status).toBe('NOT_AVAILABLE');
+    expect(a1?.detail).toContain('ec2:DescribeSubnets failed: UnauthorizedOperation');
+    // Without subnets there is no VPC to read route tables for.
+    expect(ec2.commandCalls(DescribeRouteTablesCommand)).toHaveLength(0);
+    expect(find(report.results, 'cluster-security-group', 'beta')?.status).toBe('PASSED');
+  });
+});
