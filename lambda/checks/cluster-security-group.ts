@@ -1,5 +1,6 @@
 import { failed, notAvailable, passed } from '../model/result';
 import type { IngressRule, SecurityGroupInfo } from '../model/snapshot';
+import { coverage } from '../net/cidr';
 import type { ClusterCheck } from './types';
 
 const ANYWHERE = new Set(['0.0.0.0/0', '::/0']);
@@ -11,7 +12,7 @@ export const clusterSecurityGroup: ClusterCheck = {
     title: 'EKS cluster security groups admit nothing from the whole internet',
     resourceType: 'AwsEksCluster',
     severityRules:
-      'Looks at the cluster security group EKS created and the additional security groups given at creation. PASSED when none has an inbound rule from 0.0.0.0/0 or ::/0. FAILED HIGH when such a rule allows port 443 (the Kubernetes API) or all ports (protocol -1, or 0-65535); FAILED MEDIUM for any other such rule. The detail names each group and rule. NOT_AVAILABLE when DescribeCluster names no security group, or a group could not be read and none that was read is open.',
+      'Looks at the cluster security group EKS created and the additional security groups given at creation. PASSED when none has an inbound rule from 0.0.0.0/0 or ::/0 (judged by the addresses a rule admits: 0.0.0.0/1 with 128.0.0.0/1 counts as 0.0.0.0/0). FAILED HIGH when such a rule allows port 443 (the Kubernetes API) or all ports (protocol -1, or 0-65535); FAILED MEDIUM for any other such rule. The detail names each group and rule. NOT_AVAILABLE when DescribeCluster names no security group, or a group could not be read and none that was read is open.',
     remediation: {
       text: 'Remove the inbound rules from 0.0.0.0/0 and ::/0 and admit only the security groups or CIDR ranges that need to reach the cluster; EKS needs no internet-wide rule on these groups.',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html',
@@ -51,8 +52,14 @@ export const clusterSecurityGroup: ClusterCheck = {
 
 function openRules(group: SecurityGroupInfo): { high: boolean; text: string }[] {
   return group.ingress.flatMap((rule) => {
-    const sources = rule.cidrs.filter((cidr) => ANYWHERE.has(cidr));
-    if (sources.length === 0) return [];
+    // Judged by the addresses the rule admits, not by spelling: 0.0.0.0/1 with 128.0.0.0/1 is 0.0.0.0/0.
+    const reach = coverage(rule.cidrs);
+    if (!reach.allIpv4 && !reach.allIpv6) return [];
+    const named = rule.cidrs.filter((cidr) => ANYWHERE.has(cidr));
+    const sources =
+      named.length > 0
+        ? named
+        : [`${rule.cidrs.join(', ')} (every ${reach.allIpv4 ? 'IPv4' : 'IPv6'} address)`];
     return [
       {
         high: allPorts(rule) || admits(rule, HTTPS),

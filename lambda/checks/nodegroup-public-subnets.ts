@@ -58,11 +58,11 @@ function exposure(id: string, network: NetworkSnapshot): SubnetVerdict {
   if (!network.routeTables.known) return { id, public: reasons, unknown: network.routeTables.reason };
   const table = routeTableOf(subnet, network.routeTables.items);
   if (table === undefined) {
-    return {
-      id,
-      public: reasons,
-      unknown: 'no route table is associated with it and its VPC has no main route table',
-    };
+    const why =
+      subnet.vpcId === undefined
+        ? 'no route table is associated with it and ec2:DescribeSubnets gave no VPC for it'
+        : `no route table is associated with it and its VPC ${subnet.vpcId} has no main route table`;
+    return { id, public: reasons, unknown: why };
   }
   for (const route of table.internetRoutes) {
     reasons.push(

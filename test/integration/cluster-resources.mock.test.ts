@@ -53,13 +53,13 @@ function awsError(name: string, message: string, status: number): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: 'client' });
 }
 
-function cluster(name: string, mode = 'API', groups: string[] = [`sg-${name}`]) {
+function cluster(name: string, mode: 'API' | 'CONFIG_MAP' = 'API', groups: string[] = [`sg-${name}`]) {
   return {
     cluster: {
       name,
       arn: clusterArn(name),
       version: '1.35',
-      status: 'ACTIVE',
+      status: 'ACTIVE' as const,
       resourcesVpcConfig: {
         endpointPublicAccess: false,
         endpointPrivateAccess: true,

@@ -1,0 +1,243 @@
+import { describe, expect, it } from 'vitest';
+import { clusterSecurityGroup } from '../../../lambda/checks/cluster-security-group';
+import type {
+  ClusterSnapshot,
+  IngressRule,
+  NetworkSnapshot,
+  SecurityGroupInfo,
+} from '../../../lambda/model/snapshot';
+import { aCluster, aContext, CLUSTER_SG, NETWORK } from '../../support/factories';
+
+const EXTRA_SG = 'sg-0e1d2c3b4a5968778';
+
+const withGroups = (items: SecurityGroupInfo[]): NetworkSnapshot => ({
+  ...NETWORK,
+  securityGroups: { known: true, items },
+});
+
+const clusterGroup = (...ingress: IngressRule[]): SecurityGroupInfo => ({
+  id: CLUSTER_SG,
+  name: 'eks-cluster-sg-prod',
+  ingress,
+});
+
+const evaluate = (network: NetworkSnapshot | undefined, cluster: Partial<ClusterSnapshot> = {}) =>
+  clusterSecurityGroup.evaluate(aCluster(cluster), aContext({ network }));
+
+describe('Check: cluster-security-group', () => {
+  it('passes a cluster security group open to nothing, naming the group', () => {
+    const outcome = evaluate(NETWORK);
+    expect(outcome).toMatchObject({ status: 'PASSED', severity: 'INFORMATIONAL' });
+    expect(outcome.detail).toContain(`${CLUSTER_SG} (eks-cluster-sg-prod)`);
+  });
+
+  it('passes rules that admit only private ranges', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup(
+          { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['10.0.0.0/8'] },
+          { protocol: '-1', cidrs: ['172.16.0.0/12', 'fd00::/8'] },
+        ),
+      ]),
+    );
+    expect(outcome).toMatchObject({ status: 'PASSED' });
+  });
+
+  it.each<[string, IngressRule, 'HIGH' | 'MEDIUM', string]>([
+    [
+      'tcp 443 from 0.0.0.0/0',
+      { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      'tcp port 443 from 0.0.0.0/0',
+    ],
+    ['all traffic from ::/0', { protocol: '-1', cidrs: ['::/0'] }, 'HIGH', 'all traffic from ::/0'],
+    [
+      'tcp 0-65535 from 0.0.0.0/0',
+      { protocol: 'tcp', fromPort: 0, toPort: 65535, cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      'tcp ports 0-65535 from 0.0.0.0/0',
+    ],
+    [
+      'tcp 400-500, which covers 443, from 0.0.0.0/0',
+      { protocol: 'tcp', fromPort: 400, toPort: 500, cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      'tcp ports 400-500 from 0.0.0.0/0',
+    ],
+    [
+      'protocol 6 (tcp) 443 from 0.0.0.0/0',
+      { protocol: '6', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      '6 port 443 from 0.0.0.0/0',
+    ],
+    [
+      'udp 0-65535 from 0.0.0.0/0',
+      { protocol: 'udp', fromPort: 0, toPort: 65535, cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      'udp ports 0-65535 from 0.0.0.0/0',
+    ],
+    [
+      'a rule with no protocol, taken as the widest',
+      { cidrs: ['0.0.0.0/0'] },
+      'HIGH',
+      'all traffic from 0.0.0.0/0',
+    ],
+    [
+      'tcp 22 from 0.0.0.0/0',
+      { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'] },
+      'MEDIUM',
+      'tcp port 22 from 0.0.0.0/0',
+    ],
+    [
+      'udp 53 from 0.0.0.0/0',
+      { protocol: 'udp', fromPort: 53, toPort: 53, cidrs: ['0.0.0.0/0'] },
+      'MEDIUM',
+      'udp port 53 from 0.0.0.0/0',
+    ],
+    [
+      'udp 443 from 0.0.0.0/0, which is not the Kubernetes API',
+      { protocol: 'udp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/0'] },
+      'MEDIUM',
+      'udp port 443 from 0.0.0.0/0',
+    ],
+    [
+      'icmp from ::/0',
+      { protocol: 'icmpv6', fromPort: -1, toPort: -1, cidrs: ['::/0'] },
+      'MEDIUM',
+      'protocol icmpv6 from ::/0',
+    ],
+  ])('fails on %s', (_, rule, severity, text) => {
+    const outcome = evaluate(withGroups([clusterGroup(rule)]));
+    expect(outcome).toMatchObject({ status: 'FAILED', severity });
+    expect(outcome.detail).toContain(`${CLUSTER_SG} (eks-cluster-sg-prod) ${text}`);
+  });
+
+  it('judges addresses, not spelling: two halves of the IPv4 internet are the whole of it', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup({ protocol: 'tcp', fromPort: 0, toPort: 65535, cidrs: ['0.0.0.0/1', '128.0.0.0/1'] }),
+      ]),
+    );
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.severity).toBe('HIGH');
+    expect(outcome.detail).toContain('0.0.0.0/1, 128.0.0.0/1 (every IPv4 address)');
+  });
+
+  it('passes a rule whose blocks leave part of the internet out', () => {
+    const outcome = evaluate(
+      withGroups([clusterGroup({ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/1'] })]),
+    );
+    expect(outcome.status).toBe('PASSED');
+  });
+
+  it('names only the internet-wide sources of a rule that also admits private ranges', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup({ protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['10.0.0.0/8', '0.0.0.0/0'] }),
+      ]),
+    );
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    expect(outcome.detail).toContain('from 0.0.0.0/0.');
+    expect(outcome.detail).not.toContain('10.0.0.0/8');
+  });
+
+  it('takes the worst rule: one HIGH among MEDIUM rules fails HIGH, and lists them all', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup(
+          { protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'] },
+          { protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['::/0'] },
+        ),
+      ]),
+    );
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(outcome.detail).toContain('tcp port 22 from 0.0.0.0/0');
+    expect(outcome.detail).toContain('tcp port 443 from ::/0');
+  });
+
+  it('judges the additional security groups too, naming the group by id and name', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup(),
+        {
+          id: EXTRA_SG,
+          name: 'legacy-bastion',
+          ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, cidrs: ['0.0.0.0/0'] }],
+        },
+      ]),
+      { securityGroupIds: [EXTRA_SG] },
+    );
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    expect(outcome.detail).toContain(`${EXTRA_SG} (legacy-bastion) tcp port 22 from 0.0.0.0/0`);
+    expect(outcome.detail).not.toContain(CLUSTER_SG);
+  });
+
+  it('names a group with no name by its id', () => {
+    const outcome = evaluate(
+      withGroups([{ id: CLUSTER_SG, ingress: [{ protocol: '-1', cidrs: ['0.0.0.0/0'] }] }]),
+    );
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(outcome.detail).toContain(`${CLUSTER_SG} all traffic`);
+  });
+
+  it('judges a group named both as the cluster group and as an additional group once', () => {
+    const outcome = evaluate(withGroups([clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/0'] })]), {
+      securityGroupIds: [CLUSTER_SG],
+    });
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(outcome.detail.split(CLUSTER_SG)).toHaveLength(2);
+  });
+
+  it('ignores groups of the region that the cluster does not use', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup(),
+        { id: EXTRA_SG, name: 'web', ingress: [{ protocol: '-1', cidrs: ['0.0.0.0/0'] }] },
+      ]),
+    );
+    expect(outcome).toMatchObject({ status: 'PASSED' });
+  });
+
+  it('judges the additional groups when EKS reports no cluster security group', () => {
+    const { clusterSecurityGroupId: _, ...cluster } = aCluster({ securityGroupIds: [EXTRA_SG] });
+    const outcome = clusterSecurityGroup.evaluate(
+      cluster,
+      aContext({ network: withGroups([{ id: EXTRA_SG, name: 'extra', ingress: [] }]) }),
+    );
+    expect(outcome).toMatchObject({ status: 'PASSED' });
+    expect(outcome.detail).toContain(`${EXTRA_SG} (extra)`);
+  });
+
+  it('is not available when a group was not returned and none that was read is open', () => {
+    const outcome = evaluate(NETWORK, { securityGroupIds: [EXTRA_SG] });
+    expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' });
+    expect(outcome.detail).toContain(`Not returned by ec2:DescribeSecurityGroups: ${EXTRA_SG}`);
+  });
+
+  it('fails on an open group even when another was not returned, and names the missing one', () => {
+    const outcome = evaluate(withGroups([clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/0'] })]), {
+      securityGroupIds: [EXTRA_SG],
+    });
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(outcome.detail).toContain(`Not returned by ec2:DescribeSecurityGroups: ${EXTRA_SG}`);
+  });
+
+  it('is not available, with the reason, when the security groups could not be read', () => {
+    const outcome = evaluate({
+      ...NETWORK,
+      securityGroups: { known: false, reason: 'AccessDenied on ec2:DescribeSecurityGroups' },
+    });
+    expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
+    expect(outcome.detail).toContain('AccessDenied on ec2:DescribeSecurityGroups');
+  });
+
+  it("is not available when the region's network was not read", () => {
+    expect(evaluate(undefined)).toMatchObject({ status: 'NOT_AVAILABLE' });
+  });
+
+  it('is not available when DescribeCluster names no security group', () => {
+    const { clusterSecurityGroupId: _, ...cluster } = aCluster({ securityGroupIds: [] });
+    const outcome = clusterSecurityGroup.evaluate(cluster, aContext());
+    expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
+    expect(outcome.detail).toContain('no security groups');
+  });
+});

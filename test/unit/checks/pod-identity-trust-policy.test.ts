@@ -1,0 +1,408 @@
+import { describe, expect, it } from 'vitest';
+import { podIdentityTrustPolicy } from '../../../lambda/checks/pod-identity-trust-policy';
+import type { PodIdentityUse } from '../../../lambda/checks/types';
+import { analysePodIdentityTrust } from '../../../lambda/policy/pod-identity-trust';
+import { parseTrustPolicy } from '../../../lambda/policy/trust-document';
+import { ACCOUNT, aContext, aRole, REGION } from '../../support/factories';
+
+type Json = Record<string, unknown>;
+
+const SERVICE = 'pods.eks.amazonaws.com';
+const CLUSTER_ARN = `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`;
+const TAGS = {
+  'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+  'aws:RequestTag/kubernetes-namespace': 'payments',
+  'aws:RequestTag/kubernetes-service-account': 'api',
+};
+
+const allow = (condition?: Json, principal: Json = { Service: SERVICE }): Json => ({
+  Effect: 'Allow',
+  Principal: principal,
+  Action: ['sts:AssumeRole', 'sts:TagSession'],
+  ...(condition === undefined ? {} : { Condition: condition }),
+});
+
+const document = (...statements: Json[]) => ({ Version: '2012-10-17', Statement: statements });
+
+const evaluate = (trustPolicy: unknown, podIdentity?: PodIdentityUse) =>
+  podIdentityTrustPolicy.evaluate(aRole(trustPolicy), aContext(podIdentity ? { podIdentity } : {}));
+
+const analyse = (trustPolicy: Json) => analysePodIdentityTrust(parseTrustPolicy(JSON.stringify(trustPolicy)));
+
+describe('Check: pod-identity-trust-policy', () => {
+  describe('which roles it applies to', () => {
+    it.each<[string, Json]>([
+      ['a role trusting another service', document(allow(undefined, { Service: 'ec2.amazonaws.com' }))],
+      ['a role trusting an AWS account', document(allow(undefined, { AWS: `arn:aws:iam::${ACCOUNT}:root` }))],
+      [
+        'Pod Identity allowed only sts:TagSession',
+        document({ Effect: 'Allow', Principal: { Service: SERVICE }, Action: 'sts:TagSession' }),
+      ],
+      [
+        'Pod Identity named only in a Deny',
+        document(allow(undefined, { Service: 'ec2.amazonaws.com' }), { ...allow(), Effect: 'Deny' }),
+      ],
+    ])('does not apply to %s', (_, policy) => {
+      expect(evaluate(policy)).toBeUndefined();
+      expect(analyse(policy).applies).toBe(false);
+    });
+
+    it('applies to a statement granting sts:* or a NotAction that leaves sts:AssumeRole', () => {
+      expect(evaluate(document({ ...allow(), Action: 'sts:*' }))).toMatchObject({ status: 'FAILED' });
+      const { Action: _, ...withoutAction } = allow();
+      expect(evaluate(document({ ...withoutAction, NotAction: 'iam:*' }))).toMatchObject({
+        status: 'FAILED',
+      });
+    });
+
+    it('matches the service principal in any case, among other principals', () => {
+      const policy = document(allow(undefined, { Service: ['ec2.amazonaws.com', 'PODS.EKS.AMAZONAWS.COM'] }));
+      expect(evaluate(policy)).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    });
+  });
+
+  it('fails MEDIUM when the Pod Identity statement has no condition, saying what is not limited', () => {
+    const outcome = evaluate(document(allow()));
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    expect(outcome?.detail).toContain('Any Pod Identity association in the account can use this role');
+    expect(outcome?.detail).toContain(
+      `statement 1 trusts ${SERVICE} without limiting aws:SourceAccount and aws:SourceArn`,
+    );
+    expect(outcome?.detail).toContain(
+      'nor the request tags eks-cluster-arn or eks-cluster-name, kubernetes-namespace, kubernetes-service-account',
+    );
+  });
+
+  describe('limits that pass', () => {
+    it.each<[string, Json, string]>([
+      [
+        'the cluster ARN, namespace and service account request tags',
+        { StringEquals: TAGS },
+        'the eks-cluster, kubernetes-namespace and kubernetes-service-account request tags',
+      ],
+      [
+        'the cluster name tag instead of the cluster ARN',
+        {
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-name': 'prod',
+            'aws:RequestTag/kubernetes-namespace': 'payments',
+            'aws:RequestTag/kubernetes-service-account': 'api',
+          },
+        },
+        'request tags',
+      ],
+      [
+        'aws:SourceAccount and aws:SourceArn',
+        { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnEquals: { 'aws:SourceArn': CLUSTER_ARN } },
+        'aws:SourceAccount and aws:SourceArn',
+      ],
+      [
+        'a StringLike cluster ARN that names clusters',
+        {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          StringLike: { 'aws:SourceArn': `arn:aws:eks:*:${ACCOUNT}:cluster/prod-*` },
+        },
+        'aws:SourceAccount and aws:SourceArn',
+      ],
+      [
+        'condition keys written in another case',
+        {
+          StringEquals: {
+            'AWS:RequestTag/EKS-Cluster-Arn': CLUSTER_ARN,
+            'AWS:RequestTag/Kubernetes-Namespace': 'payments',
+            'aws:requesttag/kubernetes-service-account': 'api',
+          },
+        },
+        'request tags',
+      ],
+      [
+        'StringEqualsIgnoreCase and a ForAnyValue qualifier',
+        {
+          StringEqualsIgnoreCase: { 'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN },
+          'ForAnyValue:StringEquals': {
+            'aws:RequestTag/kubernetes-namespace': 'payments',
+            'aws:RequestTag/kubernetes-service-account': 'api',
+          },
+        },
+        'request tags',
+      ],
+    ])('passes a statement limited by %s', (_, condition, limitedBy) => {
+      const outcome = evaluate(document(allow(condition)));
+      expect(outcome).toMatchObject({ status: 'PASSED', severity: 'INFORMATIONAL' });
+      expect(outcome?.detail).toContain('Statement 1 is limited by');
+      expect(outcome?.detail).toContain(limitedBy);
+    });
+  });
+
+  describe('limits that do not hold', () => {
+    it.each<[string, Json]>([
+      [
+        'only the namespace and service account tags',
+        {
+          StringEquals: {
+            'aws:RequestTag/kubernetes-namespace': 'payments',
+            'aws:RequestTag/kubernetes-service-account': 'api',
+          },
+        },
+      ],
+      ['only aws:SourceAccount', { StringEquals: { 'aws:SourceAccount': ACCOUNT } }],
+      ['only aws:SourceArn', { ArnEquals: { 'aws:SourceArn': CLUSTER_ARN } }],
+      [
+        'a StringLike SourceArn that matches every cluster of the account',
+        {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          StringLike: { 'aws:SourceArn': `arn:aws:eks:*:${ACCOUNT}:cluster/*` },
+        },
+      ],
+      [
+        'an ArnLike SourceArn that names no cluster',
+        {
+          StringEquals: { 'aws:SourceAccount': ACCOUNT },
+          ArnLike: { 'aws:SourceArn': `arn:aws:eks:*:${ACCOUNT}:*` },
+        },
+      ],
+      [
+        'a StringLike tag value of *',
+        {
+          StringEquals: {
+            'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+            'aws:RequestTag/kubernetes-namespace': 'payments',
+          },
+          StringLike: { 'aws:RequestTag/kubernetes-service-account': '*' },
+        },
+      ],
+      [
+        'a StringLike cluster ARN tag matching every cluster',
+        {
+          StringLike: { 'aws:RequestTag/eks-cluster-arn': `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/*` },
+          StringEquals: {
+            'aws:RequestTag/kubernetes-namespace': 'payments',
+            'aws:RequestTag/kubernetes-service-account': 'api',
+          },
+        },
+      ],
+      [
+        'an ...IfExists operator, which passes when the key is absent',
+        {
+          StringEqualsIfExists: TAGS,
+        },
+      ],
+      [
+        'a ForAllValues qualifier, which passes when the key is absent',
+        { 'ForAllValues:StringEquals': TAGS },
+      ],
+      ['a negated operator in the Allow', { StringNotEquals: TAGS }],
+      ['a condition on an unrelated key', { StringEquals: { 'aws:PrincipalTag/team': 'payments' } }],
+    ])('fails MEDIUM on %s', (_, condition) => {
+      const outcome = evaluate(document(allow(condition)));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome?.detail).toContain('statement 1 trusts');
+    });
+
+    it('names only the keys that are not limited', () => {
+      const outcome = evaluate(
+        document(
+          allow({
+            StringEquals: { 'aws:SourceAccount': ACCOUNT, 'aws:RequestTag/kubernetes-namespace': 'payments' },
+          }),
+        ),
+      );
+      expect(outcome?.detail).toContain(
+        'without limiting aws:SourceArn, nor the request tags eks-cluster-arn or eks-cluster-name, kubernetes-service-account',
+      );
+    });
+
+    it('fails when one of two Allow statements is limited and the other is not, naming the open one', () => {
+      const outcome = evaluate(document(allow({ StringEquals: TAGS }), allow()));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome?.detail).toContain('statement 2 trusts');
+      expect(outcome?.detail).not.toContain('statement 1 trusts');
+    });
+  });
+
+  describe('Deny statements', () => {
+    const denyUnless = (operator: string, key: string, value: string): Json => ({
+      Effect: 'Deny',
+      Principal: { Service: SERVICE },
+      Action: 'sts:AssumeRole',
+      Condition: { [operator]: { [key]: value } },
+    });
+    const withoutServiceAccount = allow({
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+        'aws:RequestTag/kubernetes-namespace': 'payments',
+      },
+    });
+
+    it.each(['StringNotEquals', 'StringNotLike', 'StringNotEqualsIgnoreCase'])(
+      'count a Deny with a single %s on a tag as limiting that tag',
+      (operator) => {
+        const outcome = evaluate(
+          document(
+            withoutServiceAccount,
+            denyUnless(operator, 'aws:RequestTag/kubernetes-service-account', 'api'),
+          ),
+        );
+        expect(outcome).toMatchObject({ status: 'PASSED' });
+      },
+    );
+
+    it('count a Deny with ArnNotEquals on aws:SourceArn as limiting the cluster', () => {
+      const outcome = evaluate(
+        document(
+          allow({ StringEquals: { 'aws:SourceAccount': ACCOUNT } }),
+          denyUnless('ArnNotEquals', 'aws:SourceArn', CLUSTER_ARN),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+      expect(outcome?.detail).toContain('aws:SourceAccount and aws:SourceArn');
+    });
+
+    it.each<[string, Json]>([
+      [
+        'an IfExists negation, which does not deny an absent key',
+        denyUnless('StringNotEqualsIfExists', 'aws:RequestTag/kubernetes-service-account', 'api'),
+      ],
+      [
+        'a positive operator',
+        denyUnless('StringEquals', 'aws:RequestTag/kubernetes-service-account', 'admin'),
+      ],
+      [
+        'a negation whose value matches everything',
+        denyUnless('StringNotLike', 'aws:RequestTag/kubernetes-service-account', '*'),
+      ],
+      [
+        'two conditions, which deny only when both hold',
+        {
+          ...denyUnless('StringNotEquals', 'aws:RequestTag/kubernetes-service-account', 'api'),
+          Condition: {
+            StringNotEquals: {
+              'aws:RequestTag/kubernetes-service-account': 'api',
+              'aws:RequestTag/kubernetes-namespace': 'payments',
+            },
+          },
+        },
+      ],
+      [
+        'a principal other than Pod Identity',
+        {
+          ...denyUnless('StringNotEquals', 'aws:RequestTag/kubernetes-service-account', 'api'),
+          Principal: { Service: 'ec2.amazonaws.com' },
+        },
+      ],
+    ])('do not limit a key with %s', (_, deny) => {
+      expect(evaluate(document(withoutServiceAccount, deny))).toMatchObject({
+        status: 'FAILED',
+        severity: 'MEDIUM',
+      });
+    });
+  });
+
+  describe('the detail', () => {
+    const use: PodIdentityUse = {
+      associations: [
+        {
+          clusterArn: CLUSTER_ARN,
+          namespace: 'payments',
+          serviceAccount: 'api',
+          associationArn: `arn:aws:eks:${REGION}:${ACCOUNT}:podidentityassociation/prod/a-1`,
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/app-role`,
+        },
+        {
+          clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/staging`,
+          namespace: 'payments',
+          serviceAccount: 'worker',
+          associationArn: `arn:aws:eks:${REGION}:${ACCOUNT}:podidentityassociation/staging/a-2`,
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/app-role`,
+        },
+      ],
+      unread: [
+        { clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/zeta`, reason: 'AccessDeniedException' },
+        { clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/alpha`, reason: 'AccessDeniedException' },
+      ],
+    };
+
+    it('lists the associations that use the role as cluster/namespace/service account', () => {
+      const outcome = evaluate(document(allow()), use);
+      expect(outcome).toMatchObject({ status: 'FAILED' });
+      expect(outcome?.detail).toContain(
+        'Used by Pod Identity associations (cluster/namespace/service account): prod/payments/api, staging/payments/worker',
+      );
+    });
+
+    it('names the clusters whose associations could not be read, sorted, with the reason once', () => {
+      const outcome = evaluate(document(allow({ StringEquals: TAGS })), use);
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+      expect(outcome?.detail).toContain(
+        'the associations of alpha, zeta could not be read (AccessDeniedException)',
+      );
+      expect(outcome?.detail.split('AccessDeniedException')).toHaveLength(2);
+    });
+
+    it('says when no association uses the role', () => {
+      expect(evaluate(document(allow()))?.detail).toContain('No Pod Identity association uses the role.');
+      const unreadOnly = evaluate(document(allow()), { associations: [], unread: use.unread });
+      expect(unreadOnly?.detail).toContain('No Pod Identity association that could be read uses the role');
+    });
+  });
+
+  describe('documents', () => {
+    it('reads a URL-encoded trust policy, as IAM returns it', () => {
+      const encoded = encodeURIComponent(JSON.stringify(document(allow({ StringEquals: TAGS }))));
+      expect(evaluate(encoded)).toMatchObject({ status: 'PASSED' });
+      expect(evaluate(encodeURIComponent(JSON.stringify(document(allow()))))).toMatchObject({
+        status: 'FAILED',
+      });
+    });
+
+    it('reads a single Statement object as well as a list', () => {
+      expect(evaluate({ Version: '2012-10-17', Statement: allow() })).toMatchObject({ status: 'FAILED' });
+    });
+
+    it.each([
+      ['not JSON', `{"Statement": [{"Principal": {"Service": "${SERVICE}"}`],
+      ['JSON with no Statement', JSON.stringify({ Principal: { Service: SERVICE } })],
+      ['JSON that is not an object', JSON.stringify([SERVICE])],
+    ])('is not available for a document that is %s but mentions Pod Identity', (_, text) => {
+      const outcome = evaluate(text);
+      expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' });
+      expect(outcome?.detail).toContain(`mentions ${SERVICE} but cannot be parsed`);
+    });
+
+    it('ignores an unparseable document that does not mention Pod Identity', () => {
+      expect(evaluate('{"Statement": [{"Principal": {"Service": "ec2.amazonaws.com"}')).toBeUndefined();
+      expect(evaluate('not a policy')).toBeUndefined();
+    });
+
+    it.each<[string, Json]>([
+      ['NotPrincipal', { Effect: 'Allow', NotPrincipal: { Service: SERVICE }, Action: 'sts:AssumeRole' }],
+      ['no Effect', { Principal: { Service: SERVICE }, Action: 'sts:AssumeRole' }],
+      ['an unknown condition operator', allow({ StringSortOfEquals: TAGS })],
+      ['both Action and NotAction', { ...allow(), NotAction: 'iam:*' }],
+    ])('is not available when the only Pod Identity statement has %s, saying why', (_, statement) => {
+      const outcome = evaluate(document(statement));
+      expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
+      expect(outcome?.detail).toContain('statement 1 cannot be judged');
+    });
+
+    it('judges the sound statements and reports the malformed one beside them', () => {
+      const broken = { Effect: 'Allow', NotPrincipal: { Service: SERVICE }, Action: 'sts:AssumeRole' };
+      const passedOutcome = evaluate(document(allow({ StringEquals: TAGS }), broken));
+      expect(passedOutcome).toMatchObject({ status: 'PASSED' });
+      expect(passedOutcome?.detail).toContain('statement 2 cannot be judged: NotPrincipal');
+      const failedOutcome = evaluate(document(allow(), broken));
+      expect(failedOutcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(failedOutcome?.detail).toContain('statement 2 cannot be judged');
+    });
+
+    it('ignores a malformed statement about another principal', () => {
+      const broken = {
+        Effect: 'Allow',
+        NotPrincipal: { Service: 'ec2.amazonaws.com' },
+        Action: 'sts:AssumeRole',
+      };
+      expect(evaluate(document(broken))).toBeUndefined();
+      expect(evaluate(document(allow({ StringEquals: TAGS }), broken))).toMatchObject({ status: 'PASSED' });
+    });
+  });
+});
