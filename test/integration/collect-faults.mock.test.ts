@@ -17,11 +17,14 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { collectVersions } from '../../lambda/collect/versions';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { runScan } from '../../lambda/scan';
+
+const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-11-23T12:00:00Z');
@@ -252,7 +255,7 @@ describe('Scan: partial failure', () => {
     const { report } = await scan();
 
     const beta = report.results.filter((r) => r.resource.name === 'beta');
-    expect(beta).toHaveLength(6);
+    expect(beta).toHaveLength(CLUSTER_CHECKS);
     expect(
       beta.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
     ).toBe(true);
@@ -290,7 +293,9 @@ describe('Scan: partial failure', () => {
         error: expect.stringContaining('iam:ListRoles failed'),
       }),
     );
-    expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(12);
+    expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(
+      2 * CLUSTER_CHECKS,
+    );
     expect(report.results.filter((r) => r.resource.type === 'AwsIamRole')).toHaveLength(0);
   });
 

@@ -12,6 +12,7 @@ import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityh
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { scanAndPublish } from '../../lambda/run';
@@ -21,6 +22,8 @@ import { memberCredentials, seedClients } from '../support/aws-clients';
 import { createCluster } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+
+const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
 
 const moto = useMoto({ resetEachTest: true });
 beforeAll(() => {
@@ -108,7 +111,7 @@ describe('Scan: organization on moto', () => {
         credentials: await memberCredentials(moto.endpoint, id),
       });
       const stored = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
-      expect(stored).toHaveLength(6);
+      expect(stored).toHaveLength(CLUSTER_CHECKS);
       expect(
         stored.every((f) => f.AwsAccountId === id && f.Resources?.[0]?.Id?.endsWith(`cluster/cluster-${i}`)),
       ).toBe(true);

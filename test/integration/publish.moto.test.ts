@@ -1,7 +1,7 @@
 /** Publishing and the finding lifecycle against moto's Security Hub, read back after every run. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DeleteClusterCommand, EKSClient } from '@aws-sdk/client-eks';
+import { EKSClient } from '@aws-sdk/client-eks';
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import {
   type AwsSecurityFinding,
@@ -10,15 +10,18 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import type { AccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import { findingId } from '../../lambda/publish/finding-id';
 import { scanAndPublish as runAndPublish } from '../../lambda/run';
 import { scannerClients, seedClients } from '../support/aws-clients';
-import { createCluster, seedDemoAccount } from '../support/demo-account';
+import { createCluster, deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+
+const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
 
 const moto = useMoto({ resetEachTest: true });
 let denying: Server;
@@ -106,10 +109,9 @@ describe('Publish: lifecycle on moto', () => {
     }
     expect(publish.failures).toEqual([]);
     expect(publish.invalidFindings).toEqual([]);
-    expect(publish.targets.map((t) => [t.region, t.imported, t.archived])).toEqual([
-      ['eu-west-1', 20, 0],
-      ['us-east-1', 22, 0],
-    ]);
+    expect(publish.targets.map((t) => [t.region, t.imported, t.archived])).toEqual(
+      REGIONS.map((region) => [region, report.results.filter((r) => r.region === region).length, 0]),
+    );
   });
 
   it('changes no Id and no CreatedAt on an unchanged re-run, and refreshes UpdatedAt', async () => {
@@ -132,9 +134,8 @@ describe('Publish: lifecycle on moto', () => {
   it('turns a fixed cluster PASSED and archives the findings of a deleted cluster and a deleted role', async () => {
     const seeded = await seedDemoAccount(seedClients(moto.endpoint));
     await scanAndPublish('2026-11-23T10:00:00Z');
-    const eks = seedClients(moto.endpoint).eks('us-east-1');
     // Fix analytics: recreated with the same name (the same ARN), private and with every log type.
-    await eks.send(new DeleteClusterCommand({ name: 'analytics' }));
+    await deleteCluster(seedClients(moto.endpoint), 'us-east-1', 'analytics');
     await createCluster(seedClients(moto.endpoint), {
       name: 'analytics',
       region: 'us-east-1',
@@ -143,7 +144,7 @@ describe('Publish: lifecycle on moto', () => {
       privateAccess: true,
       logging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }],
     });
-    await eks.send(new DeleteClusterCommand({ name: 'legacy-batch' }));
+    await deleteCluster(seedClients(moto.endpoint), 'us-east-1', 'legacy-batch');
     await seedClients(moto.endpoint)
       .iam()
       .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
@@ -166,7 +167,13 @@ describe('Publish: lifecycle on moto', () => {
       expect(state(byResource(seeded.clusters['legacy-batch'], check))).toBe('ARCHIVED FAILED');
     }
     expect(state(byResource(seeded.roles['ci-deployer'], 'irsa-trust-policy'))).toBe('ARCHIVED FAILED');
-    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(7);
+    for (const nodegroup of ['analytics/spot', 'legacy-batch/batch']) {
+      for (const check of ['nodegroup-remote-access', 'nodegroup-public-subnets']) {
+        expect(state(byResource(seeded.nodegroups[nodegroup], check))).toBe('ARCHIVED FAILED');
+      }
+    }
+    // legacy-batch's cluster findings, the two node groups' findings, and ci-deployer's.
+    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(CLUSTER_CHECKS + 4 + 1);
     expect(publish.targets.find((t) => t.region === 'eu-west-1')?.archived).toBe(0);
   });
 
@@ -192,9 +199,7 @@ describe('Publish: lifecycle on moto', () => {
       }),
     );
     const euBefore = await findingsIn('eu-west-1');
-    await seedClients(moto.endpoint)
-      .eks('eu-west-1')
-      .send(new DeleteClusterCommand({ name: 'web-eu' }));
+    await deleteCluster(seedClients(moto.endpoint), 'eu-west-1', 'web-eu');
 
     await scanAndPublish('2026-11-24T10:00:00Z', ['us-east-1']);
 
@@ -209,9 +214,7 @@ describe('Publish: lifecycle on moto', () => {
     const seeded = await seedDemoAccount(seedClients(moto.endpoint));
     await scanAndPublish('2026-11-23T10:00:00Z');
     const euBefore = await findingsIn('eu-west-1');
-    await seedClients(moto.endpoint)
-      .eks('eu-west-1')
-      .send(new DeleteClusterCommand({ name: 'web-eu' }));
+    await deleteCluster(seedClients(moto.endpoint), 'eu-west-1', 'web-eu');
 
     const { report, publish } = await scanAndPublish('2026-11-24T10:00:00Z', REGIONS, (clients) => ({
       ...clients,

@@ -54,6 +54,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'payments-prod/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'payments-prod/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'payments-prod/cluster-security-group': 'PASSED',
+      // moto lacks access entries (404): not available, never a failure.
+      'payments-prod/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'analytics/endpoint-public-access': 'FAILED HIGH',
       'analytics/secrets-encryption': 'FAILED LOW',
       'analytics/supported-version': 'FAILED HIGH',
@@ -61,6 +64,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'analytics/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'analytics/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'analytics/cluster-security-group': 'FAILED HIGH',
+      // moto lacks access entries (404): not available, never a failure.
+      'analytics/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'legacy-batch/endpoint-public-access': 'FAILED MEDIUM',
       'legacy-batch/secrets-encryption': 'FAILED CRITICAL',
       'legacy-batch/supported-version': 'FAILED CRITICAL',
@@ -68,6 +74,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'legacy-batch/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'legacy-batch/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'legacy-batch/cluster-security-group': 'FAILED MEDIUM',
+      // moto lacks access entries (404): not available, never a failure.
+      'legacy-batch/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'web-eu/endpoint-public-access': 'FAILED MEDIUM',
       'web-eu/secrets-encryption': 'FAILED CRITICAL',
       'web-eu/supported-version': 'WARNING LOW',
@@ -75,6 +84,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'web-eu/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'web-eu/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'web-eu/cluster-security-group': 'PASSED',
+      // moto lacks access entries (404): not available, never a failure.
+      'web-eu/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'ml-sandbox/endpoint-public-access': 'FAILED HIGH',
       'ml-sandbox/secrets-encryption': 'FAILED HIGH',
       'ml-sandbox/supported-version': 'FAILED CRITICAL',
@@ -82,6 +94,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'ml-sandbox/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'ml-sandbox/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'ml-sandbox/cluster-security-group': 'FAILED MEDIUM',
+      // moto lacks access entries (404): not available, never a failure.
+      'ml-sandbox/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'edge-canary/endpoint-public-access': 'PASSED',
       'edge-canary/secrets-encryption': 'PASSED',
       'edge-canary/supported-version': 'NOT_AVAILABLE INFORMATIONAL',
@@ -89,6 +104,9 @@ describe('Scan: demo account on moto', () => {
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'edge-canary/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'edge-canary/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
+      'edge-canary/cluster-security-group': 'PASSED',
+      // moto lacks access entries (404): not available, never a failure.
+      'edge-canary/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'payments-api/irsa-trust-policy': 'PASSED',
       'analytics-reader/irsa-trust-policy': 'FAILED MEDIUM',
       's3-writer/irsa-trust-policy': 'FAILED HIGH',
@@ -96,6 +114,17 @@ describe('Scan: demo account on moto', () => {
       'log-shipper/irsa-trust-policy': 'FAILED CRITICAL',
       'web-eu-assets/irsa-trust-policy': 'FAILED LOW',
       'old-cluster-role/irsa-trust-policy': 'FAILED LOW',
+      'payments-prod/general/nodegroup-remote-access': 'PASSED',
+      'payments-prod/general/nodegroup-public-subnets': 'PASSED',
+      'analytics/spot/nodegroup-remote-access': 'FAILED HIGH',
+      'analytics/spot/nodegroup-public-subnets': 'FAILED MEDIUM',
+      'legacy-batch/batch/nodegroup-remote-access': 'FAILED MEDIUM',
+      // One private subnet, one left on the VPC's main route table, which reaches the internet.
+      'legacy-batch/batch/nodegroup-public-subnets': 'FAILED MEDIUM',
+      'web-eu/web/nodegroup-remote-access': 'PASSED',
+      'web-eu/web/nodegroup-public-subnets': 'PASSED',
+      'payments-pod-identity/pod-identity-trust-policy': 'PASSED',
+      'shared-pod-identity/pod-identity-trust-policy': 'FAILED MEDIUM',
     });
     expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
     expect(report.targets.map((t) => t.region)).toContain('global');
@@ -114,7 +143,7 @@ describe('Scan: demo account on moto', () => {
     expect(dangling?.clusterArn).toBeUndefined();
   });
 
-  it('makes the minimum API calls: one listing per region, one IAM read per account, versions only where clusters are', async () => {
+  it('makes the minimum API calls: one listing per region and cluster, one IAM read per account, versions and EC2 reads once per region with clusters', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
     const { report } = await scan();
@@ -122,8 +151,16 @@ describe('Scan: demo account on moto', () => {
     const regions = report.targets.filter((t) => t.region !== 'global').length;
     expect(report.stats.apiCalls).toEqual({
       'ec2:DescribeRegions': 1,
+      'ec2:DescribeRouteTables': 2,
+      'ec2:DescribeSecurityGroups': 2,
+      'ec2:DescribeSubnets': 2,
       'eks:DescribeCluster': 6,
       'eks:DescribeClusterVersions': 2,
+      'eks:DescribeNodegroup': 4,
+      // Listed once per cluster; moto lacks both, so nothing further is read.
+      'eks:ListAccessEntries': 6,
+      'eks:ListPodIdentityAssociations': 6,
+      'eks:ListNodegroups': 6,
       'eks:ListClusters': regions,
       'iam:ListOpenIDConnectProviders': 1,
       'iam:ListRoles': 1,
@@ -138,11 +175,12 @@ describe('Scan: demo account on moto', () => {
     const { report } = await scan(['eu-west-1']);
 
     expect(report.targets.map((t) => t.region)).toEqual(['eu-west-1', 'global']);
-    // IRSA results belong to their issuer's region, so roles of us-east-1 clusters are out of scope too.
+    // IRSA results belong to their issuer's region, so roles of us-east-1 clusters are out of scope too;
+    // Pod Identity results name no issuer and go to the first scanned region.
     expect(new Set(report.results.map((r) => r.region))).toEqual(new Set(['eu-west-1']));
     expect(
       report.results.filter((r) => r.resource.type === 'AwsIamRole').map((r) => r.resource.name),
-    ).toEqual(['log-shipper', 'web-eu-assets']);
+    ).toEqual(['log-shipper', 'payments-pod-identity', 'shared-pod-identity', 'web-eu-assets']);
     expect(report.stats.apiCalls['ec2:DescribeRegions']).toBeUndefined();
   });
 

@@ -4,7 +4,6 @@
  * proxy that throttles 20% and fails 2% of calls on every service, each fault in its service's
  * protocol. Security Hub must end in exactly the same state.
  */
-import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -16,7 +15,7 @@ import { scanAndPublish as runAndPublish } from '../../lambda/run';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import type { FaultRule } from '../support/aws-proxy';
-import { seedDemoAccount } from '../support/demo-account';
+import { deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
 
@@ -97,7 +96,7 @@ async function story(endpoint: string): Promise<{ state: Record<string, string>;
   const seeded = seedClients(moto.endpoint);
   await seedDemoAccount(seeded);
   const first = await scanAndPublish(endpoint, '2026-11-23T10:00:00.000Z');
-  await seeded.eks('us-east-1').send(new DeleteClusterCommand({ name: 'legacy-batch' }));
+  await deleteCluster(seeded, 'us-east-1', 'legacy-batch');
   await seeded.iam().send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
   const second = await scanAndPublish(endpoint, '2026-11-24T10:00:00.000Z');
   return { state: await hubState(), runs: [first, second] };
@@ -151,7 +150,7 @@ describe('Reliability: retries exhausted', () => {
     const before = await hubState();
     // Every eu-west-1 cluster is gone, and every ListClusters there is throttled: nothing may conclude they are gone.
     for (const name of ['web-eu', 'ml-sandbox', 'edge-canary']) {
-      await seeded.eks('eu-west-1').send(new DeleteClusterCommand({ name }));
+      await deleteCluster(seeded, 'eu-west-1', name);
     }
     proxy.configure([{ service: 'eks', operation: 'ListClusters', region: 'eu-west-1', throttle: 1 }]);
 

@@ -3,11 +3,11 @@
  * changed, and the next run completes the picture.
  */
 import { spawn } from 'node:child_process';
-import { DeleteClusterCommand } from '@aws-sdk/client-eks';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import { seedClients } from '../support/aws-clients';
-import { seedDemoAccount } from '../support/demo-account';
+import { deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
 
@@ -61,14 +61,16 @@ describe('Reliability: a scan killed halfway', () => {
     const before = await hubState();
     // Not the first cluster of its region: in moto every cluster of a region shares one issuer, and IRSA
     // findings name the first, so deleting that one would also move them to new Ids.
-    await seedClients(moto.endpoint)
-      .eks('us-east-1')
-      .send(new DeleteClusterCommand({ name: 'payments-prod' }));
-    const deleted = seeded.clusters['payments-prod'];
+    await deleteCluster(seedClients(moto.endpoint), 'us-east-1', 'payments-prod');
+    const deleted = seeded.clusters['payments-prod'] ?? '';
+    const itsNodegroups = `${deleted.replace(':cluster/', ':nodegroup/')}/`;
     const gone = new Set(
-      [...before.values()].filter((f) => f.Resources?.[0]?.Id === deleted).map((f) => f.Id),
+      [...before.values()]
+        .filter((f) => f.Resources?.[0]?.Id === deleted || f.Resources?.[0]?.Id?.startsWith(itsNodegroups))
+        .map((f) => f.Id),
     );
-    expect(gone.size).toBe(6);
+    // Its cluster findings and the two of its node group.
+    expect(gone.size).toBe(CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length + 2);
     // The first import goes through; every later one is held until the process is killed.
     proxy.configure([
       { service: 'securityhub', operation: 'BatchImportFindings', skip: 1, slow: 1, slowMs: 120_000 },

@@ -18,7 +18,10 @@ import {
 import {
   CreateClusterCommand,
   CreateNodegroupCommand,
+  DeleteClusterCommand,
+  DeleteNodegroupCommand,
   DescribeClusterCommand,
+  ListNodegroupsCommand,
   type LogType,
 } from '@aws-sdk/client-eks';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
@@ -156,6 +159,16 @@ export async function createNodegroup(clients: SeedClients, seed: NodegroupSeed)
     }),
   );
   return required(answer.nodegroup?.nodegroupArn);
+}
+
+/** Deletes a cluster and, first, its node groups (EKS refuses to delete a cluster that has some). */
+export async function deleteCluster(clients: SeedClients, region: string, name: string): Promise<void> {
+  const eks = clients.eks(region);
+  const { nodegroups = [] } = await eks.send(new ListNodegroupsCommand({ clusterName: name }));
+  for (const nodegroupName of nodegroups) {
+    await eks.send(new DeleteNodegroupCommand({ clusterName: name, nodegroupName }));
+  }
+  await eks.send(new DeleteClusterCommand({ name }));
 }
 
 function required(value: string | undefined): string {
