@@ -13,6 +13,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
@@ -49,15 +50,20 @@ describe('Bundle: the synthesized scanner function', () => {
 
     const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} });
 
+    // Per region: one result per check for each cluster and node group, plus the IRSA roles whose
+    // issuer is there; the Pod Identity roles go to the home region, us-east-1.
+    const per = (type: string) => CHECKS.filter((c) => c.metadata.resourceType === type).length;
+    const expected = {
+      'eu-west-1': 3 * per('AwsEksCluster') + per('AwsEksNodegroup') + 2,
+      'us-east-1': 3 * per('AwsEksCluster') + 3 * per('AwsEksNodegroup') + 4 + 2,
+    };
+    const imported = expected['eu-west-1'] + expected['us-east-1'];
     expect(summary).toMatchObject({
       targets: 3,
       failedTargets: [],
-      published: { imported: 42, archived: 0, failed: 0, complete: true },
+      published: { imported, archived: 0, failed: 0, complete: true },
     });
-    for (const [region, count] of [
-      ['eu-west-1', 20],
-      ['us-east-1', 22],
-    ] as const) {
+    for (const [region, count] of Object.entries(expected)) {
       const hub = new SecurityHubClient({ ...common, region });
       expect((await hub.send(new GetFindingsCommand({ MaxResults: 100 }))).Findings).toHaveLength(count);
     }
@@ -69,6 +75,6 @@ describe('Bundle: the synthesized scanner function', () => {
       detail?: unknown;
     };
     expect(event['detail-type']).toBe('EKS Posture Scan Completed');
-    expect(event.detail).toMatchObject({ targets: 3, published: { imported: 42 } });
+    expect(event.detail).toMatchObject({ targets: 3, published: { imported } });
   });
 });

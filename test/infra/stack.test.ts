@@ -292,6 +292,28 @@ describe('Stack: EksPosture (organization, fanned out over Step Functions)', () 
     });
   });
 
+  it('passes the allowed cluster administrators to the function, and refuses what is not an ARN pattern', () => {
+    const allowed = template(
+      buildApp({
+        scanner: {
+          allowedAdminPrincipals: ['arn:aws:iam::*:role/platform-admin', 'arn:aws:iam::*:role/break-glass-*'],
+        },
+      }),
+      'EksPosture',
+    );
+    allowed.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          EKS_POSTURE_ALLOWED_ADMIN_PRINCIPALS:
+            'arn:aws:iam::*:role/platform-admin,arn:aws:iam::*:role/break-glass-*',
+        }),
+      },
+    });
+    expect(() => buildApp({ scanner: { allowedAdminPrincipals: ['platform-admin'] } })).toThrow(
+      "allowedAdminPrincipals: 'platform-admin' is not an IAM principal ARN pattern",
+    );
+  });
+
   it('refuses a fan-out without organization mode', () => {
     expect(() => buildApp({ scanner: { fanOut: {} } })).toThrow('fanOut needs organization');
   });

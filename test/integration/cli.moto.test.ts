@@ -7,12 +7,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECKS } from '../../lambda/checks/registry';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+
+/**
+ * What a scan of eu-west-1 reports in the demo account: three clusters and one node group, each
+ * with one result per check; two IRSA roles whose issuer is there; two Pod Identity roles.
+ */
+const EU_RESULTS =
+  3 * CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length +
+  CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksNodegroup').length +
+  2 +
+  2;
 
 const moto = useMoto({ resetEachTest: true });
 
@@ -66,8 +77,12 @@ describe('CLI: eks-posture', () => {
       'stats',
     ]);
     expect(report.schemaVersion).toBe(1);
-    // 36 cluster results and the 6 roles whose issuer is in a scanned region (not the us-west-2 one).
-    expect(report.results.length).toBe(42);
+    // Per cluster and per node group one result per check, the 6 IRSA roles whose issuer is in a
+    // scanned region (not the us-west-2 one), and the 2 Pod Identity roles.
+    const perResource = (type: string) => CHECKS.filter((c) => c.metadata.resourceType === type).length;
+    expect(report.results.length).toBe(
+      6 * perResource('AwsEksCluster') + 4 * perResource('AwsEksNodegroup') + 6 + 2,
+    );
     expect(Object.keys(report.results[0] ?? {})).toEqual(
       expect.arrayContaining([
         'checkId',
@@ -88,7 +103,8 @@ describe('CLI: eks-posture', () => {
     await seedDemoAccount(seedClients(moto.endpoint));
 
     const critical = await cli(['--regions', 'us-east-1', '--fail-on', 'critical']);
-    const clean = await cli(['--regions', 'ap-south-1', '--fail-on', 'LOW']);
+    // No cluster there; the account's Pod Identity roles are reported there, the worst one MEDIUM.
+    const clean = await cli(['--regions', 'ap-south-1', '--fail-on', 'HIGH']);
 
     expect(critical.code).toBe(1);
     expect(clean.code).toBe(0);
@@ -134,7 +150,7 @@ describe('CLI: eks-posture', () => {
       {
         accountId: '123456789012',
         region: 'eu-west-1',
-        imported: 20,
+        imported: EU_RESULTS,
         archived: 0,
         kept: 0,
         failed: 0,
@@ -147,7 +163,7 @@ describe('CLI: eks-posture', () => {
       endpoint: moto.endpoint,
       credentials: MOTO_CREDENTIALS,
     });
-    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(20);
+    expect((await hub.send(new GetFindingsCommand({}))).Findings).toHaveLength(EU_RESULTS);
   });
 
   it('prints the findings a publish would import with --format asff, and imports nothing', async () => {
@@ -157,7 +173,7 @@ describe('CLI: eks-posture', () => {
 
     expect(run.code).toBe(0);
     const findings = JSON.parse(run.stdout) as unknown[];
-    expect(findings).toHaveLength(20);
+    expect(findings).toHaveLength(EU_RESULTS);
     expect(findings.flatMap((f) => findingProblems(f))).toEqual([]);
     const hub = new SecurityHubClient({
       region: 'eu-west-1',
@@ -236,7 +252,9 @@ describe('CLI: eks-posture', () => {
           ),
         }),
       );
-      expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(18);
+      expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(
+        3 * CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length,
+      );
     });
   });
 });
