@@ -3,7 +3,7 @@
  * behind a proxy that adds per-call latency. Prints wall time, API calls by operation against the
  * minimum the design promises, peak memory and findings. A benchmark to run, not a test.
  *
- *   npm run bench -- --accounts 20 --regions 3 --clusters 2 --roles 50 --latency 50-100
+ *   npm run bench -- --accounts 20 --regions 3 --clusters 2 --nodegroups 1 --roles 50 --latency 50-100
  */
 import { parseArgs } from 'node:util';
 import {
@@ -21,6 +21,8 @@ import { memberCredentials, seedClients } from '../test/support/aws-clients';
 import { startAwsProxy } from '../test/support/aws-proxy';
 import {
   createCluster,
+  createNetwork,
+  createNodegroup,
   createRole,
   irsaTrust,
   issuerHost,
@@ -55,6 +57,7 @@ const { values } = parseArgs({
     accounts: { type: 'string', default: '10' },
     regions: { type: 'string', default: '3' },
     clusters: { type: 'string', default: '2' },
+    nodegroups: { type: 'string', default: '1' },
     roles: { type: 'string', default: '20' },
     latency: { type: 'string', default: '0-0' },
     'account-concurrency': { type: 'string', default: '8' },
@@ -66,6 +69,7 @@ const plan = {
   accounts: Number(values.accounts),
   regions: REGION_POOL.slice(0, Number(values.regions)),
   clusters: Number(values.clusters),
+  nodegroups: Number(values.nodegroups),
   roles: Number(values.roles),
   latency: (values.latency ?? '0-0').split('-').map(Number) as [number, number],
   accountConcurrency: Number(values['account-concurrency']),
@@ -97,6 +101,7 @@ async function seed(endpoint: string): Promise<{ accounts: string[]; roles: numb
     );
     let issuer = '';
     for (const region of plan.regions) {
+      const network = plan.clusters > 0 ? await createNetwork(clients, region) : undefined;
       for (let c = 0; c < plan.clusters; c++) {
         const made = await createCluster(clients, {
           name: `c${c}`,
@@ -105,8 +110,22 @@ async function seed(endpoint: string): Promise<{ accounts: string[]; roles: numb
           publicAccess: c % 2 === 1,
           privateAccess: true,
           publicAccessCidrs: ['0.0.0.0/0'],
+          ...(network
+            ? {
+                subnetIds: network.privateSubnets,
+                securityGroupIds: [c % 2 ? network.openHttpsGroup : network.closedGroup],
+              }
+            : {}),
         });
         issuer ||= made.issuer;
+        for (let n = 0; n < plan.nodegroups; n++) {
+          await createNodegroup(clients, {
+            cluster: `c${c}`,
+            region,
+            name: `n${n}`,
+            subnets: n % 2 && network ? [network.publicSubnet] : (network?.privateSubnets ?? []),
+          });
+        }
       }
     }
     const provider = issuer ? await registerProvider(clients, issuer) : '';
@@ -135,6 +154,15 @@ function minimum(accounts: number, findingsPerScope: readonly number[]): Record<
     'eks:ListClusters': scopes,
     'eks:DescribeCluster': scopes * plan.clusters,
     'eks:DescribeClusterVersions': plan.clusters > 0 ? plan.regions.length : 0,
+    'eks:ListNodegroups': scopes * plan.clusters,
+    'eks:DescribeNodegroup': scopes * plan.clusters * plan.nodegroups,
+    // One listing per cluster; moto lacks both (404), so no entry or association is read further.
+    'eks:ListAccessEntries': scopes * plan.clusters,
+    'eks:ListPodIdentityAssociations': scopes * plan.clusters,
+    // One call per resource type per account region with clusters, filtered by the ids they use.
+    'ec2:DescribeSecurityGroups': plan.clusters > 0 ? scopes : 0,
+    'ec2:DescribeSubnets': plan.clusters > 0 && plan.nodegroups > 0 ? scopes : 0,
+    'ec2:DescribeRouteTables': plan.clusters > 0 && plan.nodegroups > 0 ? scopes : 0,
     ...(values.publish
       ? {
           'securityhub:GetFindings': scopes,
@@ -184,7 +212,7 @@ try {
   const expected = minimum(seeded.accounts.length, perScope);
   const callTotal = Object.values(actual).reduce((a, b) => a + b, 0);
   console.log(
-    `organization: ${seeded.accounts.length} accounts x ${plan.regions.length} regions, ${plan.clusters} clusters per account region, ${plan.roles} IRSA roles per account; latency ${plan.latency.join('-')} ms per call; concurrency ${plan.accountConcurrency} accounts x ${plan.regionConcurrency} regions`,
+    `organization: ${seeded.accounts.length} accounts x ${plan.regions.length} regions, ${plan.clusters} clusters per account region with ${plan.nodegroups} node groups each, ${plan.roles} IRSA roles per account; latency ${plan.latency.join('-')} ms per call; concurrency ${plan.accountConcurrency} accounts x ${plan.regionConcurrency} regions`,
   );
   console.log(
     `scan: ${(scanned / 1000).toFixed(2)} s; with publish: ${(total / 1000).toFixed(2)} s; ${callTotal} API calls; peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`,

@@ -129,8 +129,12 @@ function wildcardPrincipal(principal: PrincipalSpec): string | undefined {
 }
 
 function allowsWebIdentity(statement: Statement): boolean {
-  const matches = (patterns: readonly string[]) =>
-    patterns.some((p) => globToRegExp(p, true).test(WEB_IDENTITY_ACTION));
+  return coversAction(statement, WEB_IDENTITY_ACTION);
+}
+
+/** Whether a statement's Action (or NotAction) covers an action, with IAM's case-insensitive wildcards. */
+export function coversAction(statement: Statement, action: string): boolean {
+  const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p, true).test(action));
   if (statement.actions !== undefined) return matches(statement.actions);
   return statement.notActions !== undefined && !matches(statement.notActions);
 }

@@ -7,7 +7,7 @@
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
  */
-import { globToRegExp } from './irsa-trust';
+import { coversAction } from './irsa-trust';
 import type { ConditionClause, ParsedTrustPolicy, Statement } from './trust-document';
 
 export const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
@@ -54,10 +54,7 @@ function admitsPodIdentity(statement: Statement): boolean {
   const principal = statement.principal;
   if (principal.kind !== 'listed') return false;
   if (!principal.service.some((s) => s.toLowerCase() === POD_IDENTITY_SERVICE)) return false;
-  const matches = (patterns: readonly string[]) =>
-    patterns.some((p) => globToRegExp(p, true).test(ASSUME_ROLE));
-  if (statement.actions !== undefined) return matches(statement.actions);
-  return statement.notActions !== undefined && !matches(statement.notActions);
+  return coversAction(statement, ASSUME_ROLE);
 }
 
 const NEGATED: Readonly<Record<string, ConditionClause['base']>> = {

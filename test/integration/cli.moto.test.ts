@@ -195,6 +195,10 @@ describe('CLI: eks-posture', () => {
       "option '--org' cannot be used with option '--accounts <list>'",
     ],
     [['--role-name', 'r'], '--role-name and --external-id apply only with --org or --accounts'],
+    [
+      ['--allowed-admin-principals', 'arn:aws:iam::*:role/ok,platform-admin'],
+      "--allowed-admin-principals: 'platform-admin' is not an IAM principal ARN pattern",
+    ],
   ])('rejects %j with exit 2 and one line naming the input', async (args, message) => {
     const run = await cli(args);
 
