@@ -3,7 +3,7 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import type { ClusterSnapshot, RegionSnapshot, UndescribedCluster } from '../model/snapshot';
 import { collectAccessEntries } from './access-entries';
-import { collectNetwork } from './network';
+import { collectSecurityGroups, collectSubnetRoutes } from './network';
 import { collectNodegroups } from './nodegroups';
 import { collectPodIdentity } from './pod-identity';
 
@@ -14,8 +14,8 @@ export type ClusterResources = Pick<
 
 /**
  * What each described cluster of a region has beyond DescribeCluster: its access entries, node
- * groups and Pod Identity associations, then the EC2 network all of them use, read once for the
- * region. A cluster that could not be described has no node groups read: it is recorded as
+ * groups and Pod Identity associations, and the EC2 network all of them use, read once for the
+ * region (security groups at once, subnets and route tables once the node groups are known). A cluster that could not be described has no node groups read: it is recorded as
  * unlisted, so that its node-group findings are kept as they are.
  */
 export async function collectClusterResources(
@@ -25,6 +25,14 @@ export async function collectClusterResources(
   undescribed: readonly UndescribedCluster[],
   concurrency = 4,
 ): Promise<ClusterResources> {
+  // The security groups are known from DescribeCluster: read them while the clusters' own reads run.
+  const securityGroups = collectSecurityGroups(
+    ec2,
+    clusters.flatMap((c) => [
+      ...(c.clusterSecurityGroupId ? [c.clusterSecurityGroupId] : []),
+      ...(c.securityGroupIds ?? []),
+    ]),
+  );
   const limit = pLimit(concurrency);
   const perCluster = await Promise.all(
     clusters.map((cluster) =>
@@ -39,13 +47,13 @@ export async function collectClusterResources(
     ),
   );
   const nodegroups = perCluster.flatMap((c) => c.nodegroups.nodegroups);
-  const network = await collectNetwork(ec2, {
-    subnetIds: nodegroups.flatMap((n) => n.subnets ?? []),
-    securityGroupIds: clusters.flatMap((c) => [
-      ...(c.clusterSecurityGroupId ? [c.clusterSecurityGroupId] : []),
-      ...(c.securityGroupIds ?? []),
-    ]),
-  });
+  const network = {
+    ...(await collectSubnetRoutes(
+      ec2,
+      nodegroups.flatMap((n) => n.subnets ?? []),
+    )),
+    securityGroups: await securityGroups,
+  };
   return {
     clusters: perCluster.map((c) => c.cluster),
     nodegroups,

@@ -17,33 +17,35 @@ import type {
 /** EC2 accepts at most 200 values in one filter. */
 const FILTER_VALUES = 200;
 
-export interface NetworkIds {
-  /** Subnets of the region's node groups. */
-  readonly subnetIds: readonly string[];
-  /** Cluster and additional security groups of the region's clusters. */
-  readonly securityGroupIds: readonly string[];
+/**
+ * The subnets of the region's node groups and their VPCs' route tables: one paginated call per
+ * resource type, filtered by those ids, whatever the number of node groups. Nothing is read when no
+ * node group names a subnet; a failed read is kept as its reason.
+ */
+export async function collectSubnetRoutes(
+  ec2: EC2Client,
+  ids: readonly string[],
+): Promise<Pick<NetworkSnapshot, 'subnets' | 'routeTables'>> {
+  const subnets = await read('ec2:DescribeSubnets', unique(ids), (values) => describeSubnets(ec2, values));
+  if (!subnets.known) {
+    return {
+      subnets,
+      routeTables: { known: false, reason: `the route tables were not read because ${subnets.reason}` },
+    };
+  }
+  const vpcIds = unique(subnets.items.flatMap((s) => (s.vpcId ? [s.vpcId] : [])));
+  const routeTables = await read('ec2:DescribeRouteTables', vpcIds, (values) =>
+    describeRouteTables(ec2, values),
+  );
+  return { subnets, routeTables };
 }
 
-/**
- * The subnets, their VPCs' route tables, and the security groups the region's clusters use: one
- * paginated call per resource type, filtered by those ids, whatever the number of clusters and
- * node groups. Nothing is read for a resource type no cluster uses; a failed read is kept as its reason.
- */
-export async function collectNetwork(ec2: EC2Client, ids: NetworkIds): Promise<NetworkSnapshot> {
-  const subnetIds = unique(ids.subnetIds);
-  const groupIds = unique(ids.securityGroupIds);
-  const subnetsAndRoutes = (async () => {
-    const subnets = await read('ec2:DescribeSubnets', subnetIds, (values) => describeSubnets(ec2, values));
-    const vpcIds = subnets.known ? unique(subnets.items.flatMap((s) => (s.vpcId ? [s.vpcId] : []))) : [];
-    const routeTables: Readout<RouteTableInfo> = subnets.known
-      ? await read('ec2:DescribeRouteTables', vpcIds, (values) => describeRouteTables(ec2, values))
-      : { known: false, reason: `the route tables were not read because ${subnets.reason}` };
-    return { subnets, routeTables };
-  })();
-  const securityGroups = read('ec2:DescribeSecurityGroups', groupIds, (values) =>
-    describeSecurityGroups(ec2, values),
-  );
-  return { ...(await subnetsAndRoutes), securityGroups: await securityGroups };
+/** The cluster and additional security groups of the region's clusters, in one filtered, paginated read. */
+export function collectSecurityGroups(
+  ec2: EC2Client,
+  ids: readonly string[],
+): Promise<NetworkSnapshot['securityGroups']> {
+  return read('ec2:DescribeSecurityGroups', unique(ids), (values) => describeSecurityGroups(ec2, values));
 }
 
 async function read<T>(
