@@ -63,3 +63,8 @@ function isServiceError(error: AwsErrorShape): boolean {
 export function isNotImplemented(error: unknown): boolean {
   return httpStatus(error) === 404 && !isServiceError(error as AwsErrorShape);
 }
+
+/** True when AWS says the resource does not exist (deleted between listing it and reading it). */
+export function isNotFound(error: unknown): boolean {
+  return (error as AwsErrorShape | undefined)?.name === 'ResourceNotFoundException';
+}

@@ -12,7 +12,7 @@ export const clusterSecurityGroup: ClusterCheck = {
     title: 'EKS cluster security groups admit nothing from the whole internet',
     resourceType: 'AwsEksCluster',
     severityRules:
-      'Looks at the cluster security group EKS created and the additional security groups given at creation. PASSED when none has an inbound rule from 0.0.0.0/0 or ::/0 (judged by the addresses a rule admits: 0.0.0.0/1 with 128.0.0.0/1 counts as 0.0.0.0/0). FAILED HIGH when such a rule allows port 443 (the Kubernetes API) or all ports (protocol -1, or 0-65535); FAILED MEDIUM for any other such rule. The detail names each group and rule. NOT_AVAILABLE when DescribeCluster names no security group, or a group could not be read and none that was read is open.',
+      'Looks at the cluster security group EKS created and the additional security groups given at creation. PASSED when none has an inbound rule from 0.0.0.0/0 or ::/0 (judged by the addresses a rule admits: 0.0.0.0/1 with 128.0.0.0/1 counts as 0.0.0.0/0). FAILED HIGH when such a rule allows port 443 (the Kubernetes API) or all ports (protocol -1, or 0-65535); FAILED MEDIUM for any other such rule. The detail names each group and rule. NOT_AVAILABLE when DescribeCluster names no security group, or when no rule is open but a group could not be read or a rule admits a managed prefix list (whose entries are not read).',
     remediation: {
       text: 'Remove the inbound rules from 0.0.0.0/0 and ::/0 and admit only the security groups or CIDR ranges that need to reach the cluster; EKS needs no internet-wide rule on these groups.',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html',
@@ -45,7 +45,16 @@ export const clusterSecurityGroup: ClusterCheck = {
         `Inbound rules open to the internet: ${open.map((o) => o.text).join('; ')}.${missingText}`,
       );
     }
-    if (missing.length > 0) return notAvailable(`No open rule in the groups read.${missingText}`);
+    const lists = found.flatMap((group) =>
+      group.ingress.flatMap((rule) =>
+        (rule.prefixListIds ?? []).map((id) => `${label(group)} ${describe(rule)} from prefix list ${id}`),
+      ),
+    );
+    const listText =
+      lists.length > 0 ? ` Not judged (prefix list entries are not read): ${lists.join('; ')}.` : '';
+    if (missing.length > 0 || lists.length > 0) {
+      return notAvailable(`No open rule in the groups read.${missingText}${listText}`);
+    }
     return passed(`No inbound rule from 0.0.0.0/0 or ::/0 in ${found.map(label).join(', ')}.`);
   },
 };

@@ -61,7 +61,7 @@ function exposure(id: string, network: NetworkSnapshot): SubnetVerdict {
     const why =
       subnet.vpcId === undefined
         ? 'no route table is associated with it and ec2:DescribeSubnets gave no VPC for it'
-        : `no route table is associated with it and its VPC ${subnet.vpcId} has no main route table`;
+        : `ec2:DescribeRouteTables returned no table associated with it and no main route table of its VPC ${subnet.vpcId}`;
     return { id, public: reasons, unknown: why };
   }
   for (const route of table.internetRoutes) {

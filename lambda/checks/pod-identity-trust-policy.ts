@@ -26,7 +26,11 @@ export const podIdentityTrustPolicy: RoleCheck = {
       text = decodePolicyDocument(role.trustPolicy);
     } catch (error) {
       if (!(error instanceof PolicyParseError)) throw error;
-      return undefined;
+      return role.trustPolicy.toLowerCase().includes(POD_IDENTITY_SERVICE)
+        ? notAvailable(
+            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be decoded: ${error.message}`,
+          )
+        : undefined;
     }
     let analysis: ReturnType<typeof analysePodIdentityTrust>;
     try {

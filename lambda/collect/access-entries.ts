@@ -4,7 +4,7 @@ import {
   paginateListAssociatedAccessPolicies,
 } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import { describeAwsError } from '../errors';
+import { describeAwsError, isNotFound } from '../errors';
 import type { AccessEntrySnapshot, ClusterSnapshot, Readout } from '../model/snapshot';
 
 /**
@@ -39,7 +39,7 @@ export async function collectAccessEntries(
   try {
     const items = await Promise.all(
       principals.map((principalArn) =>
-        limit(async (): Promise<AccessEntrySnapshot> => {
+        limit(async (): Promise<AccessEntrySnapshot | undefined> => {
           const policies: AccessEntrySnapshot['policies'][number][] = [];
           try {
             for await (const page of paginateListAssociatedAccessPolicies(
@@ -50,12 +50,16 @@ export async function collectAccessEntries(
                 if (!policy.policyArn) continue;
                 policies.push({
                   policyArn: policy.policyArn,
-                  scope: policy.accessScope?.type ?? 'unknown',
+                  // An association that names no scope is taken at its widest: the whole cluster.
+                  scope: policy.accessScope?.type ?? 'cluster',
                   namespaces: policy.accessScope?.namespaces ?? [],
                 });
               }
             }
           } catch (error) {
+            // Deleted since it was listed: it grants nothing any more.
+            if (isNotFound(error)) return undefined;
+            limit.clearQueue();
             throw new Error(
               `eks:ListAssociatedAccessPolicies failed for ${principalArn}: ${describeAwsError(error)}`,
             );
@@ -64,7 +68,7 @@ export async function collectAccessEntries(
         }),
       ),
     );
-    return { known: true, items };
+    return { known: true, items: items.filter((entry) => entry !== undefined) };
   } catch (error) {
     return { known: false, reason: (error as Error).message };
   }

@@ -131,6 +131,13 @@ async function describeSecurityGroups(ec2: EC2Client, ids: string[]): Promise<Se
             ...(permission.IpRanges ?? []).flatMap((r) => (r.CidrIp ? [r.CidrIp] : [])),
             ...(permission.Ipv6Ranges ?? []).flatMap((r) => (r.CidrIpv6 ? [r.CidrIpv6] : [])),
           ],
+          ...(permission.PrefixListIds?.length
+            ? {
+                prefixListIds: permission.PrefixListIds.flatMap((p) =>
+                  p.PrefixListId ? [p.PrefixListId] : [],
+                ),
+              }
+            : {}),
         })),
       });
     }

@@ -1,7 +1,7 @@
 import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
 import { z } from 'zod';
-import { describeAwsError } from '../errors';
+import { describeAwsError, isNotFound } from '../errors';
 import type {
   ClusterSnapshot,
   NodegroupSnapshot,
@@ -14,6 +14,7 @@ const NodegroupShape = z.object({
   nodegroupName: z.string().min(1),
   nodegroupArn: z.string().startsWith('arn:'),
   status: z.string().optional(),
+  amiType: z.string().optional(),
   subnets: z.array(z.string()).optional(),
   remoteAccess: z
     .object({
@@ -68,6 +69,7 @@ export async function collectNodegroups(
   const nodegroups: NodegroupSnapshot[] = [];
   const undescribed: UndescribedNodegroup[] = [];
   for (const item of described) {
+    if (item === undefined) continue;
     if ('reason' in item) undescribed.push(item);
     else nodegroups.push(item);
   }
@@ -78,7 +80,7 @@ async function describe(
   eks: EKSClient,
   cluster: ClusterRef,
   name: string,
-): Promise<NodegroupSnapshot | UndescribedNodegroup> {
+): Promise<NodegroupSnapshot | UndescribedNodegroup | undefined> {
   const undescribed = (reason: string): UndescribedNodegroup => ({
     accountId: cluster.accountId,
     region: cluster.region,
@@ -95,6 +97,8 @@ async function describe(
       await eks.send(new DescribeNodegroupCommand({ clusterName: cluster.name, nodegroupName: name }))
     ).nodegroup;
   } catch (error) {
+    // Deleted since it was listed: gone, like a node group that was never listed.
+    if (isNotFound(error)) return undefined;
     return undescribed(`eks:DescribeNodegroup failed: ${describeAwsError(error)}`);
   }
   const parsed = NodegroupShape.safeParse(answer);
@@ -115,6 +119,7 @@ async function describe(
     name: group.nodegroupName,
     arn: group.nodegroupArn,
     ...(group.status === undefined ? {} : { status: group.status }),
+    ...(group.amiType === undefined ? {} : { amiType: group.amiType }),
     ...(group.subnets === undefined ? {} : { subnets: group.subnets }),
     ...(group.remoteAccess === undefined
       ? {}

@@ -5,7 +5,7 @@ import {
   paginateListPodIdentityAssociations,
 } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import { describeAwsError } from '../errors';
+import { describeAwsError, isNotFound } from '../errors';
 import type { ClusterSnapshot, PodIdentityAssociationSnapshot, Readout } from '../model/snapshot';
 
 /**
@@ -40,6 +40,9 @@ export async function collectPodIdentity(
               new DescribePodIdentityAssociationCommand({ clusterName: cluster.name, associationId }),
             ));
           } catch (error) {
+            // Deleted since it was listed: it uses no role any more.
+            if (isNotFound(error)) return undefined;
+            limit.clearQueue();
             throw new Error(
               `eks:DescribePodIdentityAssociation failed for ${associationId}: ${describeAwsError(error)}`,
             );

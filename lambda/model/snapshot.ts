@@ -71,6 +71,8 @@ export interface NodegroupSnapshot {
   readonly name: string;
   readonly arn: string;
   readonly status?: string;
+  /** e.g. `AL2023_x86_64_STANDARD`, `WINDOWS_CORE_2022_x86_64`. */
+  readonly amiType?: string;
   readonly subnets?: readonly string[];
   /** Absent when the node group allows no remote access. */
   readonly remoteAccess?: { readonly ec2SshKey?: string; readonly sourceSecurityGroups: readonly string[] };
@@ -125,6 +127,8 @@ export interface IngressRule {
   readonly fromPort?: number;
   readonly toPort?: number;
   readonly cidrs: readonly string[];
+  /** Managed prefix lists the rule admits; their entries are not read. */
+  readonly prefixListIds?: readonly string[];
 }
 
 export interface SecurityGroupInfo {

@@ -38,7 +38,10 @@ export interface PodIdentityTrustAnalysis {
 }
 
 export function analysePodIdentityTrust(policy: ParsedTrustPolicy): PodIdentityTrustAnalysis {
-  const denies = policy.statements.filter((s) => s.effect === 'Deny' && admitsPodIdentity(s));
+  // A Deny for every principal covers the Pod Identity service too.
+  const denies = policy.statements.filter(
+    (s) => s.effect === 'Deny' && (admitsPodIdentity(s) || (isEveryone(s) && coversAction(s, ASSUME_ROLE))),
+  );
   const narrowing = denyNarrowing(denies);
   const grants = policy.statements
     .filter((s) => s.effect === 'Allow' && admitsPodIdentity(s))
@@ -47,6 +50,10 @@ export function analysePodIdentityTrust(policy: ParsedTrustPolicy): PodIdentityT
     .filter((m) => m.source.toLowerCase().includes(POD_IDENTITY_SERVICE))
     .map((m) => `statement ${m.index} cannot be judged: ${m.reason}`);
   return { applies: grants.length > 0 || unjudged.length > 0, grants, unjudged };
+}
+
+function isEveryone(statement: Statement): boolean {
+  return statement.principal.kind === 'any' || statement.principal.aws.includes('*');
 }
 
 /** A statement naming the Pod Identity service principal for sts:AssumeRole. */

@@ -50,7 +50,11 @@ export function planScope(
   const imports: AsffFinding[] = [];
   const kept: string[] = [];
   const current = new Set<string>();
+  const unsettledArns = new Set(inventory.unsettledNodegroupArns);
   for (const result of results) {
+    // A node group that could not be described has no real ARN, so no finding Id of its own: its
+    // finding, if any, is kept below under its real Id.
+    if (result.resource.type === 'AwsEksNodegroup' && unsettledArns.has(result.resource.id)) continue;
     const id = findingId(result);
     current.add(id);
     const prior = known.get(id);
@@ -65,16 +69,17 @@ export function planScope(
     );
   }
   const archivable = new Set(completedChecks.map(generatorId));
-  const archives = existing
-    .filter(
-      (f) =>
-        f.Id &&
-        !current.has(f.Id) &&
-        !isArchived(f) &&
-        archivable.has(f.GeneratorId ?? '') &&
-        !unsettled(f, inventory.unsettledNodegroupArns),
-    )
-    .map((f) => storedCopy(f, now, 'ARCHIVED'));
+  const archives: AsffFinding[] = [];
+  for (const f of existing) {
+    if (!f.Id || current.has(f.Id) || isArchived(f) || !archivable.has(f.GeneratorId ?? '')) continue;
+    if (unsettled(f, inventory.unsettledNodegroupArns)) {
+      // Not seen this run, and not known to be gone: kept as it is, and refreshed like any kept verdict.
+      kept.push(f.Id);
+      imports.push(storedCopy(f, now, 'ACTIVE'));
+    } else {
+      archives.push(storedCopy(f, now, 'ARCHIVED'));
+    }
+  }
   return { imports, archives, kept };
 }
 

@@ -179,6 +179,22 @@ describe('Collector: access entries', () => {
     expect(find(report.results, 'cluster-admin-access', 'beta')?.detail).toContain('aws-auth ConfigMap');
   });
 
+  it('skips an entry deleted since it was listed, and takes an association without a scope as cluster-wide', async () => {
+    eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [role('gone'), role('ops')] });
+    eks
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('gone') })
+      .rejects(awsError('ResourceNotFoundException', 'No access entry found', 404))
+      .on(ListAssociatedAccessPoliciesCommand, { principalArn: role('ops') })
+      .resolves({ associatedAccessPolicies: [{ policyArn: ADMIN_POLICY }] });
+
+    const { report } = await scan();
+
+    const result = find(report.results, 'cluster-admin-access', 'alpha');
+    expect(result).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    expect(result?.detail).toContain(role('ops'));
+    expect(result?.detail).not.toContain(role('gone'));
+  });
+
   it('judges nothing when one entry’s policies cannot be read, naming the entry', async () => {
     eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [role('creator'), role('ops')] });
     eks
@@ -252,21 +268,25 @@ describe('Collector: node groups', () => {
       .on(ListNodegroupsCommand, { clusterName: 'alpha' })
       .rejects(awsError('AccessDeniedException', 'not authorized', 403))
       .on(ListNodegroupsCommand, { clusterName: 'beta' })
-      .resolves({ nodegroups: ['ok', 'gone'] });
+      .resolves({ nodegroups: ['ok', 'denied', 'gone'] });
     eks
       .on(DescribeNodegroupCommand, { nodegroupName: 'ok' })
       .resolves({
         nodegroup: { nodegroupName: 'ok', nodegroupArn: nodegroupArn('beta', 'ok'), subnets: ['subnet-1'] },
       })
+      .on(DescribeNodegroupCommand, { nodegroupName: 'denied' })
+      .rejects(awsError('AccessDeniedException', 'not authorized', 403))
       .on(DescribeNodegroupCommand, { nodegroupName: 'gone' })
       .rejects(awsError('ResourceNotFoundException', 'No node group found', 404));
 
     const { report, inventory } = await scan();
 
     expect(find(report.results, 'nodegroup-remote-access', 'beta/ok')?.status).toBe('PASSED');
-    const gone = find(report.results, 'nodegroup-remote-access', 'beta/gone');
-    expect(gone?.status).toBe('NOT_AVAILABLE');
-    expect(gone?.detail).toContain('ResourceNotFoundException');
+    const denied = find(report.results, 'nodegroup-remote-access', 'beta/denied');
+    expect(denied?.status).toBe('NOT_AVAILABLE');
+    expect(denied?.detail).toContain('AccessDeniedException');
+    // Deleted between listing and describing: gone, so no result, and its finding may be archived.
+    expect(find(report.results, 'nodegroup-remote-access', 'beta/gone')).toBeUndefined();
     expect(
       report.results.filter(
         (r) => r.clusterArn === clusterArn('alpha') && r.resource.type === 'AwsEksNodegroup',
@@ -274,7 +294,7 @@ describe('Collector: node groups', () => {
     ).toEqual([]);
     expect(inventory.unsettledNodegroupArns).toEqual([
       `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/alpha/`,
-      `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/beta/gone`,
+      `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/beta/denied`,
     ]);
     expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
   });

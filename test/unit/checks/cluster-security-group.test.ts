@@ -122,6 +122,22 @@ describe('Check: cluster-security-group', () => {
     expect(outcome.detail).toContain('0.0.0.0/1, 128.0.0.0/1 (every IPv4 address)');
   });
 
+  it('does not pass a rule that admits a managed prefix list, whose entries are not read', () => {
+    const outcome = evaluate(
+      withGroups([
+        clusterGroup({
+          protocol: 'tcp',
+          fromPort: 443,
+          toPort: 443,
+          cidrs: [],
+          prefixListIds: ['pl-0123abcd'],
+        }),
+      ]),
+    );
+    expect(outcome.status).toBe('NOT_AVAILABLE');
+    expect(outcome.detail).toContain('tcp port 443 from prefix list pl-0123abcd');
+  });
+
   it('passes a rule whose blocks leave part of the internet out', () => {
     const outcome = evaluate(
       withGroups([clusterGroup({ protocol: 'tcp', fromPort: 443, toPort: 443, cidrs: ['0.0.0.0/1'] })]),

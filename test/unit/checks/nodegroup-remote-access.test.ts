@@ -52,3 +52,16 @@ describe('Check: nodegroup-remote-access', () => {
     expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
   });
 });
+
+describe('Check: nodegroup-remote-access on Windows nodes', () => {
+  it('names RDP and port 3389, which EKS opens on Windows nodes instead of 22', () => {
+    const outcome = evaluate({
+      amiType: 'WINDOWS_CORE_2022_x86_64',
+      remoteAccess: { ec2SshKey: 'ops', sourceSecurityGroups: [] },
+    });
+    expect(outcome.status).toBe('FAILED');
+    expect(outcome.severity).toBe('HIGH');
+    expect(outcome.detail).toContain('port 3389 (RDP)');
+    expect(outcome.detail).not.toContain('port 22');
+  });
+});

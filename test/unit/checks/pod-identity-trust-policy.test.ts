@@ -406,3 +406,23 @@ describe('Check: pod-identity-trust-policy', () => {
     });
   });
 });
+
+describe('Check: pod-identity-trust-policy, more IAM rules', () => {
+  it('counts a Deny for every principal with one negated condition as a limit', () => {
+    const outcome = evaluate(
+      document(allow({ StringEquals: { 'aws:SourceAccount': ACCOUNT } }), {
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 'sts:AssumeRole',
+        Condition: { ArnNotEquals: { 'aws:SourceArn': CLUSTER_ARN } },
+      }),
+    );
+    expect(outcome?.status).toBe('PASSED');
+  });
+
+  it('is not available for a document that cannot be decoded but names the service', () => {
+    const outcome = evaluate(`%E0%A4%A ${SERVICE}`);
+    expect(outcome?.status).toBe('NOT_AVAILABLE');
+    expect(outcome?.detail).toContain('cannot be decoded');
+  });
+});

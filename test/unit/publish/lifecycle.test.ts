@@ -139,6 +139,29 @@ describe('Function: planScope', () => {
     expect(plan.archives.map((f) => f.Id).sort()).toEqual([deleted.Id, lookalike.Id].sort());
     expect(plan.archives.every((f) => findingProblems(f).length === 0)).toBe(true);
     expect(plan.archives[0]?.Resources[0]?.Type).toBe('Other');
+    // The unseen ones keep their verdict and are refreshed, so that Security Hub never expires them.
+    expect(plan.kept.sort()).toEqual([unlisted.Id, undescribed.Id].sort());
+    expect(plan.imports.map((f) => [f.Id, f.RecordState, f.Compliance?.Status, f.UpdatedAt])).toEqual(
+      [unlisted, undescribed].map((f) => [f.Id, 'ACTIVE', 'FAILED', NOW.toISOString()]),
+    );
+  });
+
+  it('sends no finding of its own for a node group that could not be described', () => {
+    const pseudo = 'arn:aws:eks:eu-west-1:111122223333:nodegroup/green/gpu';
+    const result = aClusterResult({
+      checkId: 'nodegroup-remote-access',
+      status: 'NOT_AVAILABLE',
+      severity: 'INFORMATIONAL',
+      resource: { type: 'AwsEksNodegroup', id: pseudo, name: 'green/gpu' },
+    });
+    const plan = planScope(
+      [result],
+      ['nodegroup-remote-access'],
+      [],
+      { ...INVENTORY, unsettledNodegroupArns: [pseudo] },
+      NOW,
+    );
+    expect(plan.imports).toEqual([]);
   });
 
   it('does not archive again what is already archived', () => {
