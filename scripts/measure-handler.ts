@@ -54,7 +54,9 @@ try {
     },
   });
   const line = run.stdout.trim().split('\n').pop() ?? '';
-  console.log(`clusters=${clusters + 6} roles=${roles + 9} regions=${regions.length}: ${line || run.stderr}`);
+  console.log(
+    `clusters=${clusters + 6} roles=${roles + 9} regions=${regions.length}: ${line || run.stderr || String(run.error ?? `exit ${run.status} ${run.signal ?? ''}`)}`,
+  );
 } finally {
   await moto.stop();
 }
