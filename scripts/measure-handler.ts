@@ -5,7 +5,7 @@
  *
  *   npx tsx scripts/measure-handler.ts [clusters=30] [roles=500]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { buildApp, deployedFunction } from '../test/infra/app-support';
 import { seedClients } from '../test/support/aws-clients';
 import { createCluster, createRole, irsaTrust, seedDemoAccount } from '../test/support/demo-account';
@@ -41,21 +41,39 @@ try {
     const summary = await handler({ 'detail-type': 'Scheduled Event' });
     console.log(JSON.stringify({ durationMs: Date.now() - started, maxRssMB: Math.round(process.resourceUsage().maxRSS / 1024), published: summary.published, targets: summary.targets }));
   `;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      ...environment,
-      ...motoEnvironment(moto.endpoint, {
-        AWS_REGION: 'us-east-1',
-        POWERTOOLS_LOG_LEVEL: 'ERROR',
-        POWERTOOLS_METRICS_DISABLED: 'true',
-      }),
-    },
+  // Asynchronous on purpose: moto's log pipe is read by this process, which must keep running while
+  // the function does (a synchronous child would block it, moto would fill its pipe and stall).
+  const run = await new Promise<{
+    stdout: string;
+    stderr: string;
+    status: number | null;
+    signal: string | null;
+  }>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+      env: {
+        ...process.env,
+        ...environment,
+        ...motoEnvironment(moto.endpoint, {
+          AWS_REGION: 'us-east-1',
+          POWERTOOLS_LOG_LEVEL: 'ERROR',
+          POWERTOOLS_METRICS_DISABLED: 'true',
+        }),
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr = (stderr + chunk.toString()).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (status, signal) => resolve({ stdout, stderr, status, signal }));
   });
   const line = run.stdout.trim().split('\n').pop() ?? '';
   console.log(
-    `clusters=${clusters + 6} roles=${roles + 9} regions=${regions.length}: ${line || run.stderr || String(run.error ?? `exit ${run.status} ${run.signal ?? ''}`)}`,
+    `clusters=${clusters + 6} roles=${roles + 9} regions=${regions.length}: ${line || run.stderr || `exit ${run.status ?? run.signal}`}`,
   );
 } finally {
   await moto.stop();
