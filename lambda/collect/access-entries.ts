@@ -3,9 +3,9 @@ import {
   paginateListAccessEntries,
   paginateListAssociatedAccessPolicies,
 } from '@aws-sdk/client-eks';
-import pLimit from 'p-limit';
-import { describeAwsError, isNotFound } from '../errors';
+import { describeAwsError } from '../errors';
 import type { AccessEntrySnapshot, ClusterSnapshot, Readout } from '../model/snapshot';
+import { readEach } from './read-each';
 
 /**
  * A cluster's access entries, each with the access policies associated with it. Any read that
@@ -35,41 +35,27 @@ export async function collectAccessEntries(
   } catch (error) {
     return { known: false, reason: `eks:ListAccessEntries failed: ${describeAwsError(error)}` };
   }
-  const limit = pLimit(concurrency);
-  try {
-    const items = await Promise.all(
-      principals.map((principalArn) =>
-        limit(async (): Promise<AccessEntrySnapshot | undefined> => {
-          const policies: AccessEntrySnapshot['policies'][number][] = [];
-          try {
-            for await (const page of paginateListAssociatedAccessPolicies(
-              { client: eks, pageSize: 100 },
-              { clusterName: cluster.name, principalArn },
-            )) {
-              for (const policy of page.associatedAccessPolicies ?? []) {
-                if (!policy.policyArn) continue;
-                policies.push({
-                  policyArn: policy.policyArn,
-                  // An association that names no scope is taken at its widest: the whole cluster.
-                  scope: policy.accessScope?.type ?? 'cluster',
-                  namespaces: policy.accessScope?.namespaces ?? [],
-                });
-              }
-            }
-          } catch (error) {
-            // Deleted since it was listed: it grants nothing any more.
-            if (isNotFound(error)) return undefined;
-            limit.clearQueue();
-            throw new Error(
-              `eks:ListAssociatedAccessPolicies failed for ${principalArn}: ${describeAwsError(error)}`,
-            );
-          }
-          return { principalArn, policies };
-        }),
-      ),
-    );
-    return { known: true, items: items.filter((entry) => entry !== undefined) };
-  } catch (error) {
-    return { known: false, reason: (error as Error).message };
-  }
+  return readEach(
+    principals,
+    'eks:ListAssociatedAccessPolicies',
+    async (principalArn): Promise<AccessEntrySnapshot> => {
+      const policies: AccessEntrySnapshot['policies'][number][] = [];
+      for await (const page of paginateListAssociatedAccessPolicies(
+        { client: eks, pageSize: 100 },
+        { clusterName: cluster.name, principalArn },
+      )) {
+        for (const policy of page.associatedAccessPolicies ?? []) {
+          if (!policy.policyArn) continue;
+          policies.push({
+            policyArn: policy.policyArn,
+            // An association that names no scope is taken at its widest: the whole cluster.
+            scope: policy.accessScope?.type ?? 'cluster',
+            namespaces: policy.accessScope?.namespaces ?? [],
+          });
+        }
+      }
+      return { principalArn, policies };
+    },
+    concurrency,
+  );
 }

@@ -1,12 +1,11 @@
 import {
   DescribePodIdentityAssociationCommand,
   type EKSClient,
-  type PodIdentityAssociation,
   paginateListPodIdentityAssociations,
 } from '@aws-sdk/client-eks';
-import pLimit from 'p-limit';
-import { describeAwsError, isNotFound } from '../errors';
+import { describeAwsError } from '../errors';
 import type { ClusterSnapshot, PodIdentityAssociationSnapshot, Readout } from '../model/snapshot';
+import { readEach } from './read-each';
 
 /**
  * The Pod Identity associations of one cluster with the role each one uses. The listing names no
@@ -29,37 +28,22 @@ export async function collectPodIdentity(
   } catch (error) {
     return { known: false, reason: `eks:ListPodIdentityAssociations failed: ${describeAwsError(error)}` };
   }
-  const limit = pLimit(concurrency);
-  try {
-    const items = await Promise.all(
-      ids.map((associationId) =>
-        limit(async (): Promise<PodIdentityAssociationSnapshot | undefined> => {
-          let association: PodIdentityAssociation | undefined;
-          try {
-            ({ association } = await eks.send(
-              new DescribePodIdentityAssociationCommand({ clusterName: cluster.name, associationId }),
-            ));
-          } catch (error) {
-            // Deleted since it was listed: it uses no role any more.
-            if (isNotFound(error)) return undefined;
-            limit.clearQueue();
-            throw new Error(
-              `eks:DescribePodIdentityAssociation failed for ${associationId}: ${describeAwsError(error)}`,
-            );
-          }
-          if (!association?.roleArn) return undefined;
-          return {
-            clusterArn: cluster.arn,
-            namespace: association.namespace ?? '',
-            serviceAccount: association.serviceAccount ?? '',
-            associationArn: association.associationArn ?? associationId,
-            roleArn: association.roleArn,
-          };
-        }),
-      ),
-    );
-    return { known: true, items: items.filter((a) => a !== undefined) };
-  } catch (error) {
-    return { known: false, reason: (error as Error).message };
-  }
+  return readEach(
+    ids,
+    'eks:DescribePodIdentityAssociation',
+    async (associationId): Promise<PodIdentityAssociationSnapshot | undefined> => {
+      const { association } = await eks.send(
+        new DescribePodIdentityAssociationCommand({ clusterName: cluster.name, associationId }),
+      );
+      if (!association?.roleArn) return undefined;
+      return {
+        clusterArn: cluster.arn,
+        namespace: association.namespace ?? '',
+        serviceAccount: association.serviceAccount ?? '',
+        associationArn: association.associationArn ?? associationId,
+        roleArn: association.roleArn,
+      };
+    },
+    concurrency,
+  );
 }

@@ -13,11 +13,11 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 import { buildApp, deployedFunction, loadBundledHandler } from './app-support';
 
 const moto = useMoto();
@@ -52,10 +52,9 @@ describe('Bundle: the synthesized scanner function', () => {
 
     // Per region: one result per check for each cluster and node group, plus the IRSA roles whose
     // issuer is there; the Pod Identity roles go to the home region, us-east-1.
-    const per = (type: string) => CHECKS.filter((c) => c.metadata.resourceType === type).length;
     const expected = {
-      'eu-west-1': 3 * per('AwsEksCluster') + per('AwsEksNodegroup') + 2,
-      'us-east-1': 3 * per('AwsEksCluster') + 3 * per('AwsEksNodegroup') + 4 + 2,
+      'eu-west-1': 3 * checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup') + 2,
+      'us-east-1': 3 * checksPer('AwsEksCluster') + 3 * checksPer('AwsEksNodegroup') + 4 + 2,
     };
     const imported = expected['eu-west-1'] + expected['us-east-1'];
     expect(summary).toMatchObject({

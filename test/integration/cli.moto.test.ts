@@ -7,23 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import type { ScanReport } from '../../lambda/scan';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 
 /**
  * What a scan of eu-west-1 reports in the demo account: three clusters and one node group, each
  * with one result per check; two IRSA roles whose issuer is there; two Pod Identity roles.
  */
-const EU_RESULTS =
-  3 * CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length +
-  CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksNodegroup').length +
-  2 +
-  2;
+const EU_RESULTS = 3 * checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup') + 2 + 2;
 
 const moto = useMoto({ resetEachTest: true });
 
@@ -79,9 +75,8 @@ describe('CLI: eks-posture', () => {
     expect(report.schemaVersion).toBe(1);
     // Per cluster and per node group one result per check, the 6 IRSA roles whose issuer is in a
     // scanned region (not the us-west-2 one), and the 2 Pod Identity roles.
-    const perResource = (type: string) => CHECKS.filter((c) => c.metadata.resourceType === type).length;
     expect(report.results.length).toBe(
-      6 * perResource('AwsEksCluster') + 4 * perResource('AwsEksNodegroup') + 6 + 2,
+      6 * checksPer('AwsEksCluster') + 4 * checksPer('AwsEksNodegroup') + 6 + 2,
     );
     expect(Object.keys(report.results[0] ?? {})).toEqual(
       expect.arrayContaining([
@@ -257,7 +252,7 @@ describe('CLI: eks-posture', () => {
         }),
       );
       expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(
-        3 * CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length,
+        3 * checksPer('AwsEksCluster'),
       );
     });
   });

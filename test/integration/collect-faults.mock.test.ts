@@ -17,14 +17,14 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { collectVersions } from '../../lambda/collect/versions';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { runScan } from '../../lambda/scan';
+import { checksPer } from '../support/results';
 
-const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
+const CLUSTER_CHECKS = checksPer('AwsEksCluster');
 
 const ACCOUNT = '111122223333';
 const NOW = new Date('2026-11-23T12:00:00Z');

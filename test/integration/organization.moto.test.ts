@@ -12,7 +12,6 @@ import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityh
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { scanAndPublish } from '../../lambda/run';
@@ -22,8 +21,9 @@ import { memberCredentials, seedClients } from '../support/aws-clients';
 import { createCluster } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 
-const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
+const CLUSTER_CHECKS = checksPer('AwsEksCluster');
 
 const moto = useMoto({ resetEachTest: true });
 beforeAll(() => {

@@ -10,7 +10,6 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import type { AccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { findingProblems } from '../../lambda/publish/asff-schema';
@@ -20,8 +19,9 @@ import { scannerClients, seedClients } from '../support/aws-clients';
 import { createCluster, deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
 import { useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 
-const CLUSTER_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length;
+const CLUSTER_CHECKS = checksPer('AwsEksCluster');
 
 const moto = useMoto({ resetEachTest: true });
 let denying: Server;

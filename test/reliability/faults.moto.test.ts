@@ -7,7 +7,6 @@
 import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
@@ -19,6 +18,7 @@ import type { FaultRule } from '../support/aws-proxy';
 import { deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 
 const moto = useMoto();
 const proxy = useAwsProxy(moto);
@@ -148,7 +148,7 @@ describe('Reliability: throttling and server errors', () => {
     expect(totals.serverError).toBeGreaterThan(0);
     const archived = Object.values(clean.state).filter((s) => s.startsWith('ARCHIVED')).length;
     // legacy-batch's cluster findings, its node group's two, and ci-deployer's IRSA finding.
-    expect(archived).toBe(CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length + 2 + 1);
+    expect(archived).toBe(checksPer('AwsEksCluster') + 2 + 1);
     process.stdout.write(
       `faults: ${totals.requests} requests for ${totals.operations} operations, ${totals.throttle} throttled, ${totals.serverError} server errors, all retried; ${Object.keys(clean.state).length} findings identical in ${SEEDS.length} faulty runs, ${archived} archived in each, none lost\n`,
     );

@@ -5,11 +5,11 @@
 import { spawn } from 'node:child_process';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { CHECKS } from '../../lambda/checks/registry';
 import { seedClients } from '../support/aws-clients';
 import { deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
+import { checksPer } from '../support/results';
 
 const moto = useMoto();
 const proxy = useAwsProxy(moto);
@@ -70,7 +70,7 @@ describe('Reliability: a scan killed halfway', () => {
         .map((f) => f.Id),
     );
     // Its cluster findings and the two of its node group.
-    expect(gone.size).toBe(CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksCluster').length + 2);
+    expect(gone.size).toBe(checksPer('AwsEksCluster') + 2);
     // The first import goes through; every later one is held until the process is killed.
     proxy.configure([
       { service: 'securityhub', operation: 'BatchImportFindings', skip: 1, slow: 1, slowMs: 120_000 },

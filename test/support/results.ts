@@ -1,5 +1,7 @@
 /** Result and inventory factories for publisher tests. */
-import type { CheckResult } from '../../lambda/model/result';
+
+import { CHECKS } from '../../lambda/checks/registry';
+import type { CheckResult, ResourceType } from '../../lambda/model/result';
 import type { Inventory } from '../../lambda/scan';
 import { ACCOUNT, aCluster, aRole, REGION } from './factories';
 
@@ -64,3 +66,8 @@ export const INVENTORY: Inventory = {
   nodegroups: new Map(),
   unsettledNodegroupArns: [],
 };
+
+/** How many checks of the registry judge one kind of resource: the results each such resource gets. */
+export function checksPer(type: ResourceType): number {
+  return CHECKS.filter((c) => c.metadata.resourceType === type).length;
+}

@@ -1,0 +1,35 @@
+import pLimit from 'p-limit';
+import { describeAwsError, isNotFound } from '../errors';
+import type { Readout } from '../model/snapshot';
+
+/**
+ * One read per listed item, a few at once. An item AWS says is gone (deleted since it was listed)
+ * is left out; any other failure makes the whole list unknown, naming the operation and the item,
+ * and stops the reads not yet started: a partial list could hide what the check looks for.
+ */
+export async function readEach<I, T>(
+  items: readonly I[],
+  operation: string,
+  read: (item: I) => Promise<T | undefined>,
+  concurrency = 4,
+): Promise<Readout<T>> {
+  const limit = pLimit(concurrency);
+  try {
+    const found = await Promise.all(
+      items.map((item) =>
+        limit(async (): Promise<T | undefined> => {
+          try {
+            return await read(item);
+          } catch (error) {
+            if (isNotFound(error)) return undefined;
+            limit.clearQueue();
+            throw new Error(`${operation} failed for ${String(item)}: ${describeAwsError(error)}`);
+          }
+        }),
+      ),
+    );
+    return { known: true, items: found.filter((x) => x !== undefined) };
+  } catch (error) {
+    return { known: false, reason: (error as Error).message };
+  }
+}
