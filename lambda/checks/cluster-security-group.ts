@@ -1,5 +1,5 @@
 import { failed, notAvailable, passed } from '../model/result';
-import type { IngressRule, SecurityGroupInfo } from '../model/snapshot';
+import { type IngressRule, type SecurityGroupInfo, securityGroupsOf } from '../model/snapshot';
 import { coverage } from '../net/cidr';
 import type { ClusterCheck } from './types';
 
@@ -23,12 +23,7 @@ export const clusterSecurityGroup: ClusterCheck = {
     ],
   },
   evaluate(cluster, context) {
-    const ids = [
-      ...new Set([
-        ...(cluster.clusterSecurityGroupId ? [cluster.clusterSecurityGroupId] : []),
-        ...(cluster.securityGroupIds ?? []),
-      ]),
-    ];
+    const ids = securityGroupsOf(cluster);
     if (ids.length === 0) return notAvailable('DescribeCluster named no security groups for the cluster.');
     const groups = context.network(cluster.accountId, cluster.region)?.securityGroups;
     if (groups === undefined) return notAvailable("The region's security groups were not read.");

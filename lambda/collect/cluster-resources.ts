@@ -1,7 +1,12 @@
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import type { ClusterSnapshot, RegionSnapshot, UndescribedCluster } from '../model/snapshot';
+import {
+  type ClusterSnapshot,
+  type RegionSnapshot,
+  securityGroupsOf,
+  type UndescribedCluster,
+} from '../model/snapshot';
 import { collectAccessEntries } from './access-entries';
 import { collectSecurityGroups, collectSubnetRoutes } from './network';
 import { collectNodegroups } from './nodegroups';
@@ -15,8 +20,9 @@ export type ClusterResources = Pick<
 /**
  * What each described cluster of a region has beyond DescribeCluster: its access entries, node
  * groups and Pod Identity associations, and the EC2 network all of them use, read once for the
- * region (security groups at once, subnets and route tables once the node groups are known). A cluster that could not be described has no node groups read: it is recorded as
- * unlisted, so that its node-group findings are kept as they are.
+ * region (security groups at once, subnets and route tables once the node groups are known). A
+ * cluster that could not be described has no node groups read: it is recorded as unlisted, so that
+ * its node-group findings are kept as they are.
  */
 export async function collectClusterResources(
   eks: EKSClient,
@@ -26,13 +32,7 @@ export async function collectClusterResources(
   concurrency = 4,
 ): Promise<ClusterResources> {
   // The security groups are known from DescribeCluster: read them while the clusters' own reads run.
-  const securityGroups = collectSecurityGroups(
-    ec2,
-    clusters.flatMap((c) => [
-      ...(c.clusterSecurityGroupId ? [c.clusterSecurityGroupId] : []),
-      ...(c.securityGroupIds ?? []),
-    ]),
-  );
+  const securityGroups = collectSecurityGroups(ec2, clusters.flatMap(securityGroupsOf));
   const limit = pLimit(concurrency);
   const perCluster = await Promise.all(
     clusters.map((cluster) =>

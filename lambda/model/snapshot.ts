@@ -46,6 +46,18 @@ export interface ClusterSnapshot {
   readonly accessEntries?: Readout<AccessEntrySnapshot>;
 }
 
+/** The cluster security group and the additional ones, each once. */
+export function securityGroupsOf(
+  cluster: Pick<ClusterSnapshot, 'clusterSecurityGroupId' | 'securityGroupIds'>,
+): string[] {
+  return [
+    ...new Set([
+      ...(cluster.clusterSecurityGroupId ? [cluster.clusterSecurityGroupId] : []),
+      ...(cluster.securityGroupIds ?? []),
+    ]),
+  ];
+}
+
 /** A list the collector read in full, or the reason it could not. */
 export type Readout<T> =
   | { readonly known: true; readonly items: readonly T[] }

@@ -1,6 +1,11 @@
 /** Results to ASFF findings: a pure function of the result, the resource it names, and the clock. */
 import type { CheckResult } from '../model/result';
-import type { ClusterSnapshot, NodegroupSnapshot, RoleSnapshot } from '../model/snapshot';
+import {
+  type ClusterSnapshot,
+  type NodegroupSnapshot,
+  type RoleSnapshot,
+  securityGroupsOf,
+} from '../model/snapshot';
 import { decodePolicyDocument } from '../policy/trust-document';
 import type { Inventory } from '../scan';
 import { SCANNER_VERSION } from '../version';
@@ -129,12 +134,7 @@ function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): 
   const secretsKey = cluster?.encryptionConfig?.find((e) => e.resources.includes('secrets'))?.keyArn;
   if (secretsKey) other.secretsKeyArn = secretsKey;
   if (cluster?.oidcIssuer) other.oidcIssuer = cut(cluster.oidcIssuer, 1024);
-  const groups = [
-    ...new Set([
-      ...(cluster?.clusterSecurityGroupId ? [cluster.clusterSecurityGroupId] : []),
-      ...(cluster?.securityGroupIds ?? []),
-    ]),
-  ];
+  const groups = cluster ? securityGroupsOf(cluster) : [];
   return {
     Type: 'AwsEksCluster',
     Id: arn,
