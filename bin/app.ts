@@ -5,6 +5,7 @@
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ConfigError } from '../lambda/errors';
 import {
   parseCount,
   parseLogTypes,
@@ -12,8 +13,7 @@ import {
   parseRegions,
   parseSeverity,
   parseWarningDays,
-} from '../lambda/config';
-import { ConfigError } from '../lambda/errors';
+} from '../lambda/scan/config';
 import type { EksPostureScannerProps } from '../lib/eks-posture-scanner';
 import { EksPostureStack } from '../lib/eks-posture-stack';
 import { EksPostureMemberRoleStack } from '../lib/member-role';

@@ -8,6 +8,11 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
 import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
+import { ConfigError } from '../lambda/errors';
+import { previewFindings } from '../lambda/publish/publish';
+import { renderJson } from '../lambda/report/json';
+import { EXIT, exitCodeFor } from '../lambda/report/summary';
+import { renderTable } from '../lambda/report/table';
 import {
   DEFAULT_SCAN_CONFIG,
   parseAccounts,
@@ -17,16 +22,11 @@ import {
   parseRegions,
   parseSeverity,
   parseWarningDays,
-} from '../lambda/config';
-import { ConfigError } from '../lambda/errors';
-import { previewFindings } from '../lambda/publish/publish';
-import { renderJson } from '../lambda/report/json';
-import { EXIT, exitCodeFor } from '../lambda/report/summary';
-import { renderTable } from '../lambda/report/table';
-import { scanAndPublish } from '../lambda/run';
-import type { ScanProgress } from '../lambda/scan';
-import { resolveTargets } from '../lambda/targets';
-import { SCANNER_VERSION } from '../lambda/version';
+} from '../lambda/scan/config';
+import type { ScanProgress } from '../lambda/scan/scan';
+import { scanAndPublish } from '../lambda/scan/scan-and-publish';
+import { resolveTargets } from '../lambda/scan/targets';
+import { SCANNER_VERSION } from '../lambda/scanner-version';
 
 const HELP_AFTER = `
 Exit codes:

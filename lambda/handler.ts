@@ -10,13 +10,13 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import type { ScheduledEvent } from 'aws-lambda';
 import { ApiCallCounter } from './collect/api-calls';
-import { ENV, parseAccounts, parseLambdaEnvironment } from './config';
 import { ConfigError, ScanError } from './errors';
 import { publishIncomplete } from './publish/publish';
 import { summarize } from './report/summary';
-import { scanAndPublish } from './run';
-import type { ScanReport } from './scan';
-import { resolveTargets } from './targets';
+import { ENV, parseAccounts, parseLambdaEnvironment } from './scan/config';
+import type { ScanReport } from './scan/scan';
+import { scanAndPublish } from './scan/scan-and-publish';
+import { resolveTargets } from './scan/targets';
 
 export const SCAN_EVENT_SOURCE = 'eks-posture';
 export const SCAN_EVENT_DETAIL_TYPE = 'EKS Posture Scan Completed';

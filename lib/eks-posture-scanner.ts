@@ -18,11 +18,11 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { ENV, parsePrincipalPatterns } from '../lambda/config';
 import { ConfigError } from '../lambda/errors';
 import { SEVERITIES, type Severity } from '../lambda/model/result';
 import { NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
 import { GENERATOR_PREFIX } from '../lambda/publish/finding-id';
+import { ENV, parsePrincipalPatterns } from '../lambda/scan/config';
 import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
 import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
 

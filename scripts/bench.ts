@@ -13,10 +13,10 @@ import {
 } from '@aws-sdk/client-organizations';
 import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
-import { DEFAULT_SCAN_CONFIG } from '../lambda/config';
 import { publishFindings } from '../lambda/publish/publish';
-import { runScan } from '../lambda/scan';
-import { clientsFor, resolveTargets } from '../lambda/targets';
+import { DEFAULT_SCAN_CONFIG } from '../lambda/scan/config';
+import { runScan } from '../lambda/scan/scan';
+import { clientsFor, resolveTargets } from '../lambda/scan/targets';
 import { memberCredentials, seedClients } from '../test/support/aws-clients';
 import { startAwsProxy } from '../test/support/aws-proxy';
 import {

@@ -1,6 +1,6 @@
+import { compareVersions, parseMinorVersion } from '../kubernetes/minor-version';
 import { failed, notAvailable, type Outcome, passed } from '../model/result';
 import type { ClusterSnapshot } from '../model/snapshot';
-import { compareVersions, parseMinorVersion } from '../versions/kubernetes-version';
 import type { CheckContext, ClusterCheck } from './types';
 
 /** Key states in which EKS cannot decrypt secrets. https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html */

@@ -1,6 +1,6 @@
+import { compareVersions, type MinorVersion, parseMinorVersion } from '../kubernetes/minor-version';
 import { failed, notAvailable, passed, warning } from '../model/result';
 import type { VersionInfo } from '../model/snapshot';
-import { compareVersions, type MinorVersion, parseMinorVersion } from '../versions/kubernetes-version';
 import type { ClusterCheck } from './types';
 
 const DAY_MS = 86_400_000;

@@ -7,8 +7,8 @@ import {
   securityGroupsOf,
 } from '../model/snapshot';
 import { decodePolicyDocument } from '../policy/trust-document';
-import type { Inventory } from '../scan';
-import { SCANNER_VERSION } from '../version';
+import type { Inventory } from '../scan/scan';
+import { SCANNER_VERSION } from '../scanner-version';
 import { type AsffFinding, SCHEMA_VERSION } from './asff-schema';
 import { findingId, GENERATOR_PREFIX, generatorId } from './finding-id';
 

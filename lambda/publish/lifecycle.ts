@@ -12,7 +12,7 @@
  *   group that could not be described, or whose cluster's node groups could not be listed, is not gone.
  */
 import { type CheckResult, type Severity, severityRank } from '../model/result';
-import type { Inventory } from '../scan';
+import type { Inventory } from '../scan/scan';
 import { type FirstSeen, toFinding } from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
 import { findingId, generatorId } from './finding-id';

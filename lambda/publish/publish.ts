@@ -10,7 +10,7 @@ import { GLOBAL_REGION } from '../collect/identity';
 import { describeAwsError } from '../errors';
 import { compareText } from '../model/order';
 import type { CheckResult } from '../model/result';
-import type { Inventory, ScanReport } from '../scan';
+import type { Inventory, ScanReport } from '../scan/scan';
 import { productArn } from './asff-mapper';
 import { type AsffFinding, findingProblems } from './asff-schema';
 import { type ExistingFinding, planScope } from './lifecycle';

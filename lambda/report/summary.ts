@@ -1,6 +1,6 @@
 import { type CheckResult, SEVERITIES, type Severity, STATUSES, severityRank } from '../model/result';
 import { publishIncomplete } from '../publish/publish';
-import type { ScanReport } from '../scan';
+import type { ScanReport } from '../scan/scan';
 
 export interface ScanSummary {
   readonly byStatus: Record<string, number>;

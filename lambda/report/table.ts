@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import { type CheckResult, severityRank } from '../model/result';
-import type { ScanReport } from '../scan';
+import type { ScanReport } from '../scan/scan';
 import { summarize } from './summary';
 
 const STATUS_ORDER = ['FAILED', 'WARNING', 'NOT_AVAILABLE', 'PASSED'];

@@ -14,9 +14,9 @@ import {
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { UNAUTHORIZED_OPERATIONS } from '../../lambda/collect/operations';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { scanAndPublish } from '../../lambda/run';
-import { resolveTargets } from '../../lambda/targets';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { scanAndPublish } from '../../lambda/scan/scan-and-publish';
+import { resolveTargets } from '../../lambda/scan/targets';
 import { seedClients } from '../support/aws-clients';
 import { createCluster, createKey, createNetwork, createNodegroup } from '../support/demo-account';
 import { MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingProblems } from '../../lambda/publish/asff-schema';
-import type { ScanReport } from '../../lambda/scan';
+import type { ScanReport } from '../../lambda/scan/scan';
 import { seedClients } from '../support/aws-clients';
 import { seedDemoAccount } from '../support/demo-account';
 import { MOTO_CREDENTIALS } from '../support/moto';

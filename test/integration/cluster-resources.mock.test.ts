@@ -29,9 +29,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import type { CheckResult } from '../../lambda/model/result';
-import { runScan } from '../../lambda/scan';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { runScan } from '../../lambda/scan/scan';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';

@@ -19,9 +19,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
-import { collectVersions } from '../../lambda/collect/versions';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { runScan } from '../../lambda/scan';
+import { collectVersions } from '../../lambda/collect/version-support';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { runScan } from '../../lambda/scan/scan';
 import { checksPer } from '../support/results';
 
 const CLUSTER_CHECKS = checksPer('AwsEksCluster');

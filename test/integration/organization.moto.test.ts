@@ -13,10 +13,10 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
-import { scanAndPublish } from '../../lambda/run';
-import { runScan } from '../../lambda/scan';
-import { resolveTargets } from '../../lambda/targets';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { runScan } from '../../lambda/scan/scan';
+import { scanAndPublish } from '../../lambda/scan/scan-and-publish';
+import { resolveTargets } from '../../lambda/scan/targets';
 import { memberCredentials, seedClients } from '../support/aws-clients';
 import { createCluster } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';

@@ -11,10 +11,10 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountClients } from '../../lambda/collect/clients';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import { findingId } from '../../lambda/publish/finding-id';
-import { scanAndPublish as runAndPublish } from '../../lambda/run';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
 import { scannerClients, seedClients } from '../support/aws-clients';
 import { createCluster, deleteCluster, seedDemoAccount } from '../support/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';

@@ -1,8 +1,8 @@
 /** The whole scan against a real AWS API emulator (moto_server). */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import type { CheckResult } from '../../lambda/model/result';
-import { runScan } from '../../lambda/scan';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { runScan } from '../../lambda/scan/scan';
 import { scannerClients, seedClients } from '../support/aws-clients';
 import {
   createCluster,

@@ -9,10 +9,10 @@ import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
-import { DEFAULT_SCAN_CONFIG } from '../../lambda/config';
 import type { PublishSummary } from '../../lambda/publish/publish';
-import { scanAndPublish as runAndPublish } from '../../lambda/run';
-import type { ScanReport } from '../../lambda/scan';
+import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import type { ScanReport } from '../../lambda/scan/scan';
+import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
 import { seedClients } from '../support/aws-clients';
 import type { FaultRule } from '../support/aws-proxy';
 import { deleteCluster, seedDemoAccount } from '../support/demo-account';

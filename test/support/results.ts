@@ -2,7 +2,7 @@
 
 import { CHECKS } from '../../lambda/checks/registry';
 import type { CheckResult, ResourceType } from '../../lambda/model/result';
-import type { Inventory } from '../../lambda/scan';
+import type { Inventory } from '../../lambda/scan/scan';
 import { ACCOUNT, aCluster, aRole, REGION } from './factories';
 
 export const CLUSTER = aCluster();

@@ -4,7 +4,7 @@ import {
   ENV,
   parseLambdaEnvironment,
   parsePrincipalPatterns,
-} from '../../lambda/config';
+} from '../../lambda/scan/config';
 
 describe('Function: parsePrincipalPatterns', () => {
   it('accepts IAM role and user ARN patterns with wildcards, without duplicates', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { supportedVersion } from '../../../lambda/checks/supported-version';
-import { calendarCatalog } from '../../../lambda/versions/calendar';
+import { calendarCatalog } from '../../../lambda/kubernetes/release-calendar';
 import { API_VERSIONS, aCluster, aContext, NOW } from '../../support/factories';
 
 const evaluate = (version: string | undefined, context = aContext()) => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
-import { SCANNER_VERSION } from '../../../lambda/version';
+import { SCANNER_VERSION } from '../../../lambda/scanner-version';
 import { aNodegroup } from '../../support/factories';
 import { aClusterResult, aRoleResult, CLUSTER, INVENTORY, ROLE } from '../../support/results';
 

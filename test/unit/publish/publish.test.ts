@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../lambda/checks/registry';
 import { publishFindings, publishIncomplete } from '../../../lambda/publish/publish';
-import type { ScanReport } from '../../../lambda/scan';
+import type { ScanReport } from '../../../lambda/scan/scan';
 import { ACCOUNT, REGION } from '../../support/factories';
 import { aClusterResult, INVENTORY } from '../../support/results';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../../../lambda/checks/registry';
 import { completedScopes } from '../../../lambda/publish/publish';
-import type { ScanReport } from '../../../lambda/scan';
+import type { ScanReport } from '../../../lambda/scan/scan';
 import { ACCOUNT } from '../../support/factories';
 import { INVENTORY } from '../../support/results';
 

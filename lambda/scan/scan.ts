@@ -5,21 +5,21 @@
 import { randomUUID } from 'node:crypto';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import { runChecks } from './checks/engine';
-import { CHECKS } from './checks/registry';
-import type { Check, CheckContext, ScanConfig } from './checks/types';
-import { enabledRegions, resolveCallerAccount } from './collect/account';
-import type { ApiCallCounter } from './collect/api-calls';
-import type { AccountClients } from './collect/clients';
-import { collectClusterResources } from './collect/cluster-resources';
-import { collectClusters } from './collect/clusters';
-import { collectIdentity, GLOBAL_REGION } from './collect/identity';
-import { collectKeyStates } from './collect/keys';
-import { nodegroupArnPrefix } from './collect/nodegroups';
-import { collectVersions } from './collect/versions';
-import { describeAwsError, ScanError, TargetError } from './errors';
-import { compareText } from './model/order';
-import type { CheckResult } from './model/result';
+import { runChecks } from '../checks/engine';
+import { CHECKS } from '../checks/registry';
+import type { Check, CheckContext, ScanConfig } from '../checks/types';
+import { enabledRegions, resolveCallerAccount } from '../collect/account';
+import type { ApiCallCounter } from '../collect/api-calls';
+import type { AccountClients } from '../collect/clients';
+import { collectClusterResources } from '../collect/cluster-resources';
+import { collectClusters } from '../collect/clusters';
+import { collectIdentity, GLOBAL_REGION } from '../collect/identity';
+import { collectKeyStates } from '../collect/keys';
+import { nodegroupArnPrefix } from '../collect/nodegroups';
+import { collectVersions } from '../collect/version-support';
+import { describeAwsError, ScanError, TargetError } from '../errors';
+import { compareText } from '../model/order';
+import type { CheckResult } from '../model/result';
 import type {
   AccountIdentitySnapshot,
   ClusterSnapshot,
@@ -27,9 +27,9 @@ import type {
   RegionSnapshot,
   RoleSnapshot,
   VersionCatalog,
-} from './model/snapshot';
-import { issuerFromUrl, parseEksProviderArn } from './policy/eks-oidc';
-import type { PublishSummary } from './publish/publish';
+} from '../model/snapshot';
+import { issuerFromUrl, parseEksProviderArn } from '../policy/eks-oidc';
+import type { PublishSummary } from '../publish/publish';
 
 export interface ScanTarget {
   readonly accountId: string;

@@ -1,7 +1,7 @@
 import { type EKSClient, paginateDescribeClusterVersions } from '@aws-sdk/client-eks';
 import { describeAwsError, isNotImplemented } from '../errors';
+import { calendarCatalog, statusOn } from '../kubernetes/release-calendar';
 import type { VersionCatalog, VersionInfo, VersionStatus } from '../model/snapshot';
-import { calendarCatalog, statusOn } from '../versions/calendar';
 
 const STATUSES: readonly VersionStatus[] = ['STANDARD_SUPPORT', 'EXTENDED_SUPPORT', 'UNSUPPORTED'];
 

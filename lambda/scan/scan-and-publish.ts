@@ -3,10 +3,10 @@
  * each account's findings into its own Security Hub, and count the calls of both.
  */
 
-import { CHECKS } from './checks/registry';
-import type { Check } from './checks/types';
-import { publishFindings } from './publish/publish';
-import type { RateLimits } from './publish/securityhub';
+import { CHECKS } from '../checks/registry';
+import type { Check } from '../checks/types';
+import { publishFindings } from '../publish/publish';
+import type { RateLimits } from '../publish/securityhub';
 import { runScan, type ScanOptions, type ScanRun } from './scan';
 import { clientsFor, type ResolvedTargets } from './targets';
 

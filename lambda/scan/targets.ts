@@ -2,11 +2,11 @@
  * Which accounts a run scans and with which clients: the one of the credentials, named ones, or
  * the whole organization. Shared by the CLI and the Lambda handler.
  */
-import { resolveCallerAccount } from './collect/account';
-import type { ApiCallCounter } from './collect/api-calls';
-import { type AccountClients, createAccountClients } from './collect/clients';
-import { listOrganizationAccounts, memberRoleCredentials } from './collect/organization';
-import { ConfigError } from './errors';
+import { resolveCallerAccount } from '../collect/account';
+import type { ApiCallCounter } from '../collect/api-calls';
+import { type AccountClients, createAccountClients } from '../collect/clients';
+import { listOrganizationAccounts, memberRoleCredentials } from '../collect/organization';
+import { ConfigError } from '../errors';
 import type { AccountTarget } from './scan';
 
 export interface TargetOptions {

@@ -2,10 +2,10 @@
  * Scan settings from untrusted text (CLI flags, Lambda environment), each validated with a
  * one-line error that names the input and what is wrong.
  */
-import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from './checks/control-plane-logging';
-import type { ScanConfig } from './checks/types';
-import { ConfigError } from './errors';
-import { SEVERITIES, type Severity } from './model/result';
+import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from '../checks/control-plane-logging';
+import type { ScanConfig } from '../checks/types';
+import { ConfigError } from '../errors';
+import { SEVERITIES, type Severity } from '../model/result';
 
 export const DEFAULT_VERSION_WARNING_DAYS = 90;
 
