@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The CDK app. Settings come from CDK context (`cdk.json`, or `-c key=value`), validated here with
- * the same parsers as the CLI; see the README for every key and its default.
+ * the same parsers as the CLI and the construct's own checks, each message naming the context key;
+ * see the README for every key and its default.
  */
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -17,12 +18,36 @@ import {
 import type { EksPostureScannerProps } from '../lib/eks-posture-scanner';
 import { EksPostureStack } from '../lib/eks-posture-stack';
 import { EksPostureMemberRoleStack } from '../lib/member-role';
+import { type InputNaming, PROPS_NAMING, resolveSettings, type SettingName } from '../lib/scanner-settings';
 
 const app = new App();
 const text = (key: string): string | undefined => {
   const value: unknown = app.node.tryGetContext(key);
   if (value === undefined || value === null || value === '') return undefined;
   return String(value);
+};
+
+/** The context key that sets each prop; the rest have none and keep their props name. */
+const CONTEXT_KEYS: Partial<Record<SettingName, string>> = {
+  schedule: 'schedule',
+  scheduleInterval: 'scheduleIntervalMinutes',
+  regions: 'regions',
+  organization: 'memberRoleName',
+  'organization.memberRoleName': 'memberRoleName',
+  'organization.externalId': 'externalId',
+  minimumAlertSeverity: 'minimumAlertSeverity',
+  requiredLogTypes: 'requiredLogTypes',
+  versionWarningDays: 'versionWarningDays',
+  allowedAdminPrincipals: 'allowedAdminPrincipals',
+  fanOut: 'fanOutMaxConcurrency',
+  'fanOut.maxConcurrency': 'fanOutMaxConcurrency',
+};
+const CONTEXT_NAMING: InputNaming = {
+  input: (setting) => {
+    const key = CONTEXT_KEYS[setting];
+    return key ? `context ${key}` : PROPS_NAMING.input(setting);
+  },
+  mention: (setting) => CONTEXT_KEYS[setting] ?? PROPS_NAMING.mention(setting),
 };
 
 function scannerProps(): EksPostureScannerProps {
@@ -37,13 +62,10 @@ function scannerProps(): EksPostureScannerProps {
   const fanOut = text('fanOutMaxConcurrency');
   const alertEmail = text('alertEmail');
   const interval = text('scheduleIntervalMinutes');
-  if (schedule && !/^(rate|cron)\(.+\)$/.test(schedule)) {
-    throw new ConfigError(`context schedule: '${schedule}' is not a rate(...) or cron(...) expression`);
-  }
   if (externalId && !memberRoleName)
     throw new ConfigError('context externalId is set without memberRoleName');
   const minimumAlertSeverity = severity ? parseSeverity(severity, 'context minimumAlertSeverity') : undefined;
-  return {
+  const props: EksPostureScannerProps = {
     ...(schedule ? { schedule } : {}),
     ...(interval
       ? {
@@ -63,6 +85,9 @@ function scannerProps(): EksPostureScannerProps {
     ...(memberRoleName ? { organization: { memberRoleName, ...(externalId ? { externalId } : {}) } } : {}),
     ...(fanOut ? { fanOut: { maxConcurrency: parseCount(fanOut, 'context fanOutMaxConcurrency') } } : {}),
   };
+  // What the construct would refuse, refused here first, so that the message names the context key.
+  resolveSettings(props, CONTEXT_NAMING);
+  return props;
 }
 
 try {

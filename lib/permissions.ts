@@ -1,4 +1,4 @@
-import { Stack, Token, Validations } from 'aws-cdk-lib';
+import { CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
 import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../lambda/collect/operations';
@@ -29,26 +29,58 @@ export function grantScanAndPublish(role: iam.Role): void {
     }),
   );
   const partition = nagPartition(role);
+  const account = nagAccount(role);
   acknowledge(role, [
     [
       'AwsSolutions-IAM5[Resource::*]',
       'The scan lists and describes EKS clusters, node groups, access entries and Pod Identity associations, EC2 subnets, route tables and security groups, IAM roles and OIDC providers, KMS keys and regions whose names are not known before it runs; these list and describe actions are granted on * only, and nothing else is.',
     ],
     [
-      `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:<AWS::AccountId>:product/<AWS::AccountId>/default]`,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:${account}:product/${account}/default]`,
       "Findings are imported in every scanned region, into this account's own default product only.",
     ],
     [
-      `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:<AWS::AccountId>:hub/default]`,
+      `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:${account}:hub/default]`,
       "Findings are read back in every scanned region, from this account's own hub only.",
     ],
   ]);
 }
 
-/** cdk-nag names resources as CloudFormation shows them: a literal partition, or the pseudo parameter. */
+/**
+ * cdk-nag names resources as the template shows them: a literal where the stack's environment is
+ * fixed (with `@aws-cdk/core:enablePartitionLiterals`, the partition too), the pseudo parameter otherwise.
+ */
+function nagName(value: string, pseudoParameter: string): string {
+  return Token.isUnresolved(value) ? `<${pseudoParameter}>` : value;
+}
+
 export function nagPartition(scope: IConstruct): string {
-  const partition = Stack.of(scope).partition;
-  return Token.isUnresolved(partition) ? '<AWS::Partition>' : partition;
+  return nagName(Stack.of(scope).partition, 'AWS::Partition');
+}
+
+export function nagRegion(scope: IConstruct): string {
+  return nagName(Stack.of(scope).region, 'AWS::Region');
+}
+
+export function nagAccount(scope: IConstruct): string {
+  return nagName(Stack.of(scope).account, 'AWS::AccountId');
+}
+
+/**
+ * The logical id of a construct's CloudFormation resource, computed from where it sits in the tree,
+ * so that an acknowledgement naming it holds wherever the construct is placed.
+ */
+export function nagLogicalId(resource: IConstruct): string {
+  const element = resource.node.defaultChild;
+  if (!element || !CfnElement.isCfnElement(element)) {
+    throw new Error(`${resource.node.path} has no CloudFormation resource to name`);
+  }
+  return Stack.of(resource).getLogicalId(element);
+}
+
+/** `<LogicalId.Arn>`: how cdk-nag names the ARN of a resource of the same stack. */
+export function nagArn(resource: IConstruct): string {
+  return `<${nagLogicalId(resource)}.Arn>`;
 }
 
 /** Acknowledges cdk-nag rules on a construct, each with its reason. */

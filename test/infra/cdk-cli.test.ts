@@ -45,4 +45,13 @@ describe('CLI: npx cdk synth', () => {
       /context minimumAlertSeverity: 'SEVERE' is not one of/,
     );
   });
+
+  it('names the context key, not the prop, for what the construct refuses', { timeout: 240_000 }, () => {
+    expect(() => synth(['-c', 'fanOutMaxConcurrency=5'])).toThrow(
+      /context fanOutMaxConcurrency needs memberRoleName: it scans the member accounts/,
+    );
+    expect(() => synth(['-c', 'schedule=cron(0 3 * * ? *)'])).toThrow(
+      /context schedule: 'cron\(0 3 \* \* \? \*\)' is not a rate\(\.\.\.\) expression: give scheduleIntervalMinutes/,
+    );
+  });
 });

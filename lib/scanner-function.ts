@@ -1,0 +1,139 @@
+/**
+ * The scanner Lambda, its log group and its least-privilege role, created in the scope given (the
+ * scanner construct), so their logical ids are those of the scanner's own children.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { ENV } from '../lambda/scan/config';
+import { type AlertChannels, METRICS_NAMESPACE, SERVICE_NAME } from './alerting';
+import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
+import type { OrganizationSettings, ScannerSettings } from './scanner-settings';
+
+const HANDLER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'handler.ts');
+
+export interface ScannerFunction {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+}
+
+export function createScannerFunction(
+  scope: Construct,
+  settings: ScannerSettings,
+  channels: Pick<AlertChannels, 'key' | 'deadLetterQueue'>,
+): ScannerFunction {
+  const logGroup = new logs.LogGroup(scope, 'Logs', { retention: settings.logRetention });
+
+  const role = new iam.Role(scope, 'Role', {
+    // Member roles trust this role by name, so in organization mode it has a fixed one.
+    ...(settings.organization ? { roleName: settings.organization.scannerRoleName } : {}),
+    assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+    description: 'eks-posture scanner: reads EKS, IAM and KMS, imports into Security Hub',
+  });
+  grantScan(role, settings.organization);
+  // Lambda sends failed asynchronous events to the KMS-encrypted dead-letter queue as this role.
+  channels.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+  logGroup.grantWrite(role);
+
+  const fn = new nodejs.NodejsFunction(scope, 'Function', {
+    entry: HANDLER_ENTRY,
+    handler: 'handler',
+    runtime: lambda.Runtime.NODEJS_22_X,
+    architecture: lambda.Architecture.ARM_64,
+    memorySize: settings.memorySize,
+    timeout: settings.timeout,
+    // Scans never overlap: a second one would race the first over the same findings. With a fan-out,
+    // invocations scan different accounts, as many at once as the map allows.
+    reservedConcurrentExecutions: settings.fanOut ? settings.fanOut.maxConcurrency : 1,
+    role,
+    logGroup,
+    loggingFormat: lambda.LoggingFormat.JSON,
+    deadLetterQueue: channels.deadLetterQueue,
+    retryAttempts: 0,
+    environment: environment(settings),
+    bundling: {
+      // Local esbuild from npm; the SDK is bundled so the function runs the versions the tests ran.
+      forceDockerBundling: false,
+      bundleAwsSDK: true,
+      minify: true,
+      sourceMap: true,
+      target: 'node22',
+      format: nodejs.OutputFormat.ESM,
+      mainFields: ['module', 'main'],
+      banner:
+        "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+    },
+  });
+  acknowledge(fn, [
+    [
+      'AwsSolutions-L1',
+      'The scanner is built and tested for the nodejs22.x runtime; it moves to a newer runtime when its test suite runs on that Node version.',
+    ],
+  ]);
+  return { function: fn, role };
+}
+
+/** What the function reads at start-up (lambda/scan/config.ts): only the settings given. */
+function environment({ scan, organization }: ScannerSettings): Record<string, string> {
+  return {
+    POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+    POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+    POWERTOOLS_LOG_LEVEL: 'INFO',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    ...(scan.regions ? { [ENV.regions]: scan.regions.join(',') } : {}),
+    ...(scan.requiredLogTypes ? { [ENV.requiredLogTypes]: scan.requiredLogTypes.join(',') } : {}),
+    ...(scan.allowedAdminPrincipals.length
+      ? { [ENV.allowedAdminPrincipals]: scan.allowedAdminPrincipals.join(',') }
+      : {}),
+    ...(scan.versionWarningDays !== undefined
+      ? { [ENV.versionWarningDays]: String(scan.versionWarningDays) }
+      : {}),
+    ...(organization
+      ? {
+          [ENV.memberRoleName]: organization.memberRoleName,
+          ...(organization.externalId ? { [ENV.externalId]: organization.externalId } : {}),
+        }
+      : {}),
+    [ENV.publish]: 'true',
+    [ENV.emitScanEvent]: 'true',
+  };
+}
+
+/** The read calls the scan makes, Security Hub import and read-back, and the scan-completed event. */
+function grantScan(role: iam.Role, organization: OrganizationSettings | undefined): void {
+  const stack = Stack.of(role);
+  grantScanAndPublish(role);
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ScanCompletedEvent',
+      actions: ['events:PutEvents'],
+      resources: [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`],
+    }),
+  );
+  if (!organization) return;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AssumeMemberRole',
+      actions: ['sts:AssumeRole'],
+      resources: [`arn:${stack.partition}:iam::*:role/${organization.memberRoleName}`],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'ListMemberAccounts',
+      actions: ['organizations:ListAccounts'],
+      resources: ['*'],
+    }),
+  );
+  acknowledge(role, [
+    [
+      `AwsSolutions-IAM5[Resource::arn:${nagPartition(role)}:iam::*:role/${organization.memberRoleName}]`,
+      'The scanner assumes the one named member role in each account of the organization; accounts join and leave, so the account is a wildcard and the role name is not.',
+    ],
+  ]);
+}

@@ -1,0 +1,105 @@
+import type { Duration } from 'aws-cdk-lib';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import type { Severity } from '../lambda/model/result';
+
+/** Severities that can trigger an alert: an INFORMATIONAL finding never fails. */
+export type AlertSeverity = Exclude<Severity, 'INFORMATIONAL'>;
+
+export interface OrganizationOptions {
+  /** Name of the role that the member-account stack or StackSet creates in every member account. */
+  readonly memberRoleName: string;
+  /**
+   * External id the member role requires from the scanner.
+   * @default - none
+   */
+  readonly externalId?: string;
+  /**
+   * Name given to the scanner's role, which member roles trust.
+   * @default 'eks-posture-scanner'
+   */
+  readonly scannerRoleName?: string;
+}
+
+export interface FanOutOptions {
+  /**
+   * Accounts scanned at once (also the function's reserved concurrency), between 1 and 256.
+   * @default 10
+   */
+  readonly maxConcurrency?: number;
+  /**
+   * Share of accounts that may fail before the whole run is marked failed, between 0 and 100.
+   * @default 10
+   */
+  readonly toleratedFailurePercentage?: number;
+}
+
+export interface EksPostureScannerProps {
+  /**
+   * When scans run, as an EventBridge Scheduler `rate(...)` or `cron(...)` expression.
+   * @default 'rate(1 day)'
+   */
+  readonly schedule?: string;
+  /**
+   * How often the schedule fires, for the alarm on missing scans, in whole minutes up to 31 days.
+   * Needed with a `cron(...)` schedule.
+   * @default - the interval of a `rate(...)` schedule
+   */
+  readonly scheduleInterval?: Duration;
+  /**
+   * Regions to scan.
+   * @default - every region enabled in the account
+   */
+  readonly regions?: readonly string[];
+  /**
+   * Scan the member accounts of an AWS Organization through a role in each of them.
+   * @default - only the account the stack is deployed in
+   */
+  readonly organization?: OrganizationOptions;
+  /**
+   * Address subscribed to the alert topic.
+   * @default - no subscription; subscribe to the topic yourself
+   */
+  readonly alertEmail?: string;
+  /**
+   * Lowest severity of a new FAILED finding that is sent to the alert topic.
+   * @default 'HIGH'
+   */
+  readonly minimumAlertSeverity?: AlertSeverity;
+  /**
+   * Control-plane log types every cluster must send.
+   * @default ['api', 'audit', 'authenticator']
+   */
+  readonly requiredLogTypes?: readonly string[];
+  /**
+   * Warn when standard support of a cluster's version ends within this many days.
+   * @default 90
+   */
+  readonly versionWarningDays?: number;
+  /**
+   * IAM ARN patterns (`*` and `?`) of principals allowed to hold AmazonEKSClusterAdminPolicy
+   * through an access entry; any other holder fails `cluster-admin-access`.
+   * @default - none
+   */
+  readonly allowedAdminPrincipals?: readonly string[];
+  /**
+   * Memory of the scanner function, in MB (128 to 10240).
+   * @default 512
+   */
+  readonly memorySize?: number;
+  /**
+   * Time limit of one scan, in whole seconds up to 15 minutes.
+   * @default Duration.minutes(10)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Fan an organization scan out over AWS Step Functions, one scanner invocation per account, for
+   * organizations larger than one invocation can scan within its time limit. Organization mode only.
+   * @default - one invocation scans every account
+   */
+  readonly fanOut?: FanOutOptions;
+  /**
+   * How long the scanner's logs are kept.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
