@@ -4,6 +4,7 @@
  */
 import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeAwsError, ScanError } from '../errors';
 
@@ -38,43 +39,79 @@ export interface MemberRole {
 /** Refresh this long before the session expires, so no call runs on credentials about to lapse. */
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
+export interface AssumeRetry {
+  /** Tries of one AssumeRole when it fails for a transient reason (each already retried by the SDK). @default 3 */
+  readonly attempts: number;
+  /** Wait before the second try, doubled for each one after. @default 500 */
+  readonly backoffMs: number;
+}
+
+/**
+ * Whether another try may succeed: throttling, a server error (5xx) or a timeout. A denial, a
+ * missing role or a wrong external id is final.
+ */
+function isTransient(error: unknown): boolean {
+  const shape = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  if (shape?.name === 'TimeoutError' || shape?.name === 'RequestTimeout') return true;
+  // The classifiers read `name` and `$metadata`; any thrown value has at least those to read.
+  const sdkError = error as Parameters<typeof isThrottlingError>[0];
+  return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
+}
+
 /**
  * Credentials of the member role in one account: assumed on first use with the caller's STS
  * client (so the call is counted), kept, and assumed again only shortly before they expire.
- * A failure is remembered for the run: a denied account is not asked again and again.
+ * A transient failure is tried again (here, and again on the next use) before the account is given
+ * up; a final one (denied) is remembered for the run, so a denied account is not asked again and again.
  */
 export function memberRoleCredentials(
   sts: STSClient,
   accountId: string,
   role: MemberRole,
   clock: () => Date = () => new Date(),
+  retry: AssumeRetry = { attempts: 3, backoffMs: 500 },
 ): AwsCredentialIdentityProvider {
   const roleArn = `arn:${role.partition}:iam::${accountId}:role/${role.roleName}`;
   let current: Promise<AwsCredentialIdentity> | undefined;
   let failed: ScanError | undefined;
   const assume = async (): Promise<AwsCredentialIdentity> => {
-    try {
-      const answer = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: roleArn,
-          RoleSessionName: 'eks-posture',
-          // Role chaining from a Lambda caps sessions at one hour.
-          DurationSeconds: 3600,
-          ...(role.externalId ? { ExternalId: role.externalId } : {}),
-        }),
-      );
-      const c = answer.Credentials;
-      if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('sts:AssumeRole returned no credentials');
-      return {
-        accessKeyId: c.AccessKeyId,
-        secretAccessKey: c.SecretAccessKey,
-        ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
-        ...(c.Expiration ? { expiration: c.Expiration } : {}),
-      };
-    } catch (error) {
-      failed = new ScanError(`cannot assume ${roleArn}: ${describeAwsError(error)}`, { cause: error });
-      throw failed;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await assumeOnce();
+      } catch (error) {
+        const cause = error instanceof ScanError ? error.cause : error;
+        const wrapped = new ScanError(`cannot assume ${roleArn}: ${describeAwsError(cause)}`, { cause });
+        if (!isTransient(cause)) {
+          failed = wrapped;
+          throw wrapped;
+        }
+        if (attempt >= retry.attempts) {
+          // Not remembered: the next use of these credentials tries again.
+          current = undefined;
+          throw wrapped;
+        }
+        await new Promise((resolve) => setTimeout(resolve, retry.backoffMs * 2 ** (attempt - 1)));
+      }
     }
+  };
+  const assumeOnce = async (): Promise<AwsCredentialIdentity> => {
+    const answer = await sts.send(
+      new AssumeRoleCommand({
+        RoleArn: roleArn,
+        RoleSessionName: 'eks-posture',
+        // Role chaining from a Lambda caps sessions at one hour.
+        DurationSeconds: 3600,
+        ...(role.externalId ? { ExternalId: role.externalId } : {}),
+      }),
+    );
+    const c = answer.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('sts:AssumeRole returned no credentials');
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      ...(c.Expiration ? { expiration: c.Expiration } : {}),
+    };
   };
   return async () => {
     if (failed) throw failed;

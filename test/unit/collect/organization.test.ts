@@ -50,4 +50,64 @@ describe('Function: memberRoleCredentials', () => {
 
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(1);
   });
+
+  it('tries a transient failure again (throttling, 5xx, timeout) before giving the account up', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejectsOnce(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }))
+      .rejectsOnce(
+        Object.assign(new Error('Service unavailable'), {
+          name: 'ServiceUnavailable',
+          $metadata: { httpStatusCode: 503 },
+        }),
+      )
+      .resolves({
+        Credentials: {
+          AccessKeyId: 'AKIA',
+          SecretAccessKey: 'secret',
+          SessionToken: 't',
+          Expiration: new Date('2099-01-01T00:00:00Z'),
+        },
+      });
+    const provider = memberRoleCredentials(
+      new STSClient({ region: 'us-east-1' }),
+      '111122223333',
+      ROLE,
+      () => new Date(),
+      FAST_RETRY,
+    );
+
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: 'AKIA' });
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+  });
+
+  it('does not remember a transient failure: the next use of the credentials tries again', async () => {
+    sts
+      .on(AssumeRoleCommand)
+      .rejects(Object.assign(new Error('Connection timed out'), { name: 'TimeoutError' }));
+    const provider = memberRoleCredentials(
+      new STSClient({ region: 'us-east-1' }),
+      '111122223333',
+      ROLE,
+      () => new Date(),
+      FAST_RETRY,
+    );
+
+    await expect(provider()).rejects.toThrow(
+      'cannot assume arn:aws:iam::111122223333:role/eks-posture-member: TimeoutError',
+    );
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+    sts.on(AssumeRoleCommand).resolves({
+      Credentials: {
+        AccessKeyId: 'AKIA2',
+        SecretAccessKey: 'secret',
+        SessionToken: 't',
+        Expiration: new Date('2099-01-01T00:00:00Z'),
+      },
+    });
+
+    await expect(provider()).resolves.toMatchObject({ accessKeyId: 'AKIA2' });
+  });
 });
+
+const FAST_RETRY = { attempts: 3, backoffMs: 1 };
