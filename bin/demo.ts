@@ -4,9 +4,9 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { seedClients } from '../test/support/aws-clients';
-import { seedDemoAccount } from '../test/support/demo-account';
-import { MOTO_CREDENTIALS, startMoto } from '../test/support/moto';
+import { seedClients } from '../scripts/emulator/clients';
+import { seedDemoAccount } from '../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS, startMoto } from '../scripts/emulator/moto';
 
 // The demo runs on the Node of the machine; the SDK's notice about future Node versions is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';

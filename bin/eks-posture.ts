@@ -6,12 +6,11 @@
 import { writeFile } from 'node:fs/promises';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
-import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { ConfigError } from '../lambda/errors';
 import { previewFindings } from '../lambda/publish/publish';
 import { renderJson } from '../lambda/report/json';
-import { EXIT, exitCodeFor } from '../lambda/report/summary';
+import { EXIT, runOutcome } from '../lambda/report/outcome';
 import { renderTable } from '../lambda/report/table';
 import {
   DEFAULT_SCAN_CONFIG,
@@ -178,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
   const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
   const text =
     format === 'asff'
-      ? `${JSON.stringify(previewFindings(report, scan.inventory, CHECKS, new Date()), null, 2)}\n`
+      ? `${JSON.stringify(previewFindings(scan, new Date()), null, 2)}\n`
       : format === 'json'
         ? renderJson(report)
         : renderTable(report, {
@@ -191,7 +190,7 @@ async function main(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(text);
   }
-  return exitCodeFor(report, options.failOn);
+  return runOutcome(report, options.failOn).exitCode;
 }
 
 /** The region of the SDK's own configuration (env, profile), or us-east-1 for the global calls. */

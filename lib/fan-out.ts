@@ -30,20 +30,38 @@ export function createFanOut(
   const scanAccount = new tasks.LambdaInvoke(scope, 'ScanAccount', {
     lambdaFunction: scanner,
     payload: sfn.TaskInput.fromObject({
-      eksPosture: { action: 'scan-account', accountId: sfn.JsonPath.stringAt('$.accountId') },
+      eksPosture: {
+        action: 'scan-account',
+        accountId: sfn.JsonPath.stringAt('$.accountId'),
+        runId: sfn.JsonPath.stringAt('$.runId'),
+      },
     }),
     payloadResponseOnly: true,
     retryOnServiceExceptions: true,
   });
   const map = new sfn.DistributedMap(scope, 'ScanAccounts', {
     itemsPath: sfn.JsonPath.stringAt('$.accounts'),
+    // Evaluated in the parent execution: every account's invocation names the run it belongs to.
+    itemSelector: {
+      accountId: sfn.JsonPath.stringAt('$$.Map.Item.Value.accountId'),
+      runId: sfn.JsonPath.stringAt('$$.Execution.Name'),
+    },
     maxConcurrency: fanOut.maxConcurrency,
     toleratedFailurePercentage: fanOut.toleratedFailurePercentage,
     resultPath: sfn.JsonPath.DISCARD,
   });
   map.itemProcessor(scanAccount);
+  // Reached only when no more than the tolerated share of accounts failed: the run is counted once, here.
+  const completed = new tasks.LambdaInvoke(scope, 'RunCompleted', {
+    lambdaFunction: scanner,
+    payload: sfn.TaskInput.fromObject({
+      eksPosture: { action: 'run-completed', runId: sfn.JsonPath.stringAt('$$.Execution.Name') },
+    }),
+    payloadResponseOnly: true,
+    retryOnServiceExceptions: true,
+  });
   const stateMachine = new sfn.StateMachine(scope, 'FanOut', {
-    definitionBody: sfn.DefinitionBody.fromChainable(list.next(map)),
+    definitionBody: sfn.DefinitionBody.fromChainable(list.next(map).next(completed)),
     timeout: Duration.hours(12),
     tracingEnabled: true,
     logs: {

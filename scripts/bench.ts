@@ -11,14 +11,13 @@ import {
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { publishFindings } from '../lambda/publish/publish';
 import { DEFAULT_SCAN_CONFIG } from '../lambda/scan/config';
 import { runScan } from '../lambda/scan/scan';
 import { clientsFor, resolveTargets } from '../lambda/scan/targets';
-import { memberCredentials, seedClients } from '../test/support/aws-clients';
 import { startAwsProxy } from '../test/support/aws-proxy';
+import { memberCredentials, seedClients } from './emulator/clients';
 import {
   createCluster,
   createNetwork,
@@ -27,8 +26,8 @@ import {
   irsaTrust,
   issuerHost,
   registerProvider,
-} from '../test/support/demo-account';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMoto } from '../test/support/moto';
+} from './emulator/demo-account';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMoto } from './emulator/moto';
 
 const REGION_POOL = [
   'eu-west-1',
@@ -188,7 +187,7 @@ try {
     organization: true,
     roleName: MEMBER_ROLE,
   });
-  const { report, inventory } = await runScan({
+  const run = await runScan({
     accounts: targets.accounts,
     apiCalls,
     homeRegion: 'us-east-1',
@@ -197,11 +196,11 @@ try {
     accountConcurrency: plan.accountConcurrency,
     regionConcurrency: plan.regionConcurrency,
   });
+  const { report } = run;
   const scanned = Number(process.hrtime.bigint() - started) / 1e6;
   const publish = values.publish
-    ? await publishFindings(report, inventory, {
+    ? await publishFindings(run, {
         securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-        checks: CHECKS,
       })
     : undefined;
   const total = Number(process.hrtime.bigint() - started) / 1e6;

@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process';
 import { buildApp, deployedFunction } from '../test/infra/app-support';
-import { seedClients } from '../test/support/aws-clients';
-import { createCluster, createRole, irsaTrust, seedDemoAccount } from '../test/support/demo-account';
-import { motoEnvironment, startMoto } from '../test/support/moto';
+import { seedClients } from './emulator/clients';
+import { createCluster, createRole, irsaTrust, seedDemoAccount } from './emulator/demo-account';
+import { motoEnvironment, startMoto } from './emulator/moto';
 
 const clusters = Number(process.argv[2] ?? 30);
 const roles = Number(process.argv[3] ?? 500);

@@ -1,5 +1,5 @@
 import { failed, notAvailable, passed } from '../model/result';
-import { globToRegExp } from '../policy/irsa-trust';
+import { globToRegExp } from '../policy/glob';
 import type { ClusterCheck } from './types';
 
 const CLUSTER_ADMIN_POLICY = /:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/;
@@ -24,9 +24,8 @@ export const clusterAdminAccess: ClusterCheck = {
   },
   evaluate(cluster, context) {
     const entries = cluster.accessEntries;
-    if (entries === undefined) return notAvailable('The access entries were not read.');
     if (!entries.known) return notAvailable(`The access entries could not be read: ${entries.reason}.`);
-    const admins = entries.items
+    const admins = entries.value
       .filter((entry) =>
         entry.policies.some((p) => CLUSTER_ADMIN_POLICY.test(p.policyArn) && p.scope === 'cluster'),
       )
@@ -38,7 +37,7 @@ export const clusterAdminAccess: ClusterCheck = {
     const allowedText = allowed.length > 0 ? ` Allowed administrators: ${allowed.join(', ')}.` : '';
     if (others.length === 0) {
       return passed(
-        `No principal outside --allowed-admin-principals holds AmazonEKSClusterAdminPolicy at cluster scope (${entries.items.length} access entries).${allowedText}`,
+        `No principal outside --allowed-admin-principals holds AmazonEKSClusterAdminPolicy at cluster scope (${entries.value.length} access entries).${allowedText}`,
       );
     }
     const users = others.filter((arn) => IAM_USER.test(arn));

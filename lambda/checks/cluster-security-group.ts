@@ -28,8 +28,8 @@ export const clusterSecurityGroup: ClusterCheck = {
     const groups = context.network(cluster.accountId, cluster.region)?.securityGroups;
     if (groups === undefined) return notAvailable("The region's security groups were not read.");
     if (!groups.known) return notAvailable(`The security groups could not be read: ${groups.reason}.`);
-    const found = ids.flatMap((id) => groups.items.filter((g) => g.id === id));
-    const missing = ids.filter((id) => !groups.items.some((g) => g.id === id));
+    const found = ids.flatMap((id) => groups.value.filter((g) => g.id === id));
+    const missing = ids.filter((id) => !groups.value.some((g) => g.id === id));
     const open = found.flatMap((group) => openRules(group));
     const missingText =
       missing.length > 0 ? ` Not returned by ec2:DescribeSecurityGroups: ${missing.join(', ')}.` : '';

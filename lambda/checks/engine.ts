@@ -1,142 +1,164 @@
 /**
- * Runs the registry over snapshots. A check that throws yields NOT_AVAILABLE with the reason, never
- * a PASSED, and never stops the other checks or resources.
+ * Runs the registry over a scan's snapshots. A check that throws yields NOT_AVAILABLE with the
+ * reason, never a PASSED, and never stops the other checks or resources. A resource that could not
+ * be described gets NOT_AVAILABLE from every check of its kind, with the reason.
  */
 
 import { compareText } from '../model/order';
-import type { CheckResult, Outcome } from '../model/result';
-import { notAvailable } from '../model/result';
-import type {
-  ClusterSnapshot,
-  NodegroupSnapshot,
-  RoleSnapshot,
-  UndescribedCluster,
-  UndescribedNodegroup,
-} from '../model/snapshot';
-import type { Check, CheckContext, CheckMetadata, ClusterCheck, NodegroupCheck, RoleCheck } from './types';
+import {
+  type CheckResult,
+  notAvailable,
+  type Outcome,
+  type ResourceRef,
+  type ResourceType,
+} from '../model/result';
+import type { Readout, ScanSnapshot } from '../model/snapshot';
+import type { Check, CheckContext, CheckOf, SubjectOf } from './types';
 
-export interface CheckInput {
-  readonly clusters: readonly ClusterSnapshot[];
-  readonly undescribed: readonly UndescribedCluster[];
-  readonly nodegroups: readonly NodegroupSnapshot[];
-  readonly undescribedNodegroups: readonly UndescribedNodegroup[];
-  readonly roles: readonly RoleSnapshot[];
+/** One resource as the engine sees it: where its results go, and what was read of it. */
+interface Subject<K extends ResourceType> {
+  readonly accountId: string;
+  readonly region: string;
+  readonly resource: ResourceRef & { readonly type: K };
+  readonly clusterArn?: string;
+  readonly snapshot: Readout<SubjectOf[K]>;
 }
 
-export function runChecks(checks: readonly Check[], input: CheckInput, context: CheckContext): CheckResult[] {
-  const results: CheckResult[] = [];
-  const clusterChecks = checks.filter((c): c is ClusterCheck => c.metadata.resourceType === 'AwsEksCluster');
-  const roleChecks = checks.filter((c): c is RoleCheck => c.metadata.resourceType === 'AwsIamRole');
-  const nodegroupChecks = checks.filter(
-    (c): c is NodegroupCheck => c.metadata.resourceType === 'AwsEksNodegroup',
-  );
+/** Each kind of resource: how to find every one of them in a scan, and what to say when one could not be read. */
+interface ResourceKind<K extends ResourceType> {
+  readonly type: K;
+  /** Detail of the NOT_AVAILABLE result for a resource that could not be described. */
+  readonly notDescribed: string;
+  subjects(snapshot: ScanSnapshot, context: CheckContext): Subject<K>[];
+}
 
-  for (const cluster of input.clusters) {
-    for (const check of clusterChecks) {
-      const outcome = guarded(check.metadata, () => check.evaluate(cluster, context));
-      results.push(clusterResult(check.metadata, cluster, outcome));
-    }
-  }
-  for (const cluster of input.undescribed) {
-    for (const check of clusterChecks) {
-      results.push(
-        clusterResult(
-          check.metadata,
-          cluster,
-          notAvailable(`The cluster could not be described: ${cluster.reason}`),
-        ),
-      );
-    }
-  }
-  for (const nodegroup of input.nodegroups) {
-    for (const check of nodegroupChecks) {
-      const outcome = guarded(check.metadata, () => check.evaluate(nodegroup, context));
-      results.push(nodegroupResult(check.metadata, nodegroup, outcome));
-    }
-  }
-  for (const nodegroup of input.undescribedNodegroups) {
-    for (const check of nodegroupChecks) {
-      results.push(
-        nodegroupResult(
-          check.metadata,
-          nodegroup,
-          notAvailable(`The node group could not be described: ${nodegroup.reason}`),
-        ),
-      );
-    }
-  }
-  for (const role of input.roles) {
-    for (const check of roleChecks) {
-      const outcome = guarded(check.metadata, () => check.evaluate(role, context));
+const clusters: ResourceKind<'AwsEksCluster'> = {
+  type: 'AwsEksCluster',
+  notDescribed: 'The cluster could not be described',
+  subjects: (snapshot) =>
+    snapshot.accounts.flatMap((account) =>
+      account.regions.flatMap((region) =>
+        region.clusters.map((listed) => ({
+          accountId: region.accountId,
+          region: region.region,
+          resource: { type: 'AwsEksCluster', id: listed.arn, name: listed.name },
+          clusterArn: listed.arn,
+          snapshot: listed.description,
+        })),
+      ),
+    ),
+};
+
+const nodegroups: ResourceKind<'AwsEksNodegroup'> = {
+  type: 'AwsEksNodegroup',
+  notDescribed: 'The node group could not be described',
+  subjects: (snapshot) =>
+    snapshot.accounts.flatMap((account) =>
+      account.regions.flatMap((region) =>
+        region.clusters.flatMap((listed) => {
+          const cluster = listed.description;
+          if (!cluster.known || !cluster.value.nodegroups.known) return [];
+          return cluster.value.nodegroups.value.map((nodegroup) => ({
+            accountId: region.accountId,
+            region: region.region,
+            resource: {
+              type: 'AwsEksNodegroup' as const,
+              ...(nodegroup.description.known
+                ? { id: nodegroup.description.value.arn }
+                : nodegroup.arn === undefined
+                  ? {}
+                  : { id: nodegroup.arn }),
+              name: `${listed.name}/${nodegroup.name}`,
+            },
+            clusterArn: listed.arn,
+            snapshot: nodegroup.description,
+          }));
+        }),
+      ),
+    ),
+};
+
+const roles: ResourceKind<'AwsIamRole'> = {
+  type: 'AwsIamRole',
+  notDescribed: 'The role could not be read',
+  subjects: (snapshot, context) =>
+    snapshot.accounts.flatMap((account) =>
+      (account.identity?.roles ?? []).map((role) => ({
+        accountId: role.accountId,
+        // Results that name no issuer go to the account's home region.
+        region: context.homeRegion(role.accountId),
+        resource: { type: 'AwsIamRole' as const, id: role.arn, name: role.name },
+        snapshot: { known: true as const, value: role },
+      })),
+    ),
+};
+
+export function runChecks(
+  checks: readonly Check[],
+  snapshot: ScanSnapshot,
+  context: CheckContext,
+): CheckResult[] {
+  return [
+    ...judge(clusters, checks, snapshot, context),
+    ...judge(nodegroups, checks, snapshot, context),
+    ...judge(roles, checks, snapshot, context),
+  ].sort(compareResults);
+}
+
+function judge<K extends ResourceType>(
+  kind: ResourceKind<K>,
+  checks: readonly Check[],
+  snapshot: ScanSnapshot,
+  context: CheckContext,
+): CheckResult[] {
+  const own = checks.filter((c): c is Check & CheckOf<K> => c.metadata.resourceType === kind.type);
+  if (own.length === 0) return [];
+  const results: CheckResult[] = [];
+  for (const subject of kind.subjects(snapshot, context)) {
+    for (const check of own) {
+      const outcome = subject.snapshot.known
+        ? guarded(check, subject.snapshot.value, context)
+        : notAvailable(`${kind.notDescribed}: ${subject.snapshot.reason}`);
       if (outcome === undefined) continue;
       results.push({
-        ...base(check.metadata, outcome),
-        accountId: role.accountId,
-        region: outcome.region ?? context.homeRegion(role.accountId),
-        resource: { type: 'AwsIamRole', id: role.arn, name: role.name },
+        checkId: check.metadata.id,
+        status: outcome.status,
+        severity: outcome.severity,
+        accountId: subject.accountId,
+        region: outcome.region ?? subject.region,
+        resource: subject.resource,
+        ...(outcome.clusterArn !== undefined
+          ? { clusterArn: outcome.clusterArn }
+          : subject.clusterArn !== undefined
+            ? { clusterArn: subject.clusterArn }
+            : {}),
+        title: check.metadata.title,
+        detail: outcome.detail,
+        remediation: check.metadata.remediation,
       });
     }
   }
-  return results.sort(compareResults);
+  return results;
 }
 
-function guarded<T extends Outcome | undefined>(metadata: CheckMetadata, evaluate: () => T): T | Outcome {
+function guarded<K extends ResourceType>(
+  check: CheckOf<K>,
+  subject: SubjectOf[K],
+  context: CheckContext,
+): Outcome | undefined {
   try {
-    return evaluate();
+    return check.evaluate(subject, context);
   } catch (error) {
-    return notAvailable(`Check ${metadata.id} failed on this resource: ${(error as Error).message}`);
+    return notAvailable(`Check ${check.metadata.id} failed on this resource: ${(error as Error).message}`);
   }
-}
-
-function clusterResult(
-  metadata: CheckMetadata,
-  cluster: Pick<ClusterSnapshot, 'accountId' | 'region' | 'arn' | 'name'>,
-  outcome: Outcome,
-): CheckResult {
-  return {
-    ...base(metadata, outcome),
-    accountId: cluster.accountId,
-    region: cluster.region,
-    resource: { type: 'AwsEksCluster', id: cluster.arn, name: cluster.name },
-    clusterArn: cluster.arn,
-  };
-}
-
-function nodegroupResult(
-  metadata: CheckMetadata,
-  nodegroup: Pick<NodegroupSnapshot, 'accountId' | 'region' | 'arn' | 'name' | 'clusterName' | 'clusterArn'>,
-  outcome: Outcome,
-): CheckResult {
-  return {
-    ...base(metadata, outcome),
-    accountId: nodegroup.accountId,
-    region: nodegroup.region,
-    resource: {
-      type: 'AwsEksNodegroup',
-      id: nodegroup.arn,
-      name: `${nodegroup.clusterName}/${nodegroup.name}`,
-    },
-    clusterArn: nodegroup.clusterArn,
-  };
-}
-
-function base(metadata: CheckMetadata, outcome: Outcome) {
-  return {
-    checkId: metadata.id,
-    status: outcome.status,
-    severity: outcome.severity,
-    title: metadata.title,
-    detail: outcome.detail,
-    remediation: metadata.remediation,
-    ...(outcome.clusterArn === undefined ? {} : { clusterArn: outcome.clusterArn }),
-  };
 }
 
 export function compareResults(a: CheckResult, b: CheckResult): number {
   return (
     compareText(a.accountId, b.accountId) ||
     compareText(a.region, b.region) ||
-    compareText(a.resource.id, b.resource.id) ||
+    compareText(a.resource.id ?? '', b.resource.id ?? '') ||
+    compareText(a.resource.name, b.resource.name) ||
     compareText(a.checkId, b.checkId)
   );
 }

@@ -2,7 +2,6 @@ import { notAvailable, type Outcome, passed, severityRank } from '../model/resul
 import type { RoleSnapshot } from '../model/snapshot';
 import { issuerRegion } from '../policy/eks-oidc';
 import { analyseIrsaTrust, type Grant, STS_AUDIENCE, type TrustProblem } from '../policy/irsa-trust';
-import { decodePolicyDocument, PolicyParseError, parseTrustPolicy } from '../policy/trust-document';
 import type { CheckContext, RoleCheck } from './types';
 
 const ISSUER_IN_TEXT = /oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/i;
@@ -25,16 +24,8 @@ export const irsaTrustPolicy: RoleCheck = {
     ],
   },
   evaluate(role, context) {
-    let analysis: ReturnType<typeof analyseIrsaTrust>;
-    try {
-      analysis = analyseIrsaTrust(
-        parseTrustPolicy(decodePolicyDocument(role.trustPolicy)),
-        context.providersOf(role.accountId),
-      );
-    } catch (error) {
-      if (!(error instanceof PolicyParseError)) throw error;
-      return unparseable(role, error.message, context);
-    }
+    if (!role.trust.known) return unparseable(role, role.trust.reason, context);
+    const analysis = analyseIrsaTrust(role.trust.value, context.providersOf(role.accountId));
     if (!analysis.applies) return undefined;
 
     const effective = analysis.grants.filter((g) => g.ineffective === undefined);

@@ -51,12 +51,12 @@ interface SubnetVerdict {
 
 function exposure(id: string, network: NetworkSnapshot): SubnetVerdict {
   if (!network.subnets.known) return { id, public: [], unknown: network.subnets.reason };
-  const subnet = network.subnets.items.find((s) => s.id === id);
+  const subnet = network.subnets.value.find((s) => s.id === id);
   if (subnet === undefined) return { id, public: [], unknown: 'ec2:DescribeSubnets did not return it' };
   const reasons: string[] = [];
   if (subnet.mapPublicIpOnLaunch === true) reasons.push('maps public IP addresses on launch');
   if (!network.routeTables.known) return { id, public: reasons, unknown: network.routeTables.reason };
-  const table = routeTableOf(subnet, network.routeTables.items);
+  const table = routeTableOf(subnet, network.routeTables.value);
   if (table === undefined) {
     const why =
       subnet.vpcId === undefined

@@ -1,6 +1,6 @@
+import { arnName } from '../model/arn';
 import { failed, notAvailable, type Outcome, passed } from '../model/result';
 import { analysePodIdentityTrust, POD_IDENTITY_SERVICE } from '../policy/pod-identity-trust';
-import { decodePolicyDocument, PolicyParseError, parseTrustPolicy } from '../policy/trust-document';
 import type { PodIdentityUse, RoleCheck } from './types';
 
 export const podIdentityTrustPolicy: RoleCheck = {
@@ -21,29 +21,22 @@ export const podIdentityTrustPolicy: RoleCheck = {
     ],
   },
   evaluate(role, context): Outcome | undefined {
-    let text: string;
-    try {
-      text = decodePolicyDocument(role.trustPolicy);
-    } catch (error) {
-      if (!(error instanceof PolicyParseError)) throw error;
+    // Documents that cannot be read are judged only when they mention Pod Identity at all.
+    if (!role.trustDocument.known) {
       return role.trustPolicy.toLowerCase().includes(POD_IDENTITY_SERVICE)
         ? notAvailable(
-            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be decoded: ${error.message}`,
+            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be decoded: ${role.trustDocument.reason}`,
           )
         : undefined;
     }
-    let analysis: ReturnType<typeof analysePodIdentityTrust>;
-    try {
-      analysis = analysePodIdentityTrust(parseTrustPolicy(text));
-    } catch (error) {
-      if (!(error instanceof PolicyParseError)) throw error;
-      // Unparseable documents are judged only when they mention Pod Identity at all.
-      return text.toLowerCase().includes(POD_IDENTITY_SERVICE)
+    if (!role.trust.known) {
+      return role.trustDocument.value.toLowerCase().includes(POD_IDENTITY_SERVICE)
         ? notAvailable(
-            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be parsed: ${error.message}`,
+            `The trust policy mentions ${POD_IDENTITY_SERVICE} but cannot be parsed: ${role.trust.reason}`,
           )
         : undefined;
     }
+    const analysis = analysePodIdentityTrust(role.trust.value);
     if (!analysis.applies) return undefined;
     const use = usage(context.podIdentityUse(role.arn));
     const gaps = analysis.grants.flatMap((g) => (g.gap === undefined ? [] : [g.gap]));
@@ -64,19 +57,17 @@ export const podIdentityTrustPolicy: RoleCheck = {
 };
 
 function usage(use: PodIdentityUse): string {
-  const named = use.associations.map(
-    (a) => `${a.clusterArn.split('/').pop() ?? a.clusterArn}/${a.namespace}/${a.serviceAccount}`,
-  );
+  const named = use.associations.map((a) => `${arnName(a.clusterArn)}/${a.namespace}/${a.serviceAccount}`);
   const listed =
     named.length === 0
-      ? `No Pod Identity association${use.unread.length > 0 ? ' that could be read' : ''} uses the role`
+      ? `No Pod Identity association${use.unknown.length > 0 ? ' that could be read' : ''} uses the role`
       : `Used by Pod Identity associations (cluster/namespace/service account): ${named.join(', ')}`;
-  const unread =
-    use.unread.length === 0
+  const unknown =
+    use.unknown.length === 0
       ? ''
-      : `; the associations of ${use.unread
-          .map((u) => u.clusterArn.split('/').pop())
+      : `; the associations of ${use.unknown
+          .map((u) => arnName(u.clusterArn))
           .sort()
-          .join(', ')} could not be read (${[...new Set(use.unread.map((u) => u.reason))].join('; ')})`;
-  return `${listed}${unread}.`;
+          .join(', ')} could not be read (${[...new Set(use.unknown.map((u) => u.reason))].join('; ')})`;
+  return `${listed}${unknown}.`;
 }

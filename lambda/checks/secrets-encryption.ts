@@ -1,6 +1,6 @@
 import { compareVersions, parseMinorVersion } from '../kubernetes/minor-version';
 import { failed, notAvailable, type Outcome, passed } from '../model/result';
-import type { ClusterSnapshot } from '../model/snapshot';
+import { type ClusterSnapshot, secretsEncryptionOf } from '../model/snapshot';
 import type { CheckContext, ClusterCheck } from './types';
 
 /** Key states in which EKS cannot decrypt secrets. https://docs.aws.amazon.com/kms/latest/developerguide/key-state.html */
@@ -30,8 +30,7 @@ export const secretsEncryption: ClusterCheck = {
     ],
   },
   evaluate(cluster, context) {
-    if (cluster.encryptionConfig === undefined) return noCustomerKey(cluster);
-    const entry = cluster.encryptionConfig.find((e) => e.resources.includes('secrets'));
+    const entry = secretsEncryptionOf(cluster);
     if (entry === undefined) return noCustomerKey(cluster);
     if (entry.keyArn === undefined)
       return notAvailable('encryptionConfig covers secrets but names no KMS key');
@@ -45,14 +44,14 @@ function keyOutcome(keyArn: string, context: CheckContext): Outcome {
     const why = key === undefined ? 'it was not read' : key.reason;
     return passed(`Secrets are encrypted with ${keyArn}; its state is unknown because ${why}.`);
   }
-  if (key.state === 'Enabled') return passed(`Secrets are encrypted with ${keyArn}, which is enabled.`);
-  if (UNUSABLE_STATES.has(key.state)) {
+  if (key.value === 'Enabled') return passed(`Secrets are encrypted with ${keyArn}, which is enabled.`);
+  if (UNUSABLE_STATES.has(key.value)) {
     return failed(
       'CRITICAL',
-      `The secrets key ${keyArn} is ${key.state}: the cluster cannot decrypt its secrets and becomes unusable.`,
+      `The secrets key ${keyArn} is ${key.value}: the cluster cannot decrypt its secrets and becomes unusable.`,
     );
   }
-  return notAvailable(`The secrets key ${keyArn} is in state ${key.state}; its usability cannot be judged.`);
+  return notAvailable(`The secrets key ${keyArn} is in state ${key.value}; its usability cannot be judged.`);
 }
 
 function noCustomerKey(cluster: ClusterSnapshot): Outcome {

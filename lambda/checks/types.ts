@@ -31,10 +31,10 @@ export interface ScanConfig {
 /** The Pod Identity associations that name a role, and the clusters of its account whose associations are unknown. */
 export interface PodIdentityUse {
   readonly associations: readonly PodIdentityAssociationSnapshot[];
-  readonly unread: readonly { readonly clusterArn: string; readonly reason: string }[];
+  readonly unknown: readonly { readonly clusterArn: string; readonly reason: string }[];
 }
 
-/** Everything a check may know beyond its own resource. Built once per scan by the engine. */
+/** Everything a check may know beyond its own resource: built once per scan by `buildCheckContext`. */
 export interface CheckContext {
   readonly now: Date;
   readonly config: ScanConfig;
@@ -53,20 +53,27 @@ export interface CheckContext {
   podIdentityUse(roleArn: string): PodIdentityUse;
 }
 
-export interface ClusterCheck {
-  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsEksCluster' };
-  evaluate(cluster: ClusterSnapshot, context: CheckContext): Outcome;
+/** The snapshot each kind of resource gives its checks. */
+export interface SubjectOf {
+  readonly AwsEksCluster: ClusterSnapshot;
+  readonly AwsEksNodegroup: NodegroupSnapshot;
+  readonly AwsIamRole: RoleSnapshot;
 }
 
-export interface RoleCheck {
-  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsIamRole' };
+/** Role checks apply to some roles only; cluster and node-group checks judge every one. */
+interface OutcomeOf {
+  readonly AwsEksCluster: Outcome;
+  readonly AwsEksNodegroup: Outcome;
   /** `undefined` when the rule does not apply to this role. */
-  evaluate(role: RoleSnapshot, context: CheckContext): Outcome | undefined;
+  readonly AwsIamRole: Outcome | undefined;
 }
 
-export interface NodegroupCheck {
-  readonly metadata: CheckMetadata & { readonly resourceType: 'AwsEksNodegroup' };
-  evaluate(nodegroup: NodegroupSnapshot, context: CheckContext): Outcome;
+export interface CheckOf<K extends ResourceType> {
+  readonly metadata: CheckMetadata & { readonly resourceType: K };
+  evaluate(subject: SubjectOf[K], context: CheckContext): OutcomeOf[K];
 }
 
-export type Check = ClusterCheck | NodegroupCheck | RoleCheck;
+export type ClusterCheck = CheckOf<'AwsEksCluster'>;
+export type NodegroupCheck = CheckOf<'AwsEksNodegroup'>;
+export type RoleCheck = CheckOf<'AwsIamRole'>;
+export type Check = { [K in ResourceType]: CheckOf<K> }[ResourceType];

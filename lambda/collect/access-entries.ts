@@ -16,7 +16,7 @@ export async function collectAccessEntries(
   eks: EKSClient,
   cluster: Pick<ClusterSnapshot, 'name' | 'authenticationMode'>,
   concurrency = 4,
-): Promise<Readout<AccessEntrySnapshot>> {
+): Promise<Readout<AccessEntrySnapshot[]>> {
   if (cluster.authenticationMode === 'CONFIG_MAP') {
     return {
       known: false,

@@ -1,6 +1,7 @@
 import { DescribeRegionsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import { GetCallerIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
 import { describeAwsError, ScanError } from '../errors';
+import { parseArn } from '../model/arn';
 
 export interface CallerAccount {
   readonly accountId: string;
@@ -22,7 +23,14 @@ export async function resolveCallerAccount(sts: STSClient): Promise<CallerAccoun
   if (!accountId || !/^\d{12}$/.test(accountId)) {
     throw new ScanError(`sts:GetCallerIdentity returned no valid account id (${accountId ?? 'none'})`);
   }
-  return { accountId, partition: arn?.split(':')[1] || 'aws' };
+  // The partition comes from the caller's ARN; without one it is not guessed.
+  const partition = arn === undefined ? undefined : parseArn(arn)?.partition;
+  if (partition === undefined) {
+    throw new ScanError(
+      `sts:GetCallerIdentity returned no valid ARN (${arn ?? 'none'}) to tell the partition by`,
+    );
+  }
+  return { accountId, partition };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
@@ -9,12 +10,14 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { ApiCallCounter } from './api-calls';
 
-/** The SDK clients of one account. The collector receives this and never builds clients itself. */
+/** The SDK clients of one account. The collector and publisher receive these and never build clients themselves. */
 export interface AccountClients {
   eks(region: string): EKSClient;
   kms(region: string): KMSClient;
   ec2(region: string): EC2Client;
   securityHub(region: string): SecurityHubClient;
+  /** The scan-completed event goes to the default bus of the scanner's own account. */
+  eventBridge(region: string): EventBridgeClient;
   /** IAM is global; its client talks to the home region's endpoint. */
   iam(): IAMClient;
   sts(): STSClient;
@@ -74,6 +77,8 @@ export function createAccountClients(options: ClientOptions): AccountClients {
       memo(`securityhub/${region}`, () =>
         counted(new SecurityHubClient({ ...common, region }), 'securityhub'),
       ),
+    eventBridge: (region) =>
+      memo(`events/${region}`, () => counted(new EventBridgeClient({ ...common, region }), 'events')),
     iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
     sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
     organizations: () =>

@@ -1,8 +1,8 @@
 import { DescribeClusterCommand, type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
-import pLimit from 'p-limit';
 import { z } from 'zod';
 import { describeAwsError, TargetError } from '../errors';
-import type { ClusterSnapshot, UndescribedCluster } from '../model/snapshot';
+import { known, type Readout, unknown } from '../model/readout';
+import type { ClusterSnapshot } from '../model/snapshot';
 
 /** The parts of a DescribeCluster answer the checks read; anything else is ignored, anything missing stays missing. */
 const ClusterShape = z.object({
@@ -42,26 +42,20 @@ const ClusterShape = z.object({
   deletionProtection: z.boolean().optional(),
 });
 
-export interface RegionClusters {
-  readonly clusters: ClusterSnapshot[];
-  readonly undescribed: UndescribedCluster[];
-}
+/** What DescribeCluster says of a cluster; the reads that follow it complete the snapshot. */
+export type ClusterDescription = Omit<
+  ClusterSnapshot,
+  'accessEntries' | 'nodegroups' | 'podIdentityAssociations'
+>;
 
-export interface ClusterTarget {
+export interface RegionTarget {
   readonly accountId: string;
   readonly partition: string;
   readonly region: string;
 }
 
-/**
- * Lists and describes every cluster of one account and region. A failed listing fails the target;
- * a cluster that cannot be described (deleted meanwhile, denied, invalid) is kept with the reason.
- */
-export async function collectClusters(
-  eks: EKSClient,
-  target: ClusterTarget,
-  describeConcurrency = 8,
-): Promise<RegionClusters> {
+/** Every cluster name of one account and region. A failed listing fails the target. */
+export async function listClusterNames(eks: EKSClient, target: RegionTarget): Promise<string[]> {
   const names: string[] = [];
   try {
     for await (const page of paginateListClusters({ client: eks, pageSize: 100 }, {})) {
@@ -70,47 +64,32 @@ export async function collectClusters(
   } catch (error) {
     throw new TargetError(target.accountId, target.region, 'eks:ListClusters', error);
   }
-  const limit = pLimit(describeConcurrency);
-  const described = await Promise.all(names.map((name) => limit(() => describe(eks, target, name))));
-  const clusters: ClusterSnapshot[] = [];
-  const undescribed: UndescribedCluster[] = [];
-  for (const item of described) {
-    if ('reason' in item) undescribed.push(item);
-    else clusters.push(item);
-  }
-  return { clusters, undescribed };
+  return names;
 }
 
-async function describe(
+/** One cluster's description, or why it could not be had (deleted meanwhile, denied, invalid). */
+export async function describeCluster(
   eks: EKSClient,
-  target: ClusterTarget,
+  target: RegionTarget,
   name: string,
-): Promise<ClusterSnapshot | UndescribedCluster> {
-  const fallbackArn = `arn:${target.partition}:eks:${target.region}:${target.accountId}:cluster/${name}`;
-  const undescribed = (reason: string): UndescribedCluster => ({
-    accountId: target.accountId,
-    region: target.region,
-    name,
-    arn: fallbackArn,
-    reason,
-  });
+): Promise<Readout<ClusterDescription>> {
   let answer: unknown;
   try {
     answer = (await eks.send(new DescribeClusterCommand({ name }))).cluster;
   } catch (error) {
-    return undescribed(`eks:DescribeCluster failed: ${describeAwsError(error)}`);
+    return unknown(`eks:DescribeCluster failed: ${describeAwsError(error)}`);
   }
   const parsed = ClusterShape.safeParse(answer);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return undescribed(
+    return unknown(
       `eks:DescribeCluster returned an invalid cluster (${issue?.path.join('.') || 'cluster'}: ${issue?.message ?? 'invalid'})`,
     );
   }
-  return toSnapshot(parsed.data, target);
+  return known(toDescription(parsed.data, target));
 }
 
-function toSnapshot(cluster: z.infer<typeof ClusterShape>, target: ClusterTarget): ClusterSnapshot {
+function toDescription(cluster: z.infer<typeof ClusterShape>, target: RegionTarget): ClusterDescription {
   const vpc = cluster.resourcesVpcConfig;
   const hasEndpoint = vpc?.endpointPublicAccess !== undefined && vpc.endpointPrivateAccess !== undefined;
   const optional = <K extends string, V>(key: K, value: V | undefined) =>

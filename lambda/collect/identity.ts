@@ -1,9 +1,8 @@
 import { type IAMClient, ListOpenIDConnectProvidersCommand, paginateListRoles } from '@aws-sdk/client-iam';
 import { TargetError } from '../errors';
+import { GLOBAL_REGION } from '../model/report';
 import type { AccountIdentitySnapshot, RoleSnapshot } from '../model/snapshot';
-
-/** IAM is global: it is read once per account, and its target's region is this name. */
-export const GLOBAL_REGION = 'global';
+import { readTrustPolicy } from '../policy/trust-document';
 
 /**
  * Every role with its trust policy (ListRoles returns the document, so no GetRole per role) and
@@ -15,11 +14,16 @@ export async function collectIdentity(iam: IAMClient, accountId: string): Promis
     for await (const page of paginateListRoles({ client: iam, pageSize: 1000 }, {})) {
       for (const role of page.Roles ?? []) {
         if (!role.Arn || !role.RoleName) continue; // ListRoles always names a role; an entry without one is no role
+        const trustPolicy = role.AssumeRolePolicyDocument ?? '';
+        // Decoded and parsed here, once: every check and the publisher read the same result.
+        const { text, policy } = readTrustPolicy(trustPolicy);
         roles.push({
           accountId,
           arn: role.Arn,
           name: role.RoleName,
-          trustPolicy: role.AssumeRolePolicyDocument ?? '',
+          trustPolicy,
+          trustDocument: text,
+          trust: policy,
         });
       }
     }

@@ -1,6 +1,7 @@
 import { DescribeKeyCommand } from '@aws-sdk/client-kms';
 import pLimit from 'p-limit';
 import { describeAwsError } from '../errors';
+import { arnRegion } from '../model/arn';
 import type { KeyState } from '../model/snapshot';
 import type { AccountClients } from './clients';
 
@@ -18,12 +19,12 @@ export async function collectKeyStates(
   const states = await Promise.all(
     unique.map((keyArn) =>
       limit(async (): Promise<KeyState> => {
-        const region = /^arn:[^:]+:kms:([^:]+):/.exec(keyArn)?.[1] ?? defaultRegion;
+        const region = arnRegion(keyArn) ?? defaultRegion;
         try {
           const answer = await clients.kms(region).send(new DescribeKeyCommand({ KeyId: keyArn }));
           const state = answer.KeyMetadata?.KeyState;
           return state
-            ? { known: true, state }
+            ? { known: true, value: state }
             : { known: false, reason: 'kms:DescribeKey returned no key state' };
         } catch (error) {
           return { known: false, reason: `kms:DescribeKey failed: ${describeAwsError(error)}` };

@@ -33,7 +33,7 @@ export async function collectSubnetRoutes(
       routeTables: { known: false, reason: `the route tables were not read because ${subnets.reason}` },
     };
   }
-  const vpcIds = unique(subnets.items.flatMap((s) => (s.vpcId ? [s.vpcId] : [])));
+  const vpcIds = unique(subnets.value.flatMap((s) => (s.vpcId ? [s.vpcId] : [])));
   const routeTables = await read('ec2:DescribeRouteTables', vpcIds, (values) =>
     describeRouteTables(ec2, values),
   );
@@ -52,13 +52,13 @@ async function read<T>(
   operation: string,
   ids: readonly string[],
   describe: (values: string[]) => Promise<T[]>,
-): Promise<Readout<T>> {
+): Promise<Readout<T[]>> {
   const items: T[] = [];
   try {
     for (let i = 0; i < ids.length; i += FILTER_VALUES) {
       items.push(...(await describe(ids.slice(i, i + FILTER_VALUES))));
     }
-    return { known: true, items };
+    return { known: true, value: items };
   } catch (error) {
     return { known: false, reason: `${operation} failed: ${describeAwsError(error)}` };
   }

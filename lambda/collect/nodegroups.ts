@@ -2,12 +2,8 @@ import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from
 import pLimit from 'p-limit';
 import { z } from 'zod';
 import { describeAwsError, isNotFound } from '../errors';
-import type {
-  ClusterSnapshot,
-  NodegroupSnapshot,
-  UndescribedNodegroup,
-  UnlistedNodegroups,
-} from '../model/snapshot';
+import { known, type Readout, unknown } from '../model/readout';
+import type { ClusterSnapshot, Listed, NodegroupSnapshot } from '../model/snapshot';
 
 /** The parts of a DescribeNodegroup answer the checks read. */
 const NodegroupShape = z.object({
@@ -27,25 +23,19 @@ const NodegroupShape = z.object({
     .optional(),
 });
 
-export interface ClusterNodegroups {
-  readonly nodegroups: NodegroupSnapshot[];
-  readonly undescribed: UndescribedNodegroup[];
-  /** Set when the node groups could not be listed. */
-  readonly unlisted?: UnlistedNodegroups;
-}
-
 type ClusterRef = Pick<ClusterSnapshot, 'accountId' | 'region' | 'name' | 'arn'>;
 
 /**
- * Lists and describes the managed node groups of one cluster. A failed listing is kept as the
- * reason (the cluster's node-group findings are then left as they are); a node group that cannot
- * be described is kept with the reason, like a cluster.
+ * Lists and describes the managed node groups of one cluster. A failed listing makes the list
+ * unknown, with the reason (the cluster's node-group findings are then left as they are); a node
+ * group that cannot be described is listed with the reason, like a cluster; one deleted since it
+ * was listed is gone.
  */
 export async function collectNodegroups(
   eks: EKSClient,
   cluster: ClusterRef,
   describeConcurrency = 4,
-): Promise<ClusterNodegroups> {
+): Promise<Readout<Listed<NodegroupSnapshot>[]>> {
   const names: string[] = [];
   try {
     for await (const page of paginateListNodegroups(
@@ -55,42 +45,23 @@ export async function collectNodegroups(
       names.push(...(page.nodegroups ?? []));
     }
   } catch (error) {
-    return {
-      nodegroups: [],
-      undescribed: [],
-      unlisted: {
-        clusterArn: cluster.arn,
-        reason: `eks:ListNodegroups failed: ${describeAwsError(error)}`,
-      },
-    };
+    return unknown(`eks:ListNodegroups failed: ${describeAwsError(error)}`);
   }
   const limit = pLimit(describeConcurrency);
   const described = await Promise.all(names.map((name) => limit(() => describe(eks, cluster, name))));
-  const nodegroups: NodegroupSnapshot[] = [];
-  const undescribed: UndescribedNodegroup[] = [];
-  for (const item of described) {
-    if (item === undefined) continue;
-    if ('reason' in item) undescribed.push(item);
-    else nodegroups.push(item);
-  }
-  return { nodegroups, undescribed };
+  return known(
+    names.flatMap((name, i) => {
+      const description = described[i];
+      return description === undefined ? [] : [{ name, description }];
+    }),
+  );
 }
 
 async function describe(
   eks: EKSClient,
   cluster: ClusterRef,
   name: string,
-): Promise<NodegroupSnapshot | UndescribedNodegroup | undefined> {
-  const undescribed = (reason: string): UndescribedNodegroup => ({
-    accountId: cluster.accountId,
-    region: cluster.region,
-    clusterName: cluster.name,
-    clusterArn: cluster.arn,
-    name,
-    // The real ARN ends in an id only DescribeNodegroup knows: this prefix of it is stable per name.
-    arn: nodegroupArnPrefix(cluster.arn, name),
-    reason,
-  });
+): Promise<Readout<NodegroupSnapshot> | undefined> {
   let answer: unknown;
   try {
     answer = (
@@ -99,19 +70,19 @@ async function describe(
   } catch (error) {
     // Deleted since it was listed: gone, like a node group that was never listed.
     if (isNotFound(error)) return undefined;
-    return undescribed(`eks:DescribeNodegroup failed: ${describeAwsError(error)}`);
+    return unknown(`eks:DescribeNodegroup failed: ${describeAwsError(error)}`);
   }
   const parsed = NodegroupShape.safeParse(answer);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return undescribed(
+    return unknown(
       `eks:DescribeNodegroup returned an invalid node group (${issue?.path.join('.') || 'nodegroup'}: ${issue?.message ?? 'invalid'})`,
     );
   }
   const group = parsed.data;
   const template = group.launchTemplate;
   const templateName = template?.name ?? template?.id;
-  return {
+  return known({
     accountId: cluster.accountId,
     region: cluster.region,
     clusterName: cluster.name,
@@ -130,14 +101,5 @@ async function describe(
           },
         }),
     ...(templateName === undefined ? {} : { launchTemplate: templateName }),
-  };
-}
-
-/**
- * The part of a node group ARN before its id (`arn:…:nodegroup/<cluster>/<name>`), or with no name,
- * the part every node group of the cluster shares (`arn:…:nodegroup/<cluster>/`).
- */
-export function nodegroupArnPrefix(clusterArn: string, name?: string): string {
-  const prefix = `${clusterArn.replace(/:cluster\//, ':nodegroup/')}/`;
-  return name === undefined ? prefix : `${prefix}${name}`;
+  });
 }

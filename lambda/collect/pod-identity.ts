@@ -15,7 +15,7 @@ export async function collectPodIdentity(
   eks: EKSClient,
   cluster: Pick<ClusterSnapshot, 'name' | 'arn'>,
   concurrency = 4,
-): Promise<Readout<PodIdentityAssociationSnapshot>> {
+): Promise<Readout<PodIdentityAssociationSnapshot[]>> {
   const ids: string[] = [];
   try {
     for await (const page of paginateListPodIdentityAssociations(

@@ -12,7 +12,7 @@ export async function readEach<I, T>(
   operation: string,
   read: (item: I) => Promise<T | undefined>,
   concurrency = 4,
-): Promise<Readout<T>> {
+): Promise<Readout<T[]>> {
   const limit = pLimit(concurrency);
   try {
     const found = await Promise.all(
@@ -28,7 +28,7 @@ export async function readEach<I, T>(
         }),
       ),
     );
-    return { known: true, items: found.filter((x) => x !== undefined) };
+    return { known: true, value: found.filter((x) => x !== undefined) };
   } catch (error) {
     return { known: false, reason: (error as Error).message };
   }

@@ -6,10 +6,47 @@ import type { VersionCatalog, VersionInfo, VersionStatus } from '../model/snapsh
 const STATUSES: readonly VersionStatus[] = ['STANDARD_SUPPORT', 'EXTENDED_SUPPORT', 'UNSUPPORTED'];
 
 /**
+ * Kubernetes version support is the same for every account: each region's is read once per run, by
+ * the first account that has clusters there, and shared. When that account may not read it (denied,
+ * throttled out, a network failure), the next account with clusters there tries with its own
+ * credentials; only when none can, or the endpoint lacks the API, does the region use the calendar.
+ */
+export class VersionSupport {
+  private readonly byRegion = new Map<string, Promise<Attempt>>();
+
+  constructor(private readonly clock: () => Date) {}
+
+  /** An account with clusters in the region offers its client; it is used if no account has read the data yet. */
+  offer(region: string, eks: EKSClient): void {
+    const previous = this.byRegion.get(region);
+    const attempt = previous
+      ? previous.then((earlier) => (earlier.retryable ? readVersionSupport(eks, this.clock()) : earlier))
+      : readVersionSupport(eks, this.clock());
+    this.byRegion.set(region, attempt);
+  }
+
+  /** The catalog of every region offered, once all offers have been tried. */
+  async catalogs(): Promise<Map<string, VersionCatalog>> {
+    const entries = await Promise.all(
+      [...this.byRegion.entries()].map(
+        async ([region, attempt]) => [region, (await attempt).catalog] as const,
+      ),
+    );
+    return new Map(entries);
+  }
+}
+
+interface Attempt {
+  readonly catalog: VersionCatalog;
+  /** True when other credentials might succeed where these failed. */
+  readonly retryable: boolean;
+}
+
+/**
  * The region's version support data from `DescribeClusterVersions` (all versions, unsupported ones
  * included), or the bundled calendar with the reason when the API cannot answer.
  */
-export async function collectVersions(eks: EKSClient, now: Date): Promise<VersionCatalog> {
+async function readVersionSupport(eks: EKSClient, now: Date): Promise<Attempt> {
   const versions: VersionInfo[] = [];
   try {
     for await (const page of paginateDescribeClusterVersions(
@@ -32,11 +69,25 @@ export async function collectVersions(eks: EKSClient, now: Date): Promise<Versio
       }
     }
   } catch (error) {
-    const why = isNotImplemented(error)
-      ? 'the endpoint does not implement DescribeClusterVersions'
-      : `DescribeClusterVersions failed (${describeAwsError(error)})`;
-    return calendarCatalog(now, why);
+    if (isNotImplemented(error)) {
+      return {
+        catalog: calendarCatalog(now, 'the endpoint does not implement DescribeClusterVersions'),
+        retryable: false,
+      };
+    }
+    return {
+      catalog: calendarCatalog(now, `DescribeClusterVersions failed (${describeAwsError(error)})`),
+      retryable: true,
+    };
   }
-  if (versions.length === 0) return calendarCatalog(now, 'DescribeClusterVersions returned no versions');
-  return { source: 'api', note: 'support status from DescribeClusterVersions', versions };
+  if (versions.length === 0) {
+    return {
+      catalog: calendarCatalog(now, 'DescribeClusterVersions returned no versions'),
+      retryable: false,
+    };
+  }
+  return {
+    catalog: { source: 'api', note: 'support status from DescribeClusterVersions', versions },
+    retryable: false,
+  };
 }

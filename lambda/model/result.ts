@@ -41,8 +41,11 @@ export const notAvailable = (detail: string): Outcome => ({
 
 export interface ResourceRef {
   readonly type: ResourceType;
-  /** The resource's ARN. */
-  readonly id: string;
+  /**
+   * The resource's ARN. Absent only for a node group that could not be described: its ARN ends in
+   * an id that only `DescribeNodegroup` gives, and none is made up in its place.
+   */
+  readonly id?: string;
   readonly name: string;
 }
 

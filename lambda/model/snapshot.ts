@@ -1,7 +1,13 @@
 /**
- * Typed, validated pictures of what the collector read from AWS. Checks read only these; a field
- * AWS did not return is `undefined`, never a guessed default.
+ * Typed, validated pictures of what the collector read from AWS, each complete when it is made.
+ * Checks read only these; a field AWS did not return is `undefined`, never a guessed default, and
+ * what could not be read at all is a `Readout` that says why.
  */
+import type { ParsedTrustPolicy } from '../policy/trust-document';
+import type { Partition } from './arn';
+import type { Readout } from './readout';
+
+export type { Readout } from './readout';
 
 export interface EndpointAccess {
   readonly publicAccess: boolean;
@@ -43,7 +49,31 @@ export interface ClusterSnapshot {
   /** `resourcesVpcConfig.securityGroupIds`: the additional groups given at creation. */
   readonly securityGroupIds?: readonly string[];
   /** Access entries with their access policies, or why they could not be read. */
-  readonly accessEntries?: Readout<AccessEntrySnapshot>;
+  readonly accessEntries: Readout<readonly AccessEntrySnapshot[]>;
+  /** The managed node groups `ListNodegroups` named, each described or with why not; or why they could not be listed. */
+  readonly nodegroups: Readout<readonly Listed<NodegroupSnapshot>[]>;
+  /** The cluster's Pod Identity associations, or why they could not be read. */
+  readonly podIdentityAssociations: Readout<readonly PodIdentityAssociationSnapshot[]>;
+}
+
+/** A resource a listing named, and what describing it gave. */
+export interface Listed<T> {
+  readonly name: string;
+  /** Known from the listing alone for clusters; a node group's ARN ends in an id only its description gives. */
+  readonly arn?: string;
+  readonly description: Readout<T>;
+}
+
+/** A cluster a listing named: its ARN follows from its name. */
+export interface ListedCluster extends Listed<ClusterSnapshot> {
+  readonly arn: string;
+}
+
+/** The `encryptionConfig` entry that covers Kubernetes secrets, if any. */
+export function secretsEncryptionOf(
+  cluster: Pick<ClusterSnapshot, 'encryptionConfig'>,
+): EncryptionConfigEntry | undefined {
+  return cluster.encryptionConfig?.find((e) => e.resources.includes('secrets'));
 }
 
 /** The cluster security group and the additional ones, each once. */
@@ -57,11 +87,6 @@ export function securityGroupsOf(
     ]),
   ];
 }
-
-/** A list the collector read in full, or the reason it could not. */
-export type Readout<T> =
-  | { readonly known: true; readonly items: readonly T[] }
-  | { readonly known: false; readonly reason: string };
 
 export interface AccessPolicyAssociation {
   readonly policyArn: string;
@@ -90,23 +115,6 @@ export interface NodegroupSnapshot {
   readonly remoteAccess?: { readonly ec2SshKey?: string; readonly sourceSecurityGroups: readonly string[] };
   /** The launch template, when the node group uses one: its SSH settings live there. */
   readonly launchTemplate?: string;
-}
-
-/** A node group that `ListNodegroups` named but `DescribeNodegroup` could not return. */
-export interface UndescribedNodegroup {
-  readonly accountId: string;
-  readonly region: string;
-  readonly clusterName: string;
-  readonly clusterArn: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly reason: string;
-}
-
-/** A cluster whose node groups could not be listed: none of its node-group findings may be archived. */
-export interface UnlistedNodegroups {
-  readonly clusterArn: string;
-  readonly reason: string;
 }
 
 export interface PodIdentityAssociationSnapshot {
@@ -151,18 +159,9 @@ export interface SecurityGroupInfo {
 
 /** The EC2 network the region's clusters and node groups use, read in one batch per resource type. */
 export interface NetworkSnapshot {
-  readonly subnets: Readout<SubnetInfo>;
-  readonly routeTables: Readout<RouteTableInfo>;
-  readonly securityGroups: Readout<SecurityGroupInfo>;
-}
-
-/** A cluster that `ListClusters` named but `DescribeCluster` could not return. */
-export interface UndescribedCluster {
-  readonly accountId: string;
-  readonly region: string;
-  readonly name: string;
-  readonly arn: string;
-  readonly reason: string;
+  readonly subnets: Readout<readonly SubnetInfo[]>;
+  readonly routeTables: Readout<readonly RouteTableInfo[]>;
+  readonly securityGroups: Readout<readonly SecurityGroupInfo[]>;
 }
 
 export interface RoleSnapshot {
@@ -171,16 +170,18 @@ export interface RoleSnapshot {
   readonly name: string;
   /** The trust policy as `ListRoles` returned it: URL-encoded from AWS, raw from some emulators. */
   readonly trustPolicy: string;
+  /** The trust policy decoded to JSON text, once, or why it cannot be. */
+  readonly trustDocument: Readout<string>;
+  /** The trust policy parsed, once, or why it cannot be (a decoding failure included). */
+  readonly trust: Readout<ParsedTrustPolicy>;
   readonly roleId?: string;
   readonly path?: string;
   readonly createDate?: Date;
   readonly maxSessionDuration?: number;
 }
 
-/** What `kms:DescribeKey` said of a key, or why it could not say. */
-export type KeyState =
-  | { readonly known: true; readonly state: string }
-  | { readonly known: false; readonly reason: string };
+/** The key state `kms:DescribeKey` gave (e.g. `Enabled`), or why it could not say. */
+export type KeyState = Readout<string>;
 
 export type VersionStatus = 'STANDARD_SUPPORT' | 'EXTENDED_SUPPORT' | 'UNSUPPORTED';
 
@@ -202,23 +203,33 @@ export interface VersionCatalog {
 export interface RegionSnapshot {
   readonly accountId: string;
   readonly region: string;
-  readonly clusters: readonly ClusterSnapshot[];
-  readonly undescribed: readonly UndescribedCluster[];
-  readonly versions?: VersionCatalog;
+  /** Every cluster `ListClusters` named, each described (with its access entries, node groups and associations) or with why not. */
+  readonly clusters: readonly ListedCluster[];
+  /** The state of each KMS key a cluster names, by key ARN. */
   readonly keys: ReadonlyMap<string, KeyState>;
-  readonly nodegroups: readonly NodegroupSnapshot[];
-  readonly undescribedNodegroups: readonly UndescribedNodegroup[];
-  readonly unlistedNodegroups: readonly UnlistedNodegroups[];
   readonly network: NetworkSnapshot;
-  /** Pod Identity associations of the region's clusters, or for each cluster that could not be read, why. */
-  readonly podIdentity: {
-    readonly associations: readonly PodIdentityAssociationSnapshot[];
-    readonly unread: readonly { readonly clusterArn: string; readonly reason: string }[];
-  };
 }
 
 export interface AccountIdentitySnapshot {
   readonly accountId: string;
   readonly roles: readonly RoleSnapshot[];
   readonly oidcProviderArns: readonly string[];
+}
+
+/** What one account gave: the regions it scanned in full, and its IAM data when it could be read. */
+export interface AccountSnapshot {
+  readonly accountId: string;
+  /** Decided once, when the account was resolved; an account in any other partition is not scanned. */
+  readonly partition: Partition;
+  /** Region of the account's results that name no other (its home region, or the first scanned one). */
+  readonly homeRegion: string;
+  readonly regions: readonly RegionSnapshot[];
+  readonly identity?: AccountIdentitySnapshot;
+}
+
+/** Everything a scan read: what the checks judge, and the publisher describes in findings. */
+export interface ScanSnapshot {
+  readonly accounts: readonly AccountSnapshot[];
+  /** Kubernetes version support by region, read once per run for every account. */
+  readonly versions: ReadonlyMap<string, VersionCatalog>;
 }

@@ -18,7 +18,14 @@
  *   denies everything outside its list, so it narrows the grant exactly as the positive operator would.
  */
 import { type EksProvider, parseEksConditionKey, parseEksProviderArn } from './eks-oidc';
-import type { ConditionClause, ParsedTrustPolicy, PrincipalSpec, Statement } from './trust-document';
+import { globToRegExp } from './glob';
+import {
+  type ConditionClause,
+  coversAction,
+  type ParsedTrustPolicy,
+  type PrincipalSpec,
+  type Statement,
+} from './trust-document';
 
 const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
 const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
@@ -130,13 +137,6 @@ function wildcardPrincipal(principal: PrincipalSpec): string | undefined {
 
 function allowsWebIdentity(statement: Statement): boolean {
   return coversAction(statement, WEB_IDENTITY_ACTION);
-}
-
-/** Whether a statement's Action (or NotAction) covers an action, with IAM's case-insensitive wildcards. */
-export function coversAction(statement: Statement, action: string): boolean {
-  const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p, true).test(action));
-  if (statement.actions !== undefined) return matches(statement.actions);
-  return statement.notActions !== undefined && !matches(statement.notActions);
 }
 
 function principalCovers(spec: PrincipalSpec, issuer: string): boolean {
@@ -315,14 +315,6 @@ function matchesEveryServiceAccount(value: string, pattern: RegExp): boolean {
       pattern.test(`${SERVICE_ACCOUNT_PREFIX}${fresh.repeat(ns)}:${fresh.repeat(name)}`),
     ),
   );
-}
-
-/** IAM glob: `*` any run of characters, `?` one character; everything else literal. */
-export function globToRegExp(glob: string, ignoreCase: boolean): RegExp {
-  const source = [...glob]
-    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\/]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, ignoreCase ? 'is' : 's');
 }
 
 function grantProblems(

@@ -7,8 +7,7 @@
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
  */
-import { coversAction } from './irsa-trust';
-import type { ConditionClause, ParsedTrustPolicy, Statement } from './trust-document';
+import { type ConditionClause, coversAction, type ParsedTrustPolicy, type Statement } from './trust-document';
 
 export const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 const ASSUME_ROLE = 'sts:AssumeRole';

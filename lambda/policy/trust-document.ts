@@ -6,6 +6,9 @@
  * Grammar: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
  */
 
+import type { Readout } from '../model/readout';
+import { globToRegExp } from './glob';
+
 export class PolicyParseError extends Error {
   override readonly name = 'PolicyParseError';
 }
@@ -234,4 +237,33 @@ function conditionValues(value: unknown, element: string): string[] {
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Whether a statement's Action (or NotAction) covers an action, with IAM's case-insensitive wildcards. */
+export function coversAction(statement: Statement, action: string): boolean {
+  const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p, true).test(action));
+  if (statement.actions !== undefined) return matches(statement.actions);
+  return statement.notActions !== undefined && !matches(statement.notActions);
+}
+
+/**
+ * A role's trust policy decoded and parsed once, for every check and the publisher to share: the
+ * decoded text (or why it cannot be decoded) and the parsed statements (or why they cannot be read).
+ */
+export function readTrustPolicy(document: string): {
+  readonly text: Readout<string>;
+  readonly policy: Readout<ParsedTrustPolicy>;
+} {
+  let text: string;
+  try {
+    text = decodePolicyDocument(document);
+  } catch (error) {
+    const reason = (error as Error).message;
+    return { text: { known: false, reason }, policy: { known: false, reason } };
+  }
+  try {
+    return { text: { known: true, value: text }, policy: { known: true, value: parseTrustPolicy(text) } };
+  } catch (error) {
+    return { text: { known: true, value: text }, policy: { known: false, reason: (error as Error).message } };
+  }
 }

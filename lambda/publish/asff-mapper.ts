@@ -1,13 +1,17 @@
-/** Results to ASFF findings: a pure function of the result, the resource it names, and the clock. */
+/**
+ * Results to ASFF findings: a pure function of the result, the account's partition, the snapshot
+ * of the resource it names, and the clock.
+ */
+import { arnName, arnRegion, type Partition } from '../model/arn';
 import type { CheckResult } from '../model/result';
 import {
   type ClusterSnapshot,
   type NodegroupSnapshot,
   type RoleSnapshot,
+  type ScanSnapshot,
+  secretsEncryptionOf,
   securityGroupsOf,
 } from '../model/snapshot';
-import { decodePolicyDocument } from '../policy/trust-document';
-import type { Inventory } from '../scan/scan';
 import { SCANNER_VERSION } from '../scanner-version';
 import { type AsffFinding, SCHEMA_VERSION } from './asff-schema';
 import { findingId, GENERATOR_PREFIX, generatorId } from './finding-id';
@@ -22,9 +26,41 @@ export interface FirstSeen {
 
 type Resource = AsffFinding['Resources'][number];
 
-export function partitionOf(arn: string): 'aws' | 'aws-cn' | 'aws-us-gov' {
-  const partition = arn.split(':')[1];
-  return partition === 'aws-cn' || partition === 'aws-us-gov' ? partition : 'aws';
+/** The snapshots a scan read, by ARN, for findings to describe their resources. */
+export interface ResourceDescriptions {
+  cluster(arn: string): ClusterSnapshot | undefined;
+  nodegroup(arn: string): NodegroupSnapshot | undefined;
+  role(arn: string): RoleSnapshot | undefined;
+}
+
+export function describeResources(snapshot: ScanSnapshot): ResourceDescriptions {
+  const clusters = new Map<string, ClusterSnapshot>();
+  const nodegroups = new Map<string, NodegroupSnapshot>();
+  const roles = new Map<string, RoleSnapshot>();
+  for (const account of snapshot.accounts) {
+    for (const role of account.identity?.roles ?? []) roles.set(role.arn, role);
+    for (const listed of account.regions.flatMap((r) => r.clusters)) {
+      if (!listed.description.known) continue;
+      const cluster = listed.description.value;
+      clusters.set(cluster.arn, cluster);
+      for (const nodegroup of cluster.nodegroups.known ? cluster.nodegroups.value : []) {
+        if (nodegroup.description.known)
+          nodegroups.set(nodegroup.description.value.arn, nodegroup.description.value);
+      }
+    }
+  }
+  return {
+    cluster: (arn) => clusters.get(arn),
+    nodegroup: (arn) => nodegroups.get(arn),
+    role: (arn) => roles.get(arn),
+  };
+}
+
+/** A result that can become a finding: one whose resource has an ARN. */
+export type PublishableResult = CheckResult & { readonly resource: { readonly id: string } };
+
+export function isPublishable(result: CheckResult): result is PublishableResult {
+  return result.resource.id !== undefined;
 }
 
 export function productArn(partition: string, region: string, accountId: string): string {
@@ -34,25 +70,38 @@ export function productArn(partition: string, region: string, accountId: string)
 /** Product field that marks a FAILED finding as new or worse than before; the alert rule matches it. */
 export const NEW_OR_WORSE_FIELD = `${GENERATOR_PREFIX}NewOrWorse`;
 
+export interface FindingOptions {
+  /** The partition of the result's account, decided once when the account was resolved. */
+  readonly partition: Partition;
+  readonly now: Date;
+  /** Set when the finding is already in Security Hub: it is then an update, not a new finding. */
+  readonly firstSeen?: FirstSeen;
+  /** The result is FAILED and was not, or was less severe, when last published. @default result is FAILED */
+  readonly newOrWorse?: boolean;
+}
+
 /**
- * @param newOrWorse the result is FAILED and was not, or was less severe, when last published
+ * A new finding carries Severity and Types at the top level as well; an update carries them only in
+ * FindingProviderFields, since after creation the top-level ones belong to the customer
+ * (BatchUpdateFindings) and Security Hub takes the provider's view from FindingProviderFields.
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/finding-update-batchimportfindings.html
  */
 export function toFinding(
-  result: CheckResult,
-  inventory: Inventory,
-  now: Date,
-  firstSeen?: FirstSeen,
-  newOrWorse = result.status === 'FAILED',
+  result: PublishableResult,
+  descriptions: ResourceDescriptions,
+  options: FindingOptions,
 ): AsffFinding {
-  const partition = partitionOf(result.resource.id);
-  const observed = now.toISOString();
-  const resources: Resource[] = [primaryResource(result, inventory)];
+  const { partition, firstSeen } = options;
+  const newOrWorse = options.newOrWorse ?? result.status === 'FAILED';
+  const observed = options.now.toISOString();
+  const resources: Resource[] = [primaryResource(result, descriptions, partition)];
   if (result.resource.type !== 'AwsEksCluster' && result.clusterArn) {
     resources.push(
       clusterResource(
         result.clusterArn,
-        result.clusterArn.split('/').pop() ?? '',
-        inventory.clusters.get(result.clusterArn),
+        arnName(result.clusterArn),
+        descriptions.cluster(result.clusterArn),
+        partition,
       ),
     );
   }
@@ -64,12 +113,12 @@ export function toFinding(
     GeneratorId: generatorId(result.checkId),
     AwsAccountId: result.accountId,
     Region: result.region,
-    Types: FINDING_TYPES,
+    ...(firstSeen ? {} : { Types: FINDING_TYPES }),
     CreatedAt: firstSeen?.createdAt ?? observed,
     FirstObservedAt: firstSeen?.firstObservedAt ?? observed,
     UpdatedAt: observed,
     LastObservedAt: observed,
-    Severity: severity,
+    ...(firstSeen ? {} : { Severity: severity }),
     FindingProviderFields: { Severity: severity, Types: FINDING_TYPES },
     Title: cut(result.title, 256),
     Description: cut(result.detail, 1024),
@@ -87,20 +136,29 @@ export function toFinding(
   };
 }
 
-function primaryResource(result: CheckResult, inventory: Inventory): Resource {
+function primaryResource(
+  result: PublishableResult,
+  descriptions: ResourceDescriptions,
+  partition: Partition,
+): Resource {
   const { id, name, type } = result.resource;
   switch (type) {
     case 'AwsEksCluster':
-      return clusterResource(id, name, inventory.clusters.get(id));
+      return clusterResource(id, name, descriptions.cluster(id), partition);
     case 'AwsEksNodegroup':
-      return nodegroupResource(id, name, inventory.nodegroups.get(id));
+      return nodegroupResource(id, name, descriptions.nodegroup(id), partition);
     case 'AwsIamRole':
-      return roleResource(result, inventory.roles.get(id));
+      return roleResource(result, descriptions.role(id), partition);
   }
 }
 
 /** ASFF has no node group type: `Other`, with what the checks read in `Details.Other`. */
-function nodegroupResource(arn: string, name: string, nodegroup?: NodegroupSnapshot): Resource {
+function nodegroupResource(
+  arn: string,
+  name: string,
+  nodegroup: NodegroupSnapshot | undefined,
+  partition: Partition,
+): Resource {
   const other: Record<string, string> = { nodegroupName: nodegroup?.name ?? name.split('/').pop() ?? name };
   if (nodegroup) {
     other.clusterName = nodegroup.clusterName;
@@ -112,18 +170,23 @@ function nodegroupResource(arn: string, name: string, nodegroup?: NodegroupSnaps
     }
     if (nodegroup.launchTemplate) other.launchTemplate = cut(nodegroup.launchTemplate, 1024);
   }
-  const region = arn.split(':')[3];
+  const region = arnRegion(arn);
   return {
     Type: 'Other',
     Id: arn,
-    Partition: partitionOf(arn),
+    Partition: partition,
     ...(region ? { Region: region } : {}),
     Details: { Other: other },
   };
 }
 
-function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): Resource {
-  const region = arn.split(':')[3];
+function clusterResource(
+  arn: string,
+  name: string,
+  cluster: ClusterSnapshot | undefined,
+  partition: Partition,
+): Resource {
+  const region = arnRegion(arn);
   const other: Record<string, string> = {};
   if (cluster?.endpointAccess) {
     other.endpointPrivateAccess = String(cluster.endpointAccess.privateAccess);
@@ -131,14 +194,14 @@ function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): 
       other.publicAccessCidrs = cut(cluster.endpointAccess.publicAccessCidrs.join(','), 1024);
     }
   }
-  const secretsKey = cluster?.encryptionConfig?.find((e) => e.resources.includes('secrets'))?.keyArn;
+  const secretsKey = cluster ? secretsEncryptionOf(cluster)?.keyArn : undefined;
   if (secretsKey) other.secretsKeyArn = secretsKey;
   if (cluster?.oidcIssuer) other.oidcIssuer = cut(cluster.oidcIssuer, 1024);
   const groups = cluster ? securityGroupsOf(cluster) : [];
   return {
     Type: 'AwsEksCluster',
     Id: arn,
-    Partition: partitionOf(arn),
+    Partition: partition,
     ...(region ? { Region: region } : {}),
     Details: {
       AwsEksCluster: {
@@ -170,15 +233,25 @@ function clusterResource(arn: string, name: string, cluster?: ClusterSnapshot): 
   };
 }
 
-function roleResource(result: CheckResult, role?: RoleSnapshot): Resource {
+function roleResource(
+  result: PublishableResult,
+  role: RoleSnapshot | undefined,
+  partition: Partition,
+): Resource {
   return {
     Type: 'AwsIamRole',
     Id: result.resource.id,
-    Partition: partitionOf(result.resource.id),
+    Partition: partition,
     Details: {
       AwsIamRole: {
         RoleName: role?.name ?? result.resource.name,
-        ...(role ? { AssumeRolePolicyDocument: readableDocument(role.trustPolicy) } : {}),
+        ...(role
+          ? {
+              AssumeRolePolicyDocument: role.trustDocument.known
+                ? role.trustDocument.value
+                : role.trustPolicy,
+            }
+          : {}),
         ...(role?.roleId ? { RoleId: role.roleId } : {}),
         ...(role?.path ? { Path: role.path } : {}),
         ...(role?.createDate ? { CreateDate: role.createDate.toISOString() } : {}),
@@ -186,14 +259,6 @@ function roleResource(result: CheckResult, role?: RoleSnapshot): Resource {
       },
     },
   };
-}
-
-function readableDocument(document: string): string {
-  try {
-    return decodePolicyDocument(document);
-  } catch {
-    return document;
-  }
 }
 
 /** Cuts text to an ASFF length limit, marking the cut. */

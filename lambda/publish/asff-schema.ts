@@ -86,7 +86,8 @@ export const AsffFinding = z
     UpdatedAt: timestamp,
     FirstObservedAt: timestamp.optional(),
     LastObservedAt: timestamp.optional(),
-    Severity: z.strictObject({ Label: label, Original: z.string().max(32).optional() }),
+    // Required on a new finding, and sent only then: after creation it is the customer's (see the refinement below).
+    Severity: z.strictObject({ Label: label, Original: z.string().max(32).optional() }).optional(),
     FindingProviderFields: z
       .strictObject({
         Severity: z.strictObject({ Label: label, Original: z.string().max(32).optional() }).optional(),
@@ -106,6 +107,10 @@ export const AsffFinding = z
       .optional(),
     RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
     Resources: z.array(Resource).min(1).max(32),
+  })
+  .refine((f) => f.Severity !== undefined || f.FindingProviderFields?.Severity !== undefined, {
+    message: 'needs Severity or FindingProviderFields.Severity',
+    path: ['Severity'],
   })
   .refine((f) => Buffer.byteLength(JSON.stringify(f)) <= MAX_FINDING_BYTES, 'finding is larger than 240 KB');
 

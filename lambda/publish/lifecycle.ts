@@ -7,13 +7,15 @@
  * - PASSED results are sent too, so a fixed problem turns PASSED and Security Hub resolves it.
  * - A NOT_AVAILABLE result never overwrites an active finding: a resource that could not be judged
  *   this time keeps its last verdict (refreshed, so Security Hub does not expire it).
- * - Only checks that completed in this scope are touched. Of those, our active findings whose
- *   resource or rule is gone are re-imported as ARCHIVED; nothing else is archived, ever. A node
- *   group that could not be described, or whose cluster's node groups could not be listed, is not gone.
+ * - Only checks that completed in this scope (as the scan's coverage says) are touched. Of those,
+ *   our active findings whose resource or rule is gone are re-imported as ARCHIVED; nothing else is
+ *   archived, ever. A resource the coverage calls unsettled (a node group that could not be
+ *   described, or whose cluster's node groups could not be listed) is not gone: its finding is kept.
+ * - A result whose resource has no ARN (a node group that could not be described) has no finding.
  */
+import { isUnsettled, type ScopeCoverage } from '../model/coverage';
 import { type CheckResult, type Severity, severityRank } from '../model/result';
-import type { Inventory } from '../scan/scan';
-import { type FirstSeen, toFinding } from './asff-mapper';
+import { type FirstSeen, isPublishable, type ResourceDescriptions, toFinding } from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
 import { findingId, generatorId } from './finding-id';
 
@@ -35,26 +37,32 @@ export interface ScopePlan {
 }
 
 /**
- * @param results results of this scope's completed checks only
- * @param completedChecks the check ids that completed in this scope: only their findings may be archived
+ * @param results this run's results in the scope; those of checks that did not complete are ignored
+ * @param scope what the scan completed here: only completed checks' findings may be archived
  * @param existing our findings in this scope, read back from Security Hub
  */
 export function planScope(
   results: readonly CheckResult[],
-  completedChecks: readonly string[],
+  scope: ScopeCoverage,
   existing: readonly ExistingFinding[],
-  inventory: Inventory,
+  descriptions: ResourceDescriptions,
   now: Date,
 ): ScopePlan {
+  const { partition } = scope;
+  const completed = new Set(scope.completedChecks);
   const known = new Map(existing.flatMap((f) => (f.Id ? [[f.Id, f] as const] : [])));
   const imports: AsffFinding[] = [];
   const kept: string[] = [];
   const current = new Set<string>();
-  const unsettledArns = new Set(inventory.unsettledNodegroupArns);
   for (const result of results) {
-    // A node group that could not be described has no real ARN, so no finding Id of its own: its
-    // finding, if any, is kept below under its real Id.
-    if (result.resource.type === 'AwsEksNodegroup' && unsettledArns.has(result.resource.id)) continue;
+    if (
+      !completed.has(result.checkId) ||
+      result.accountId !== scope.accountId ||
+      result.region !== scope.region
+    )
+      continue;
+    // Its finding, if any, is kept below under its real Id: the coverage names its node group unsettled.
+    if (!isPublishable(result)) continue;
     const id = findingId(result);
     current.add(id);
     const prior = known.get(id);
@@ -64,15 +72,21 @@ export function planScope(
       imports.push(storedCopy(prior, now, 'ACTIVE'));
       continue;
     }
+    const seen = prior ? firstSeen(prior) : undefined;
     imports.push(
-      toFinding(result, inventory, now, prior ? firstSeen(prior) : undefined, newOrWorse(result, prior)),
+      toFinding(result, descriptions, {
+        partition,
+        now,
+        ...(seen ? { firstSeen: seen } : {}),
+        newOrWorse: newOrWorse(result, prior),
+      }),
     );
   }
-  const archivable = new Set(completedChecks.map(generatorId));
+  const archivable = new Set(scope.completedChecks.map(generatorId));
   const archives: AsffFinding[] = [];
   for (const f of existing) {
     if (!f.Id || current.has(f.Id) || isArchived(f) || !archivable.has(f.GeneratorId ?? '')) continue;
-    if (unsettled(f, inventory.unsettledNodegroupArns)) {
+    if (isUnsettled(scope.unsettled, primaryResourceArn(f))) {
       // Not seen this run, and not known to be gone: kept as it is, and refreshed like any kept verdict.
       kept.push(f.Id);
       imports.push(storedCopy(f, now, 'ACTIVE'));
@@ -97,14 +111,10 @@ function newOrWorse(result: CheckResult, prior: ExistingFinding | undefined): bo
   return severityRank(result.severity) > severityRank(label as Severity);
 }
 
-/**
- * Whether the finding is on a node group this run did not see in full: one that could not be
- * described, or of a cluster whose node groups could not be listed. Absence proves nothing there.
- */
-function unsettled(finding: ExistingFinding, prefixes: readonly string[]): boolean {
+/** The ARN of the resource a stored finding is about (its first resource), or '' when it names none. */
+function primaryResourceArn(finding: ExistingFinding): string {
   const [resource] = Array.isArray(finding.Resources) ? (finding.Resources as { Id?: unknown }[]) : [];
-  const arn = typeof resource?.Id === 'string' ? resource.Id : '';
-  return prefixes.some((p) => arn === p || arn.startsWith(p.endsWith('/') ? p : `${p}/`));
+  return typeof resource?.Id === 'string' ? resource.Id : '';
 }
 
 function isArchived(finding: ExistingFinding): boolean {
@@ -118,8 +128,9 @@ function firstSeen(prior: ExistingFinding): FirstSeen | undefined {
 
 /**
  * The finding as we last sent it, with a new UpdatedAt and record state. Only members the provider owns are copied:
- * never Workflow, Note, VerificationState or UserDefinedFields (the customer's), nor what Security
- * Hub adds itself (`aws/` product fields, normalized severity, processing times).
+ * never Workflow, Note, VerificationState or UserDefinedFields (the customer's), nor the top-level
+ * Severity and Types (the customer's after creation), nor what Security Hub adds itself (`aws/`
+ * product fields, normalized severity, processing times).
  */
 export function storedCopy(
   finding: ExistingFinding,
@@ -140,7 +151,6 @@ export function storedCopy(
     'GeneratorId',
     'AwsAccountId',
     'Region',
-    'Types',
     'CreatedAt',
     'FirstObservedAt',
     'LastObservedAt',
@@ -149,17 +159,19 @@ export function storedCopy(
   ]) {
     if (finding[member] != null) copy[member] = finding[member];
   }
-  copy.Severity = pick<AsffFinding['Severity']>(finding.Severity, ['Label', 'Original']);
   const provider = pick<NonNullable<AsffFinding['FindingProviderFields']>>(finding.FindingProviderFields, [
     'Severity',
     'Types',
   ]);
-  if (provider) {
-    copy.FindingProviderFields = {
-      ...provider,
-      ...(provider.Severity ? { Severity: pick(provider.Severity, ['Label', 'Original']) } : {}),
-    };
-  }
+  // A finding stored before FindingProviderFields existed has its provider severity only at the top.
+  const severity = pick<NonNullable<AsffFinding['Severity']>>(provider?.Severity ?? finding.Severity, [
+    'Label',
+    'Original',
+  ]);
+  copy.FindingProviderFields = {
+    ...provider,
+    ...(severity ? { Severity: severity } : {}),
+  };
   const recommendation = pick<{ Text?: string; Url?: string }>(
     (finding.Remediation as { Recommendation?: unknown } | undefined)?.Recommendation,
     ['Text', 'Url'],

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-securityhub';
 import pThrottle from 'p-throttle';
 import { describeAwsError } from '../errors';
+import type { ImportFailure } from '../model/report';
 import type { AsffFinding } from './asff-schema';
 import { GENERATOR_PREFIX } from './finding-id';
 import type { ExistingFinding } from './lifecycle';
@@ -85,15 +86,12 @@ function asExisting(finding: AwsSecurityFinding): ExistingFinding {
   return finding as unknown as ExistingFinding;
 }
 
-export interface ImportFailure {
-  readonly id: string;
-  readonly errorCode: string;
-  readonly errorMessage: string;
-}
-
 export interface ImportOutcome {
   readonly imported: number;
+  /** What failed: a finding each, or one entry for findings Security Hub counted but did not name. */
   readonly failed: ImportFailure[];
+  /** How many findings were not imported. */
+  readonly failedCount: number;
   readonly retried: number;
 }
 
@@ -117,19 +115,30 @@ export async function importFindings(
   let pending = [...findings];
   let imported = 0;
   let retried = 0;
-  const failed: ImportFailure[] = [];
+  let unnamed = 0;
+  const named: ImportFailure[] = [];
+  const unnamedFailures: ImportFailure[] = [];
   for (let round = 1; pending.length > 0; round++) {
     const byId = new Map(pending.map((f) => [f.Id, f]));
     const outcomes = await Promise.all(batches(pending).map((batch) => importBatch(send, batch)));
     imported += outcomes.reduce((sum, o) => sum + o.imported, 0);
+    // Findings counted as failed but not named cannot be told apart: reported as a count, never retried.
+    for (const outcome of outcomes.filter((o) => o.unnamed > 0)) {
+      unnamed += outcome.unnamed;
+      unnamedFailures.push({
+        id: `(${outcome.unnamed} of a batch of ${outcome.size} findings)`,
+        errorCode: 'FailedCount',
+        errorMessage: `BatchImportFindings counted ${outcome.unnamed} finding(s) as failed without naming them`,
+      });
+    }
     const failures = outcomes.flatMap((o) => o.failed);
     const transient = round < maxRounds ? failures.filter((f) => RETRYABLE_CODE.test(f.errorCode)) : [];
-    failed.push(...failures.filter((f) => !transient.includes(f)));
+    named.push(...failures.filter((f) => !transient.includes(f)));
     pending = transient.flatMap((f) => byId.get(f.id) ?? []);
     retried += pending.length;
     if (pending.length > 0) await sleep((options.backoffMs ?? 500) * 2 ** (round - 1));
   }
-  return { imported, failed, retried };
+  return { imported, failed: [...named, ...unnamedFailures], failedCount: named.length + unnamed, retried };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -137,7 +146,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 async function importBatch(
   send: (batch: AsffFinding[]) => Promise<BatchImportFindingsCommandOutput>,
   batch: AsffFinding[],
-): Promise<{ imported: number; failed: ImportFailure[] }> {
+): Promise<{ imported: number; failed: ImportFailure[]; unnamed: number; size: number }> {
   try {
     const answer = await send(batch);
     const failed = (answer.FailedFindings ?? []).map((f) => ({
@@ -145,25 +154,17 @@ async function importBatch(
       errorCode: f.ErrorCode ?? 'Unknown',
       errorMessage: f.ErrorMessage ?? '',
     }));
-    // FailedCount without FailedFindings still means those findings were not imported.
-    const unexplained = (answer.FailedCount ?? 0) - failed.length;
-    if (unexplained > 0) {
-      const named = new Set(failed.map((f) => f.id));
-      const unnamed = batch.filter((f) => !named.has(f.Id)).slice(0, unexplained);
-      failed.push(
-        ...unnamed.map((f) => ({
-          id: f.Id,
-          errorCode: 'Unknown',
-          errorMessage: 'counted as failed without a reason',
-        })),
-      );
-    }
-    return { imported: batch.length - failed.length, failed };
+    // FailedCount without FailedFindings still means that many findings were not imported; which
+    // ones is not known, so no finding is named for them.
+    const unnamed = Math.max(0, (answer.FailedCount ?? 0) - failed.length);
+    return { imported: batch.length - failed.length - unnamed, failed, unnamed, size: batch.length };
   } catch (error) {
     const code = (error as { name?: string }).name ?? 'Error';
     return {
       imported: 0,
       failed: batch.map((f) => ({ id: f.Id, errorCode: code, errorMessage: describeAwsError(error) })),
+      unnamed: 0,
+      size: batch.length,
     };
   }
 }

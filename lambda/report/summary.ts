@@ -1,15 +1,25 @@
+import type { PublishSummary, RunReport } from '../model/report';
 import { type CheckResult, SEVERITIES, type Severity, STATUSES, severityRank } from '../model/result';
-import { publishIncomplete } from '../publish/publish';
-import type { ScanReport } from '../scan/scan';
+
+export interface PublishTotals {
+  readonly imported: number;
+  readonly archived: number;
+  readonly kept: number;
+  readonly failed: number;
+  /** Account regions published to. */
+  readonly scopes: number;
+}
 
 export interface ScanSummary {
   readonly byStatus: Record<string, number>;
   readonly failedBySeverity: Record<string, number>;
   readonly targets: number;
   readonly failedTargets: number;
+  /** Present when the run published. */
+  readonly published?: PublishTotals;
 }
 
-export function summarize(report: ScanReport): ScanSummary {
+export function summarize(report: RunReport): ScanSummary {
   const byStatus = Object.fromEntries(STATUSES.map((s) => [s, 0]));
   const failedBySeverity = Object.fromEntries(
     SEVERITIES.filter((s) => s !== 'INFORMATIONAL').map((s) => [s, 0]),
@@ -24,24 +34,23 @@ export function summarize(report: ScanReport): ScanSummary {
     failedBySeverity,
     targets: report.targets.length,
     failedTargets: report.targets.filter((t) => t.status === 'FAILED').length,
+    ...(report.publish ? { published: publishTotals(report.publish) } : {}),
+  };
+}
+
+function publishTotals(summary: PublishSummary): PublishTotals {
+  const total = (key: 'imported' | 'archived' | 'kept' | 'failed') =>
+    summary.targets.reduce((sum, t) => sum + t[key], 0);
+  return {
+    imported: total('imported'),
+    archived: total('archived'),
+    kept: total('kept'),
+    failed: total('failed'),
+    scopes: summary.targets.length,
   };
 }
 
 /** FAILED results at or above a severity. */
 export function failuresAtOrAbove(results: readonly CheckResult[], threshold: Severity): CheckResult[] {
   return results.filter((r) => r.status === 'FAILED' && severityRank(r.severity) >= severityRank(threshold));
-}
-
-/** Exit codes of the CLI, documented in `--help` and the README. */
-export const EXIT = { OK: 0, FINDINGS: 1, USAGE: 2, INCOMPLETE: 3 } as const;
-
-/**
- * 3 when a target could not be scanned or its findings not all published (an incomplete run is
- * never reported as a clean or merely failing one), else 1 when a FAILED result reaches `failOn`, else 0.
- */
-export function exitCodeFor(report: ScanReport, failOn?: Severity): number {
-  if (report.targets.some((t) => t.status === 'FAILED')) return EXIT.INCOMPLETE;
-  if (report.publish && publishIncomplete(report.publish)) return EXIT.INCOMPLETE;
-  if (failOn !== undefined && failuresAtOrAbove(report.results, failOn).length > 0) return EXIT.FINDINGS;
-  return EXIT.OK;
 }

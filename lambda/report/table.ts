@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
+import type { RunReport } from '../model/report';
 import { type CheckResult, severityRank } from '../model/result';
-import type { ScanReport } from '../scan/scan';
 import { summarize } from './summary';
 
 const STATUS_ORDER = ['FAILED', 'WARNING', 'NOT_AVAILABLE', 'PASSED'];
@@ -12,7 +12,7 @@ export interface TableOptions {
 }
 
 /** The report for people: worst first, one row per result, then the summary and failed targets. */
-export function renderTable(report: ScanReport, options: TableOptions = {}): string {
+export function renderTable(report: RunReport, options: TableOptions = {}): string {
   const width = Math.max(100, options.width ?? 160);
   const paint = colours(options.color === true);
   const fixed = [15, 10, 24, 32];
@@ -48,11 +48,10 @@ export function renderTable(report: ScanReport, options: TableOptions = {}): str
   for (const target of report.targets.filter((t) => t.status === 'FAILED')) {
     lines.push(paint('FAILED', `  ${target.accountId} ${target.region}: ${target.error ?? 'unknown error'}`));
   }
-  if (report.publish) {
-    const total = (key: 'imported' | 'archived' | 'kept' | 'failed') =>
-      report.publish?.targets.reduce((sum, t) => sum + t[key], 0) ?? 0;
+  if (report.publish && summary.published) {
+    const p = summary.published;
     lines.push(
-      `Security Hub: ${total('imported')} imported (${total('archived')} archived), ${total('kept')} kept, ${total('failed')} failed, in ${report.publish.targets.length} account regions.`,
+      `Security Hub: ${p.imported} imported (${p.archived} archived), ${p.kept} kept, ${p.failed} failed, in ${p.scopes} account regions.`,
     );
     for (const target of report.publish.targets.filter((t) => t.readError || t.skippedChecks.length > 0)) {
       const why = target.readError

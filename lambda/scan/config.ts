@@ -90,6 +90,8 @@ export function parseSeverity(input: string, name = '--fail-on'): Severity {
 
 /** The scanner Lambda's settings, read from its environment once at start-up. */
 export interface LambdaConfig {
+  /** The function's own region (`AWS_REGION`): global calls and the scan-completed event go there. */
+  readonly homeRegion: string;
   readonly regions?: readonly string[];
   /** Set in organization mode: every ACTIVE account is scanned through this role. */
   readonly organization?: { readonly roleName: string; readonly externalId?: string };
@@ -129,7 +131,9 @@ export function parseLambdaEnvironment(env: Readonly<Record<string, string | und
   if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
     throw new ConfigError(`${ENV.memberRoleName}: '${roleName}' is not an IAM role name`);
   }
+  const homeRegion = env.AWS_REGION || 'us-east-1';
   return {
+    homeRegion: parseRegions(homeRegion, 'AWS_REGION')[0] ?? 'us-east-1',
     ...(regions ? { regions: parseRegions(regions, ENV.regions) } : {}),
     ...(roleName ? { organization: { roleName, ...(externalId ? { externalId } : {}) } } : {}),
     scan: {

@@ -3,11 +3,12 @@
  * each account's findings into its own Security Hub, and count the calls of both.
  */
 
-import { CHECKS } from '../checks/registry';
-import type { Check } from '../checks/types';
+import type { Coverage } from '../model/coverage';
+import type { RunReport } from '../model/report';
+import type { ScanSnapshot } from '../model/snapshot';
 import { publishFindings } from '../publish/publish';
 import type { RateLimits } from '../publish/securityhub';
-import { runScan, type ScanOptions, type ScanRun } from './scan';
+import { runScan, type ScanOptions } from './scan';
 import { clientsFor, type ResolvedTargets } from './targets';
 
 export interface RunOptions extends Omit<ScanOptions, 'accounts'> {
@@ -17,15 +18,20 @@ export interface RunOptions extends Omit<ScanOptions, 'accounts'> {
   readonly rates?: RateLimits;
 }
 
-export async function scanAndPublish(options: RunOptions): Promise<ScanRun> {
+/** A run's report (with what publishing did, when it published), coverage and snapshots. */
+export interface Run {
+  readonly report: RunReport;
+  readonly coverage: Coverage;
+  readonly snapshot: ScanSnapshot;
+}
+
+export async function scanAndPublish(options: RunOptions): Promise<Run> {
   const { targets, publish, rates, ...scan } = options;
-  const checks: readonly Check[] = options.checks ?? CHECKS;
   const run = await runScan({ ...scan, accounts: targets.accounts });
   if (!publish) return run;
-  const summary = await publishFindings(run.report, run.inventory, {
+  const summary = await publishFindings(run, {
     // Each account's findings go into its own Security Hub, with its own credentials.
     securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
-    checks,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(rates ? { rates } : {}),
   });

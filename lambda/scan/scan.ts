@@ -1,75 +1,37 @@
 /**
- * One scan: collect every target, run the checks, and assemble the report. The CLI and the Lambda
- * handler both call this; neither holds scan logic of its own.
+ * One scan: collect every target, run the checks, say what completed, and assemble the report.
+ * The CLI and the Lambda handler both call this; neither holds scan logic of its own.
  */
 import { randomUUID } from 'node:crypto';
-import type { EKSClient } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
+import { buildCheckContext } from '../checks/context';
 import { runChecks } from '../checks/engine';
 import { CHECKS } from '../checks/registry';
-import type { Check, CheckContext, ScanConfig } from '../checks/types';
+import type { Check, ScanConfig } from '../checks/types';
 import { enabledRegions, resolveCallerAccount } from '../collect/account';
 import type { ApiCallCounter } from '../collect/api-calls';
 import type { AccountClients } from '../collect/clients';
-import { collectClusterResources } from '../collect/cluster-resources';
-import { collectClusters } from '../collect/clusters';
-import { collectIdentity, GLOBAL_REGION } from '../collect/identity';
-import { collectKeyStates } from '../collect/keys';
-import { nodegroupArnPrefix } from '../collect/nodegroups';
-import { collectVersions } from '../collect/version-support';
+import { collectIdentity } from '../collect/identity';
+import { collectRegion } from '../collect/region';
+import { VersionSupport } from '../collect/version-support';
 import { describeAwsError, ScanError, TargetError } from '../errors';
+import { isPartition, type Partition, SECURITY_HUB_PARTITIONS } from '../model/arn';
+import type { Coverage } from '../model/coverage';
 import { compareText } from '../model/order';
-import type { CheckResult } from '../model/result';
+import { GLOBAL_REGION, type ScanReport, type ScanTarget } from '../model/report';
 import type {
   AccountIdentitySnapshot,
-  ClusterSnapshot,
-  NodegroupSnapshot,
+  AccountSnapshot,
   RegionSnapshot,
-  RoleSnapshot,
-  VersionCatalog,
+  ScanSnapshot,
 } from '../model/snapshot';
-import { issuerFromUrl, parseEksProviderArn } from '../policy/eks-oidc';
-import type { PublishSummary } from '../publish/publish';
+import { coverageOf } from './coverage';
 
-export interface ScanTarget {
-  readonly accountId: string;
-  /** An AWS region, or `global` for the account's IAM data. */
-  readonly region: string;
-  readonly status: 'SCANNED' | 'FAILED';
-  readonly error?: string;
-}
-
-export interface ScanReport {
-  readonly schemaVersion: 1;
-  readonly scanId: string;
-  readonly startedAt: string;
-  readonly finishedAt: string;
-  readonly targets: readonly ScanTarget[];
-  readonly results: readonly CheckResult[];
-  readonly stats: { readonly apiCalls: Record<string, number>; readonly durationMs: number };
-  /** Present when the run published to Security Hub. */
-  readonly publish?: PublishSummary;
-}
-
-/** What the checks looked at, for the publisher to describe resources in findings. */
-export interface Inventory {
-  readonly clusters: ReadonlyMap<string, ClusterSnapshot>;
-  readonly roles: ReadonlyMap<string, RoleSnapshot>;
-  /** The AWS partition of each scanned account. */
-  readonly partitions: ReadonlyMap<string, string>;
-  /** `<account>/<region>` scopes where some cluster could not be described. */
-  readonly undescribedScopes: ReadonlySet<string>;
-  readonly nodegroups: ReadonlyMap<string, NodegroupSnapshot>;
-  /**
-   * Node group ARNs, or prefixes of them, whose node groups were not all seen: a cluster whose node
-   * groups could not be listed, or a node group that could not be described. Findings on them are kept.
-   */
-  readonly unsettledNodegroupArns: readonly string[];
-}
-
+/** A scan's report, what it completed, and the snapshots behind it (for the publisher to describe resources). */
 export interface ScanRun {
   readonly report: ScanReport;
-  readonly inventory: Inventory;
+  readonly coverage: Coverage;
+  readonly snapshot: ScanSnapshot;
 }
 
 export interface ScanProgress {
@@ -105,18 +67,9 @@ export interface ScanOptions {
   readonly onProgress?: (progress: ScanProgress) => void;
 }
 
-/** What one account gave: its targets and snapshots, whatever failed. */
-interface AccountScan {
-  readonly accountId: string;
-  readonly partition: string;
-  readonly regions: readonly string[];
-  readonly homeRegion: string;
-  readonly identity?: AccountIdentitySnapshot;
-  readonly snapshots: readonly RegionSnapshot[];
-}
-
 export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const clock = options.clock ?? (() => new Date());
+  const checks = options.checks ?? CHECKS;
   const started = clock();
   const targets: ScanTarget[] = [];
   const progress = { targetsDone: 0, targetsTotal: 0, clusters: 0, roles: 0 };
@@ -134,46 +87,26 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     },
   };
   const limit = pLimit(options.accountConcurrency ?? 8);
-  const versions = new VersionCache(clock);
-  const scans = (
+  const versions = new VersionSupport(clock);
+  const accounts = (
     await Promise.all(
       options.accounts.map((account) => limit(() => scanAccount(account, options, tracker, versions))),
     )
-  ).filter((scan): scan is AccountScan => scan !== undefined);
+  ).filter((scan): scan is AccountSnapshot => scan !== undefined);
+  const snapshot: ScanSnapshot = { accounts, versions: await versions.catalogs() };
 
-  const context = buildContext(scans, options, clock());
+  const context = buildCheckContext(snapshot, {
+    config: options.config,
+    now: clock(),
+    homeRegion: options.homeRegion,
+  });
   // IRSA results belong to their issuer's region: report them only where the scan runs, so that
   // `--regions` bounds everything a run says (and, when publishing, everything it touches).
-  const scanned = new Set(
-    scans.flatMap((scan) => scan.regions.map((region) => `${scan.accountId}/${region}`)),
+  const scanned = new Set(accounts.flatMap((a) => a.regions.map((r) => `${a.accountId}/${r.region}`)));
+  const results = runChecks(checks, snapshot, context).filter((result) =>
+    scanned.has(`${result.accountId}/${result.region}`),
   );
-  const snapshots = scans.flatMap((scan) => scan.snapshots);
-  const roles = scans.flatMap((scan) => scan.identity?.roles ?? []);
-  const results = runChecks(
-    options.checks ?? CHECKS,
-    {
-      clusters: snapshots.flatMap((s) => s.clusters),
-      undescribed: snapshots.flatMap((s) => s.undescribed),
-      nodegroups: snapshots.flatMap((s) => s.nodegroups),
-      undescribedNodegroups: snapshots.flatMap((s) => s.undescribedNodegroups),
-      roles,
-    },
-    context,
-  ).filter((result) => scanned.has(`${result.accountId}/${result.region}`));
   const finished = clock();
-  const inventory: Inventory = {
-    clusters: new Map(snapshots.flatMap((s) => s.clusters).map((c) => [c.arn, c])),
-    roles: new Map(roles.map((r) => [r.arn, r])),
-    partitions: new Map(scans.map((scan) => [scan.accountId, scan.partition])),
-    undescribedScopes: new Set(
-      snapshots.filter((s) => s.undescribed.length > 0).map((s) => `${s.accountId}/${s.region}`),
-    ),
-    nodegroups: new Map(snapshots.flatMap((s) => s.nodegroups).map((n) => [n.arn, n])),
-    unsettledNodegroupArns: snapshots.flatMap((s) => [
-      ...s.unlistedNodegroups.map((u) => nodegroupArnPrefix(u.clusterArn)),
-      ...s.undescribedNodegroups.map((n) => n.arn),
-    ]),
-  };
   const report: ScanReport = {
     schemaVersion: 1,
     scanId: randomUUID(),
@@ -183,25 +116,7 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     results,
     stats: { apiCalls: options.apiCalls.snapshot(), durationMs: finished.getTime() - started.getTime() },
   };
-  return { report, inventory };
-}
-
-/**
- * Version support is the same for every account: each region's is read once per run, by the first
- * account that has clusters there, and shared.
- */
-class VersionCache {
-  private readonly byRegion = new Map<string, Promise<VersionCatalog>>();
-  constructor(private readonly clock: () => Date) {}
-
-  get(region: string, eks: EKSClient): Promise<VersionCatalog> {
-    let catalog = this.byRegion.get(region);
-    if (catalog === undefined) {
-      catalog = collectVersions(eks, this.clock());
-      this.byRegion.set(region, catalog);
-    }
-    return catalog;
-  }
+  return { report, coverage: coverageOf(accounts, checks), snapshot };
 }
 
 interface Tracker {
@@ -217,17 +132,26 @@ async function scanAccount(
   account: AccountTarget,
   options: ScanOptions,
   tracker: Tracker,
-  versions: VersionCache,
-): Promise<AccountScan | undefined> {
+  versions: VersionSupport,
+): Promise<AccountSnapshot | undefined> {
   const { clients } = account;
   let accountId = account.accountId;
-  let partition = account.partition ?? 'aws';
+  let partition: Partition;
   let regions: readonly string[];
   try {
-    if (accountId === undefined) ({ accountId, partition } = await resolveCallerAccount(clients.sts()));
+    let named = account.partition ?? 'aws';
+    if (accountId === undefined)
+      ({ accountId, partition: named } = await resolveCallerAccount(clients.sts()));
+    // Findings name the partition in their product ARN and resources: one they cannot name is not guessed.
+    if (!isPartition(named)) {
+      throw new ScanError(
+        `account ${accountId} is in partition '${named}', which Security Hub findings cannot name (supported: ${SECURITY_HUB_PARTITIONS.join(', ')})`,
+      );
+    }
+    partition = named;
     regions = options.regions ?? (await enabledRegions(clients.ec2(options.homeRegion)));
   } catch (error) {
-    // Without an identity or a region list there is nothing to scan: one failed target says why.
+    // Without an identity, a partition or a region list there is nothing to scan: one failed target says why.
     tracker.planned(1);
     tracker.done({
       accountId: accountId ?? 'unknown',
@@ -238,6 +162,7 @@ async function scanAccount(
     return undefined;
   }
   const id = accountId;
+  const target = { accountId: id, partition };
   tracker.planned(regions.length + 1);
   const fail = (error: unknown, region: string): ScanTarget => ({
     accountId: id,
@@ -247,7 +172,7 @@ async function scanAccount(
   });
 
   const identityTask = collectIdentity(clients.iam(), id).then(
-    (identity) => {
+    (identity): AccountIdentitySnapshot => {
       tracker.done(
         { accountId: id, region: GLOBAL_REGION, status: 'SCANNED' },
         { roles: identity.roles.length },
@@ -263,27 +188,9 @@ async function scanAccount(
   const regionTasks = regions.map((region) =>
     limit(async (): Promise<RegionSnapshot | undefined> => {
       try {
-        const eks = clients.eks(region);
-        const found = await collectClusters(eks, { accountId: id, partition, region });
-        // Version data, key states and the rest are only needed, and only read, where clusters exist.
-        const listed = found.clusters.length + found.undescribed.length;
-        const keyArns = found.clusters
-          .flatMap((c) => c.encryptionConfig ?? [])
-          .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
-        const [catalog, keys, resources] = await Promise.all([
-          listed > 0 ? versions.get(region, eks) : undefined,
-          collectKeyStates(clients, keyArns, region),
-          collectClusterResources(eks, clients.ec2(region), found.clusters, found.undescribed),
-        ]);
-        tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: listed });
-        return {
-          accountId: id,
-          region,
-          undescribed: found.undescribed,
-          ...resources,
-          ...(catalog ? { versions: catalog } : {}),
-          keys,
-        };
+        const snapshot = await collectRegion(clients, { ...target, region }, versions);
+        tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: snapshot.clusters.length });
+        return snapshot;
       } catch (error) {
         tracker.done(fail(error, region));
         return undefined;
@@ -296,60 +203,9 @@ async function scanAccount(
   const homeRegion = regions.includes(options.homeRegion)
     ? options.homeRegion
     : ([...regions].sort()[0] ?? options.homeRegion);
-  return { accountId: id, partition, regions, homeRegion, ...(identity ? { identity } : {}), snapshots };
+  return { accountId: id, partition, homeRegion, regions: snapshots, ...(identity ? { identity } : {}) };
 }
 
 function oneLine(error: unknown): string {
   return error instanceof ScanError ? error.message : describeAwsError(error);
-}
-
-function buildContext(scans: readonly AccountScan[], options: ScanOptions, now: Date): CheckContext {
-  const regions = scans.flatMap((scan) => scan.snapshots);
-  const identities = scans.flatMap((scan) => (scan.identity ? [scan.identity] : []));
-  const versions = new Map<string, VersionCatalog>();
-  const keys = new Map(regions.flatMap((r) => [...r.keys.entries()]));
-  const clustersByIssuer = new Map<string, string[]>();
-  for (const region of regions) {
-    if (region.versions) versions.set(region.region, region.versions);
-    for (const cluster of region.clusters) {
-      const issuer = cluster.oidcIssuer === undefined ? undefined : issuerFromUrl(cluster.oidcIssuer);
-      if (issuer === undefined) continue;
-      clustersByIssuer.set(issuer, [...(clustersByIssuer.get(issuer) ?? []), cluster.arn].sort());
-    }
-  }
-  const networks = new Map(regions.map((r) => [`${r.accountId}/${r.region}`, r.network]));
-  const associations = regions.flatMap((r) => r.podIdentity.associations);
-  const unread = regions.flatMap((r) => r.podIdentity.unread.map((u) => ({ ...u, accountId: r.accountId })));
-  const providers = new Map(identities.map((i) => [i.accountId, i.oidcProviderArns]));
-  const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
-  const homeRegions = new Map(scans.map((scan) => [scan.accountId, scan.homeRegion]));
-  return {
-    now,
-    config: options.config,
-    homeRegion: (accountId) => homeRegions.get(accountId) ?? options.homeRegion,
-    versions: (region) => versions.get(region),
-    keyState: (keyArn) => keys.get(keyArn),
-    isRegisteredProvider: (arn) => registered.has(providerKey(arn)),
-    clustersWithIssuer: (issuer) => clustersByIssuer.get(issuer.toLowerCase()) ?? [],
-    providersOf: (account) => providers.get(account) ?? [],
-    network: (account, region) => networks.get(`${account}/${region}`),
-    podIdentityUse: (roleArn) => {
-      // Pod Identity uses roles of the cluster's own account.
-      const account = roleArn.split(':')[4];
-      return {
-        associations: associations
-          .filter((a) => a.roleArn === roleArn)
-          .sort((a, b) => compareText(a.associationArn, b.associationArn)),
-        unread: unread
-          .filter((u) => u.accountId === account)
-          .map(({ clusterArn, reason }) => ({ clusterArn, reason })),
-      };
-    },
-  };
-}
-
-/** IAM compares provider URLs without regard to case; the account is part of the identity. */
-function providerKey(arn: string): string {
-  const provider = parseEksProviderArn(arn);
-  return provider ? `${provider.accountId}/${provider.issuer}` : arn.toLowerCase();
 }

@@ -4,7 +4,7 @@
  */
 import { resolveCallerAccount } from '../collect/account';
 import type { ApiCallCounter } from '../collect/api-calls';
-import { type AccountClients, createAccountClients } from '../collect/clients';
+import { type AccountClients, type ClientOptions, createAccountClients } from '../collect/clients';
 import { listOrganizationAccounts, memberRoleCredentials } from '../collect/organization';
 import { ConfigError } from '../errors';
 import type { AccountTarget } from './scan';
@@ -19,23 +19,32 @@ export interface TargetOptions {
   /** Role assumed in every account other than the caller's. Required with `organization` or `accounts`. */
   readonly roleName?: string;
   readonly externalId?: string;
+  /** Makes each account's clients. @default createAccountClients */
+  readonly createClients?: (options: ClientOptions) => AccountClients;
 }
 
 export interface ResolvedTargets {
   readonly accounts: readonly AccountTarget[];
+  /** The clients of the caller's own account. */
+  readonly caller: AccountClients;
   /** The clients of each account, for publishing into its own Security Hub. */
   clientsOf(accountId: string): AccountClients | undefined;
 }
 
 export async function resolveTargets(options: TargetOptions): Promise<ResolvedTargets> {
-  const caller = createAccountClients({ homeRegion: options.homeRegion, apiCalls: options.apiCalls });
+  const createClients = options.createClients ?? createAccountClients;
+  const caller = createClients({ homeRegion: options.homeRegion, apiCalls: options.apiCalls });
   const multi = options.organization || (options.accounts?.length ?? 0) > 0;
   if (multi && !options.roleName)
     throw new ConfigError('a role name is needed to scan other accounts (--role-name)');
   // Without an identity nothing can be scanned: this throws, with the credentials' own error as cause.
   const { accountId: callerId, partition } = await resolveCallerAccount(caller.sts());
   if (!multi || !options.roleName) {
-    return { accounts: [{ accountId: callerId, partition, clients: caller }], clientsOf: () => caller };
+    return {
+      accounts: [{ accountId: callerId, partition, clients: caller }],
+      caller,
+      clientsOf: () => caller,
+    };
   }
   const ids = options.organization
     ? await listOrganizationAccounts(caller.organizations())
@@ -50,7 +59,7 @@ export async function resolveTargets(options: TargetOptions): Promise<ResolvedTa
       id,
       id === callerId
         ? caller
-        : createAccountClients({
+        : createClients({
             homeRegion: options.homeRegion,
             apiCalls: options.apiCalls,
             credentials: memberRoleCredentials(caller.sts(), id, role),
@@ -63,6 +72,7 @@ export async function resolveTargets(options: TargetOptions): Promise<ResolvedTa
       clients: clients.get(accountId) as AccountClients,
       partition,
     })),
+    caller,
     clientsOf: (accountId) => clients.get(accountId),
   };
 }

@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-eks';
 import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
-import type { SeedClients } from './aws-clients';
+import type { SeedClients } from './clients';
 import { MOTO_ACCOUNT_ID } from './moto';
 
 export interface ClusterSeed {

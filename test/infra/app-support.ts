@@ -7,7 +7,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { EksPostureStack, type EksPostureStackProps } from '../../lib/eks-posture-stack';
 import { EksPostureMemberRoleStack } from '../../lib/member-role';
-import { motoEnvironment } from '../support/moto';
+import { motoEnvironment } from '../../scripts/emulator/moto';
 
 export const ORGANIZATION = { memberRoleName: 'eks-posture-member', externalId: 'b6f1c2d9-posture' } as const;
 

@@ -9,7 +9,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { buildApp, deployedFunction, loadBundledHandler } from './app-support';
 

@@ -13,9 +13,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
-import { seedClients } from '../support/aws-clients';
-import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS } from '../support/moto';
+import { seedClients } from '../../scripts/emulator/clients';
+import { seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 import { buildApp, deployedFunction, loadBundledHandler } from './app-support';

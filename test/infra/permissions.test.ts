@@ -17,9 +17,14 @@ import { UNAUTHORIZED_OPERATIONS } from '../../lambda/collect/operations';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { scanAndPublish } from '../../lambda/scan/scan-and-publish';
 import { resolveTargets } from '../../lambda/scan/targets';
-import { seedClients } from '../support/aws-clients';
-import { createCluster, createKey, createNetwork, createNodegroup } from '../support/demo-account';
-import { MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
+import { seedClients } from '../../scripts/emulator/clients';
+import {
+  createCluster,
+  createKey,
+  createNetwork,
+  createNodegroup,
+} from '../../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS, motoEnvironment } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { buildApp, ORGANIZATION } from './app-support';
 

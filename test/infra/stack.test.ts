@@ -265,6 +265,9 @@ describe('Stack: EksPosture (organization, fanned out over Step Functions)', () 
     expect(definition).toContain('\\"ToleratedFailurePercentage\\":5');
     expect(definition).toContain('list-accounts');
     expect(definition).toContain('scan-account');
+    // Each account's invocation names the run (the parent execution); the run is counted once, at its end.
+    expect(definition).toContain('\\"runId.$\\":\\"$$.Execution.Name\\"');
+    expect(definition).toContain('run-completed');
     fannedTemplate.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       TracingConfiguration: { Enabled: true },
       LoggingConfiguration: Match.objectLike({ Level: 'ALL', IncludeExecutionData: false }),

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport as ScanReport } from '../../lambda/model/report';
 import { findingProblems } from '../../lambda/publish/asff-schema';
-import type { ScanReport } from '../../lambda/scan/scan';
-import { seedClients } from '../support/aws-clients';
-import { seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS } from '../support/moto';
+import { seedClients } from '../../scripts/emulator/clients';
+import { seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 

@@ -19,7 +19,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
-import { collectVersions } from '../../lambda/collect/version-support';
+import { VersionSupport } from '../../lambda/collect/version-support';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { checksPer } from '../support/results';
@@ -140,7 +140,7 @@ describe('Collector: DescribeClusterVersions', () => {
       ],
     });
 
-    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+    const catalog = await catalogOf(new EKSClient({ region: 'eu-west-1' }));
 
     expect(catalog).toMatchObject({
       source: 'api',
@@ -151,10 +151,39 @@ describe('Collector: DescribeClusterVersions', () => {
   it('falls back to the bundled calendar and says why when the API is denied', async () => {
     eks.on(DescribeClusterVersionsCommand).rejects(awsError('AccessDeniedException', 'not authorized', 403));
 
-    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+    const catalog = await catalogOf(new EKSClient({ region: 'eu-west-1' }));
 
     expect(catalog.source).toBe('calendar');
     expect(catalog.note).toContain('AccessDeniedException: not authorized');
+  });
+
+  it("tries the next account's credentials when the first account may not read version support", async () => {
+    eks
+      .on(DescribeClusterVersionsCommand)
+      .rejectsOnce(awsError('AccessDeniedException', 'not authorized', 403))
+      .resolves({ clusterVersions: [{ clusterVersion: '1.35', versionStatus: 'STANDARD_SUPPORT' }] });
+    const [first, second, third] = ['a', 'b', 'c'].map(() => new EKSClient({ region: 'eu-west-1' }));
+    const support = new VersionSupport(() => NOW);
+
+    for (const client of [first, second, third]) if (client) support.offer('eu-west-1', client);
+    const catalog = (await support.catalogs()).get('eu-west-1');
+
+    expect(catalog).toMatchObject({ source: 'api', versions: [{ version: '1.35' }] });
+    // The denied account, then the next one; once one answered, no other account is asked.
+    expect(eks.commandCalls(DescribeClusterVersionsCommand).map((c) => c.thisValue)).toEqual([first, second]);
+  });
+
+  it('does not ask another account when the endpoint lacks the operation', async () => {
+    eks
+      .on(DescribeClusterVersionsCommand)
+      .rejects(Object.assign(new SyntaxError('Unexpected token'), { $metadata: { httpStatusCode: 404 } }));
+    const support = new VersionSupport(() => NOW);
+
+    support.offer('eu-west-1', new EKSClient({ region: 'eu-west-1' }));
+    support.offer('eu-west-1', new EKSClient({ region: 'eu-west-1' }));
+
+    expect((await support.catalogs()).get('eu-west-1')?.source).toBe('calendar');
+    expect(eks.commandCalls(DescribeClusterVersionsCommand)).toHaveLength(1);
   });
 
   it('recognises an endpoint that lacks the operation (404 with an HTML body)', async () => {
@@ -164,11 +193,20 @@ describe('Collector: DescribeClusterVersions', () => {
       }),
     );
 
-    const catalog = await collectVersions(new EKSClient({ region: 'eu-west-1' }), NOW);
+    const catalog = await catalogOf(new EKSClient({ region: 'eu-west-1' }));
 
     expect(catalog.note).toContain('the endpoint does not implement DescribeClusterVersions');
   });
 });
+
+/** The catalog one account's client reads for its region. */
+async function catalogOf(client: EKSClient) {
+  const support = new VersionSupport(() => NOW);
+  support.offer('eu-west-1', client);
+  const catalog = (await support.catalogs()).get('eu-west-1');
+  if (!catalog) throw new Error('no catalog');
+  return catalog;
+}
 
 describe('Collector: ListRoles', () => {
   it('decodes URL-encoded trust documents and follows every page', async () => {
@@ -379,5 +417,47 @@ describe('Scan: a huge account', () => {
     expect(roles).toHaveLength(5000);
     expect(roles.filter((r) => r.status === 'PASSED')).toHaveLength(4500);
     expect(roles.filter((r) => r.status === 'FAILED' && r.severity === 'MEDIUM')).toHaveLength(500);
+  });
+});
+
+describe('Scan: the partition of an account', () => {
+  it('is decided once, from the caller identity, for every finding of the account', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws-us-gov:iam::${ACCOUNT}:role/scanner` });
+
+    const { coverage } = await scan();
+
+    expect(coverage.scopes.map((s) => [s.region, s.partition])).toEqual([['eu-west-1', 'aws-us-gov']]);
+  });
+
+  it('fails the account, with the reason, when findings could not name its partition, instead of guessing aws', async () => {
+    sts
+      .on(GetCallerIdentityCommand)
+      .resolves({ Account: ACCOUNT, Arn: `arn:aws-iso:iam::${ACCOUNT}:role/scanner` });
+
+    const { report, coverage } = await scan();
+
+    expect(report.targets).toEqual([
+      {
+        accountId: ACCOUNT,
+        region: 'global',
+        status: 'FAILED',
+        error: `account ${ACCOUNT} is in partition 'aws-iso', which Security Hub findings cannot name (supported: aws, aws-cn, aws-us-gov)`,
+      },
+    ]);
+    expect(report.results).toEqual([]);
+    expect(coverage.scopes).toEqual([]);
+    expect(eks.commandCalls(ListClustersCommand)).toHaveLength(0);
+  });
+
+  it('fails the account when the caller identity names no partition at all', async () => {
+    sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT });
+
+    const { report } = await scan();
+
+    expect(report.targets).toEqual([
+      expect.objectContaining({ status: 'FAILED', error: expect.stringContaining('no valid ARN') }),
+    ]);
   });
 });

@@ -17,9 +17,9 @@ import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { scanAndPublish } from '../../lambda/scan/scan-and-publish';
 import { resolveTargets } from '../../lambda/scan/targets';
-import { memberCredentials, seedClients } from '../support/aws-clients';
-import { createCluster } from '../support/demo-account';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../support/moto';
+import { memberCredentials, seedClients } from '../../scripts/emulator/clients';
+import { createCluster } from '../../scripts/emulator/demo-account';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, motoEnvironment } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 
@@ -92,7 +92,7 @@ describe('Scan: organization on moto', () => {
     expect(clusters.map((r) => [r.accountId, r.resource.name]).sort()).toEqual(
       members.map((id, i) => [id, `cluster-${i}`]).sort(),
     );
-    expect(clusters.every((r) => r.resource.id.includes(`:${r.accountId}:cluster/`))).toBe(true);
+    expect(clusters.every((r) => r.resource.id?.includes(`:${r.accountId}:cluster/`))).toBe(true);
     // One AssumeRole per member (not the management account), one listing and one IAM read per account.
     expect(report.stats.apiCalls).toMatchObject({
       'sts:AssumeRole': members.length,

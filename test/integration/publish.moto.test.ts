@@ -15,9 +15,9 @@ import { findingProblems } from '../../lambda/publish/asff-schema';
 import { findingId } from '../../lambda/publish/finding-id';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
-import { scannerClients, seedClients } from '../support/aws-clients';
-import { createCluster, deleteCluster, seedDemoAccount } from '../support/demo-account';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../support/moto';
+import { scannerClients, seedClients } from '../../scripts/emulator/clients';
+import { createCluster, deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 
@@ -57,7 +57,7 @@ async function scanAndPublish(
   const { clients: real, apiCalls } = scannerClients(moto.endpoint);
   const clients = adjust(real);
   const { report } = await runAndPublish({
-    targets: { accounts: [{ clients }], clientsOf: () => clients },
+    targets: { accounts: [{ clients }], caller: clients, clientsOf: () => clients },
     publish: true,
     apiCalls,
     homeRegion: 'us-east-1',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../lambda/model/result';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
-import { scannerClients, seedClients } from '../support/aws-clients';
+import { scannerClients, seedClients } from '../../scripts/emulator/clients';
 import {
   createCluster,
   createRole,
@@ -11,8 +11,8 @@ import {
   issuerHost,
   registerProvider,
   seedDemoAccount,
-} from '../support/demo-account';
-import { MOTO_ACCOUNT_ID } from '../support/moto';
+} from '../../scripts/emulator/demo-account';
+import { MOTO_ACCOUNT_ID } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 
 const moto = useMoto({ resetEachTest: true });

@@ -9,14 +9,13 @@ import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
-import type { PublishSummary } from '../../lambda/publish/publish';
+import type { PublishSummary, ScanReport } from '../../lambda/model/report';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
-import type { ScanReport } from '../../lambda/scan/scan';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
-import { seedClients } from '../support/aws-clients';
+import { seedClients } from '../../scripts/emulator/clients';
+import { deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import type { FaultRule } from '../support/aws-proxy';
-import { deleteCluster, seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS } from '../support/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 
@@ -53,7 +52,7 @@ async function scanAndPublish(
     ...(maxAttempts ? { maxAttempts } : {}),
   });
   const { report } = await runAndPublish({
-    targets: { accounts: [{ clients }], clientsOf: () => clients },
+    targets: { accounts: [{ clients }], caller: clients, clientsOf: () => clients },
     publish: true,
     apiCalls,
     homeRegion: 'us-east-1',

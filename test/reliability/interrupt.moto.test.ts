@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { describe, expect, it } from 'vitest';
-import { seedClients } from '../support/aws-clients';
-import { deleteCluster, seedDemoAccount } from '../support/demo-account';
-import { MOTO_CREDENTIALS } from '../support/moto';
+import { seedClients } from '../../scripts/emulator/clients';
+import { deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
 

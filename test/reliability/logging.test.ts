@@ -4,8 +4,8 @@
  */
 
 import { describe, expect, it, vi } from 'vitest';
-import { seedClients } from '../support/aws-clients';
-import { seedDemoAccount } from '../support/demo-account';
+import { seedClients } from '../../scripts/emulator/clients';
+import { seedDemoAccount } from '../../scripts/emulator/demo-account';
 import { useMoto } from '../support/moto-hooks';
 
 const SECRET = 's3cr3t-EKS-POSTURE-must-not-be-logged';

@@ -1,13 +1,24 @@
-/** Snapshot and context factories for check tests: valid and compliant unless told otherwise. */
+/**
+ * Snapshot and context factories for check tests: valid and compliant unless told otherwise. A
+ * context is always made the way the scan makes it, by `buildCheckContext` over snapshots.
+ */
+import { buildCheckContext } from '../../lambda/checks/context';
 import type { CheckContext, PodIdentityUse, ScanConfig } from '../../lambda/checks/types';
+import { arnAccount, arnName, arnRegion } from '../../lambda/model/arn';
 import type {
+  AccountSnapshot,
   ClusterSnapshot,
   KeyState,
+  Listed,
+  ListedCluster,
   NetworkSnapshot,
   NodegroupSnapshot,
+  RegionSnapshot,
   RoleSnapshot,
+  ScanSnapshot,
   VersionCatalog,
 } from '../../lambda/model/snapshot';
+import { readTrustPolicy } from '../../lambda/policy/trust-document';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -35,7 +46,9 @@ export function aCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnaps
     vpcId: VPC_ID,
     clusterSecurityGroupId: CLUSTER_SG,
     securityGroupIds: [],
-    accessEntries: { known: true, items: [] },
+    accessEntries: { known: true, value: [] },
+    nodegroups: { known: true, value: [] },
+    podIdentityAssociations: { known: true, value: [] },
     ...overrides,
   };
 }
@@ -64,18 +77,18 @@ export function aNodegroup(overrides: Partial<NodegroupSnapshot> = {}): Nodegrou
 export const NETWORK: NetworkSnapshot = {
   subnets: {
     known: true,
-    items: PRIVATE_SUBNETS.map((id) => ({ id, vpcId: VPC_ID, mapPublicIpOnLaunch: false })),
+    value: PRIVATE_SUBNETS.map((id) => ({ id, vpcId: VPC_ID, mapPublicIpOnLaunch: false })),
   },
   routeTables: {
     known: true,
-    items: [
+    value: [
       { id: 'rtb-0main', vpcId: VPC_ID, main: true, subnetIds: [], internetRoutes: [] },
       { id: 'rtb-0private', vpcId: VPC_ID, main: false, subnetIds: PRIVATE_SUBNETS, internetRoutes: [] },
     ],
   },
   securityGroups: {
     known: true,
-    items: [
+    value: [
       {
         id: CLUSTER_SG,
         name: 'eks-cluster-sg-prod',
@@ -85,12 +98,17 @@ export const NETWORK: NetworkSnapshot = {
   },
 };
 
-export function aRole(trustPolicy: unknown, name = 'app-role'): RoleSnapshot {
+export function aRole(trustPolicy: unknown, name = 'app-role', accountId = ACCOUNT): RoleSnapshot {
+  const document = typeof trustPolicy === 'string' ? trustPolicy : JSON.stringify(trustPolicy);
+  // Decoded and parsed as the collector does it.
+  const { text, policy } = readTrustPolicy(document);
   return {
-    accountId: ACCOUNT,
-    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    accountId,
+    arn: `arn:aws:iam::${accountId}:role/${name}`,
     name,
-    trustPolicy: typeof trustPolicy === 'string' ? trustPolicy : JSON.stringify(trustPolicy),
+    trustPolicy: document,
+    trustDocument: text,
+    trust: policy,
   };
 }
 
@@ -127,38 +145,206 @@ export const API_VERSIONS: VersionCatalog = {
 
 export interface ContextOverrides {
   readonly config?: Partial<ScanConfig>;
+  /** Version support of every region. */
   readonly versions?: VersionCatalog | undefined;
   readonly keys?: Record<string, KeyState>;
+  /** OIDC providers registered, each in the account its ARN names. */
   readonly providers?: readonly string[];
+  /** Scanned clusters (ARNs) by issuer. */
   readonly clusterIssuers?: Record<string, readonly string[]>;
   readonly now?: Date;
+  /** The network of the factories' account and region. */
   readonly network?: NetworkSnapshot | undefined;
+  /** Pod Identity associations of scanned clusters, and clusters whose associations could not be read. */
   readonly podIdentity?: PodIdentityUse;
+  /** Home region of every account. @default 'us-east-1' */
+  readonly homeRegion?: string;
 }
 
+export const DEFAULT_CONFIG: ScanConfig = {
+  requiredLogTypes: ['api', 'audit', 'authenticator'],
+  versionWarningDays: 90,
+  allowedAdminPrincipals: [],
+};
+
+/** A context built from snapshots that hold what the overrides say, and the compliant defaults otherwise. */
 export function aContext(overrides: ContextOverrides = {}): CheckContext {
-  const keys = overrides.keys ?? { [KEY_ARN]: { known: true, state: 'Enabled' } };
+  const keys = overrides.keys ?? { [KEY_ARN]: { known: true, value: 'Enabled' } };
   const providers = overrides.providers ?? [PROVIDER_ARN];
   const issuers = overrides.clusterIssuers ?? {
     [ISSUER.toLowerCase()]: [`arn:aws:eks:${REGION}:${ACCOUNT}:cluster/prod`],
   };
   const versions = 'versions' in overrides ? overrides.versions : API_VERSIONS;
   const network = 'network' in overrides ? overrides.network : NETWORK;
-  return {
-    now: overrides.now ?? NOW,
-    config: {
-      requiredLogTypes: ['api', 'audit', 'authenticator'],
-      versionWarningDays: 90,
-      allowedAdminPrincipals: [],
-      ...overrides.config,
-    },
-    homeRegion: () => 'us-east-1',
-    versions: () => versions,
-    keyState: (arn) => keys[arn],
-    isRegisteredProvider: (arn) => providers.some((p) => p.toLowerCase() === arn.toLowerCase()),
-    clustersWithIssuer: (issuer) => issuers[issuer.toLowerCase()] ?? [],
-    providersOf: () => providers,
-    network: () => network,
-    podIdentityUse: () => overrides.podIdentity ?? { associations: [], unread: [] },
+  const use = overrides.podIdentity ?? { associations: [], unknown: [] };
+
+  const clusters: ListedCluster[] = Object.entries(issuers).flatMap(([issuer, arns]) =>
+    arns.map((arn) =>
+      listed(aCluster({ ...placeOf(arn), arn, name: arnName(arn), oidcIssuer: `https://${issuer}` })),
+    ),
+  );
+  for (const association of use.associations) {
+    const cluster = aCluster({
+      ...placeOf(association.clusterArn),
+      arn: association.clusterArn,
+      name: arnName(association.clusterArn),
+
+      podIdentityAssociations: { known: true, value: [association] },
+    });
+    clusters.push(listed(withoutIssuer(cluster)));
+  }
+  for (const unread of use.unknown) {
+    const cluster = aCluster({
+      ...placeOf(unread.clusterArn),
+      arn: unread.clusterArn,
+      name: arnName(unread.clusterArn),
+
+      podIdentityAssociations: { known: false, reason: unread.reason },
+    });
+    clusters.push(listed(withoutIssuer(cluster)));
+  }
+  const accounts = new Set([
+    ACCOUNT,
+    ...providers.flatMap((p) => arnAccount(p) ?? []),
+    ...clusters.map((c) => placeOf(c.arn).accountId),
+  ]);
+  const snapshot: ScanSnapshot = {
+    accounts: [...accounts].map((accountId): AccountSnapshot => {
+      const regions = new Set([
+        REGION,
+        ...clusters.filter((c) => placeOf(c.arn).accountId === accountId).map((c) => placeOf(c.arn).region),
+      ]);
+      return {
+        accountId,
+        partition: 'aws',
+        homeRegion: overrides.homeRegion ?? 'us-east-1',
+        regions: [...regions].map(
+          (region): RegionSnapshot => ({
+            accountId,
+            region,
+            clusters: clusters.filter(
+              (c) => placeOf(c.arn).accountId === accountId && placeOf(c.arn).region === region,
+            ),
+            keys: accountId === ACCOUNT && region === REGION ? new Map(Object.entries(keys)) : new Map(),
+            network: accountId === ACCOUNT && region === REGION && network ? network : UNREAD_NETWORK,
+          }),
+        ),
+        identity: {
+          accountId,
+          roles: [],
+          oidcProviderArns: providers.filter((p) => arnAccount(p) === accountId),
+        },
+      };
+    }),
+    versions: new Map(
+      versions
+        ? [...new Set([REGION, 'us-east-1', ...clusters.map((c) => placeOf(c.arn).region)])].map((r) => [
+            r,
+            versions,
+          ])
+        : [],
+    ),
   };
+  const context = buildCheckContext(snapshot, {
+    config: { ...DEFAULT_CONFIG, ...overrides.config },
+    now: overrides.now ?? NOW,
+    homeRegion: overrides.homeRegion ?? 'us-east-1',
+  });
+  // A network left out on purpose is one the scan did not read.
+  return network === undefined ? { ...context, network: () => undefined } : context;
+}
+
+const UNREAD_NETWORK: NetworkSnapshot = {
+  subnets: { known: false, reason: 'not read' },
+  routeTables: { known: false, reason: 'not read' },
+  securityGroups: { known: false, reason: 'not read' },
+};
+
+/** A cluster that issues no tokens: it stands for Pod Identity associations only. */
+function withoutIssuer(cluster: ClusterSnapshot): ClusterSnapshot {
+  const { oidcIssuer: _, ...rest } = cluster;
+  return rest;
+}
+
+function placeOf(arn: string): { accountId: string; region: string } {
+  return { accountId: arnAccount(arn) ?? ACCOUNT, region: arnRegion(arn) ?? REGION };
+}
+
+export function listed(cluster: ClusterSnapshot): ListedCluster {
+  return { name: cluster.name, arn: cluster.arn, description: { known: true, value: cluster } };
+}
+
+/** A cluster `ListClusters` named that `DescribeCluster` could not return. */
+export function anUndescribedCluster(name: string, reason: string): ListedCluster {
+  return {
+    name,
+    arn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${name}`,
+    description: { known: false, reason },
+  };
+}
+
+/** The cluster of a node group, listing it (and any others given) as described. */
+export function aClusterWith(
+  nodegroups: readonly (NodegroupSnapshot | Listed<NodegroupSnapshot>)[],
+): ClusterSnapshot {
+  const [first] = nodegroups;
+  const name = first && 'clusterName' in first ? first.clusterName : 'prod';
+  return aCluster({
+    name,
+    nodegroups: {
+      known: true,
+      value: nodegroups.map((n) =>
+        'description' in n ? n : { name: n.name, description: { known: true, value: n } },
+      ),
+    },
+  });
+}
+
+/**
+ * A scan holding these clusters (each in the account and region its ARN names) and roles (in the
+ * factories' account), with the factories' network, keys and version support in every region.
+ */
+export function aScan(contents: {
+  clusters?: readonly (ClusterSnapshot | ListedCluster)[];
+  roles?: readonly RoleSnapshot[];
+}): ScanSnapshot {
+  const clusters = (contents.clusters ?? []).map((c) => ('description' in c ? c : listed(c)));
+  const places = new Map<string, { accountId: string; region: string }>([
+    [`${ACCOUNT}/${REGION}`, { accountId: ACCOUNT, region: REGION }],
+    ...clusters.map((c) => [`${placeOf(c.arn).accountId}/${placeOf(c.arn).region}`, placeOf(c.arn)] as const),
+  ]);
+  const accounts = [...new Set([...places.values()].map((p) => p.accountId))];
+  return {
+    accounts: accounts.map((accountId) => ({
+      accountId,
+      partition: 'aws',
+      homeRegion: 'us-east-1',
+      regions: [...places.values()]
+        .filter((p) => p.accountId === accountId)
+        .map(({ region }) => ({
+          accountId,
+          region,
+          clusters: clusters.filter(
+            (c) => placeOf(c.arn).accountId === accountId && placeOf(c.arn).region === region,
+          ),
+          keys: new Map([[KEY_ARN, { known: true, value: 'Enabled' }]]),
+          network: NETWORK,
+        })),
+      identity: {
+        accountId,
+        roles: accountId === ACCOUNT ? (contents.roles ?? []) : [],
+        oidcProviderArns: accountId === ACCOUNT ? [PROVIDER_ARN] : [],
+      },
+    })),
+    versions: new Map([...places.values()].map((p) => [p.region, API_VERSIONS])),
+  };
+}
+
+/** The context the scan would build over these snapshots. */
+export function contextOf(snapshot: ScanSnapshot, config: Partial<ScanConfig> = {}): CheckContext {
+  return buildCheckContext(snapshot, {
+    config: { ...DEFAULT_CONFIG, ...config },
+    now: NOW,
+    homeRegion: 'us-east-1',
+  });
 }

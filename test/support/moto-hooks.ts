@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
+import { type Moto, startMoto } from '../../scripts/emulator/moto';
 import { type AwsProxy, startAwsProxy } from './aws-proxy';
-import { type Moto, startMoto } from './moto';
 
 /**
  * A resource for the whole test file: started before its tests, ended after them. The getter

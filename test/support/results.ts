@@ -1,9 +1,19 @@
-/** Result and inventory factories for publisher tests. */
+/** Result, description and coverage factories for publisher tests. */
 
 import { CHECKS } from '../../lambda/checks/registry';
+import type { Partition } from '../../lambda/model/arn';
+import type { ScopeCoverage } from '../../lambda/model/coverage';
 import type { CheckResult, ResourceType } from '../../lambda/model/result';
-import type { Inventory } from '../../lambda/scan/scan';
-import { ACCOUNT, aCluster, aRole, REGION } from './factories';
+import type { ClusterSnapshot, NodegroupSnapshot, RoleSnapshot } from '../../lambda/model/snapshot';
+import {
+  describeResources,
+  type FirstSeen,
+  isPublishable,
+  type ResourceDescriptions,
+  toFinding,
+} from '../../lambda/publish/asff-mapper';
+import type { AsffFinding } from '../../lambda/publish/asff-schema';
+import { ACCOUNT, aCluster, aRole, aScan, REGION } from './factories';
 
 export const CLUSTER = aCluster();
 export const ROLE = aRole(
@@ -58,14 +68,67 @@ export function aRoleResult(overrides: Partial<CheckResult> = {}): CheckResult {
   };
 }
 
-export const INVENTORY: Inventory = {
-  clusters: new Map([[CLUSTER.arn, CLUSTER]]),
-  roles: new Map([[ROLE.arn, ROLE]]),
-  partitions: new Map([[ACCOUNT, 'aws']]),
-  undescribedScopes: new Set(),
-  nodegroups: new Map(),
-  unsettledNodegroupArns: [],
-};
+/** What the scan read of the results' resources: the cluster and the role. */
+export const DESCRIPTIONS: ResourceDescriptions = describeResources(
+  aScan({ clusters: [CLUSTER], roles: [ROLE] }),
+);
+
+/** Descriptions of exactly these resources (none by default). */
+export function describedWith(resources: {
+  clusters?: readonly ClusterSnapshot[];
+  nodegroups?: readonly NodegroupSnapshot[];
+  roles?: readonly RoleSnapshot[];
+}): ResourceDescriptions {
+  const clusters = new Map((resources.clusters ?? []).map((c) => [c.arn, c]));
+  const nodegroups = new Map((resources.nodegroups ?? []).map((n) => [n.arn, n]));
+  const roles = new Map((resources.roles ?? []).map((r) => [r.arn, r]));
+  return {
+    cluster: (arn) => clusters.get(arn),
+    nodegroup: (arn) => nodegroups.get(arn),
+    role: (arn) => roles.get(arn),
+  };
+}
+
+/** The finding a result maps to, for the factories' account in the `aws` partition unless told otherwise. */
+export function mapFinding(
+  result: CheckResult,
+  now: Date,
+  options: {
+    descriptions?: ResourceDescriptions;
+    partition?: Partition;
+    firstSeen?: FirstSeen;
+    newOrWorse?: boolean;
+  } = {},
+): AsffFinding {
+  if (!isPublishable(result)) throw new Error('a result without a resource ARN has no finding');
+  return toFinding(result, options.descriptions ?? DESCRIPTIONS, {
+    partition: options.partition ?? 'aws',
+    now,
+    ...(options.firstSeen ? { firstSeen: options.firstSeen } : {}),
+    ...(options.newOrWorse === undefined ? {} : { newOrWorse: options.newOrWorse }),
+  });
+}
+
+export const ALL_CHECKS = CHECKS.map((c) => c.metadata.id);
+
+/** The coverage of the factories' account and region: these checks completed, nothing unsettled unless told. */
+export function aScope(
+  completedChecks: readonly string[] = ALL_CHECKS,
+  overrides: Partial<ScopeCoverage> = {},
+): ScopeCoverage {
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    partition: 'aws',
+    completedChecks,
+    skippedChecks: ALL_CHECKS.filter((id) => !completedChecks.includes(id)).map((checkId) => ({
+      checkId,
+      reason: 'not completed in this test',
+    })),
+    unsettled: [],
+    ...overrides,
+  };
+}
 
 /** How many checks of the registry judge one kind of resource: the results each such resource gets. */
 export function checksPer(type: ResourceType): number {

@@ -9,7 +9,7 @@ import { runChecks } from '../../lambda/checks/engine';
 import { irsaTrustPolicy } from '../../lambda/checks/irsa-trust-policy';
 import { CHECKS } from '../../lambda/checks/registry';
 import type { ClusterSnapshot } from '../../lambda/model/snapshot';
-import { ACCOUNT, aContext, aRole } from '../support/factories';
+import { ACCOUNT, aContext, aRole, aScan, contextOf } from '../support/factories';
 
 interface TrustCase {
   readonly name: string;
@@ -87,14 +87,15 @@ describe('Corpus: clusters', () => {
       region: 'eu-west-1',
       name: 'corpus',
       arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/corpus`,
+      // What the collector adds after DescribeCluster: access entries only where the corpus gives them.
+      accessEntries: { known: false, reason: 'not in the corpus' },
+      nodegroups: { known: true, value: [] },
+      podIdentityAssociations: { known: true, value: [] },
       ...c.cluster,
     } as ClusterSnapshot;
 
-    const results = runChecks(
-      CHECKS,
-      { clusters: [cluster], undescribed: [], nodegroups: [], undescribedNodegroups: [], roles: [] },
-      aContext(),
-    );
+    const scan = aScan({ clusters: [cluster] });
+    const results = runChecks(CHECKS, scan, contextOf(scan));
 
     expect(Object.fromEntries(results.map((r) => [r.checkId, r.status]))).toEqual(c.expected);
     expect(results.every((r) => r.detail.length > 0)).toBe(true);

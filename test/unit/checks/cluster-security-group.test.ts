@@ -12,7 +12,7 @@ const EXTRA_SG = 'sg-0e1d2c3b4a5968778';
 
 const withGroups = (items: SecurityGroupInfo[]): NetworkSnapshot => ({
   ...NETWORK,
-  securityGroups: { known: true, items },
+  securityGroups: { known: true, value: items },
 });
 
 const clusterGroup = (...ingress: IngressRule[]): SecurityGroupInfo => ({

@@ -28,10 +28,10 @@ const igw = (destination: string) => ({ destination, gatewayId: 'igw-0123456789a
 const network = (subnets: SubnetInfo[], tables: RouteTableInfo[] = []): NetworkSnapshot => ({
   ...NETWORK,
   subnets: NETWORK.subnets.known
-    ? { known: true, items: [...NETWORK.subnets.items, ...subnets] }
+    ? { known: true, value: [...NETWORK.subnets.value, ...subnets] }
     : NETWORK.subnets,
   routeTables: NETWORK.routeTables.known
-    ? { known: true, items: [...NETWORK.routeTables.items, ...tables] }
+    ? { known: true, value: [...NETWORK.routeTables.value, ...tables] }
     : NETWORK.routeTables,
 });
 
@@ -97,10 +97,10 @@ describe('Check: nodegroup-public-subnets', () => {
   describe('a subnet with no explicit route table association', () => {
     const publicMain: NetworkSnapshot = {
       ...NETWORK,
-      subnets: { known: true, items: [subnet(PUBLIC_SUBNET)] },
+      subnets: { known: true, value: [subnet(PUBLIC_SUBNET)] },
       routeTables: {
         known: true,
-        items: [table('rtb-0main', { main: true, internetRoutes: [igw('0.0.0.0/0')] })],
+        value: [table('rtb-0main', { main: true, internetRoutes: [igw('0.0.0.0/0')] })],
       },
     };
 
@@ -114,7 +114,7 @@ describe('Check: nodegroup-public-subnets', () => {
     it('is governed by an explicit association to a private table instead of a public main table', () => {
       const routeTables: NetworkSnapshot['routeTables'] = {
         known: true,
-        items: [
+        value: [
           table('rtb-0main', { main: true, internetRoutes: [igw('0.0.0.0/0')] }),
           table('rtb-0private', { subnetIds: [PUBLIC_SUBNET] }),
         ],
@@ -127,7 +127,7 @@ describe('Check: nodegroup-public-subnets', () => {
         ...publicMain,
         routeTables: {
           known: true,
-          items: [
+          value: [
             table('rtb-0othermain', { vpcId: OTHER_VPC, main: true, internetRoutes: [igw('0.0.0.0/0')] }),
             table('rtb-0main', { main: true }),
           ],
@@ -141,7 +141,7 @@ describe('Check: nodegroup-public-subnets', () => {
         ...publicMain,
         routeTables: {
           known: true,
-          items: [table('rtb-0othermain', { vpcId: OTHER_VPC, main: true })],
+          value: [table('rtb-0othermain', { vpcId: OTHER_VPC, main: true })],
         },
       });
       expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
@@ -171,7 +171,7 @@ describe('Check: nodegroup-public-subnets', () => {
   it('still fails a subnet that maps public IPs when the route tables could not be read', () => {
     const outcome = evaluate([PUBLIC_SUBNET], {
       ...NETWORK,
-      subnets: { known: true, items: [subnet(PUBLIC_SUBNET, { mapPublicIpOnLaunch: true })] },
+      subnets: { known: true, value: [subnet(PUBLIC_SUBNET, { mapPublicIpOnLaunch: true })] },
       routeTables: { known: false, reason: 'AccessDenied on ec2:DescribeRouteTables' },
     });
     expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });

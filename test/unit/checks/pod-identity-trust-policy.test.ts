@@ -316,7 +316,7 @@ describe('Check: pod-identity-trust-policy', () => {
           roleArn: `arn:aws:iam::${ACCOUNT}:role/app-role`,
         },
       ],
-      unread: [
+      unknown: [
         { clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/zeta`, reason: 'AccessDeniedException' },
         { clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/alpha`, reason: 'AccessDeniedException' },
       ],
@@ -341,7 +341,7 @@ describe('Check: pod-identity-trust-policy', () => {
 
     it('says when no association uses the role', () => {
       expect(evaluate(document(allow()))?.detail).toContain('No Pod Identity association uses the role.');
-      const unreadOnly = evaluate(document(allow()), { associations: [], unread: use.unread });
+      const unreadOnly = evaluate(document(allow()), { associations: [], unknown: use.unknown });
       expect(unreadOnly?.detail).toContain('No Pod Identity association that could be read uses the role');
     });
   });

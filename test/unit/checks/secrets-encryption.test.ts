@@ -13,7 +13,7 @@ describe('Check: secrets-encryption', () => {
   it.each(['Disabled', 'PendingDeletion', 'PendingReplicaDeletion', 'Unavailable', 'PendingImport'])(
     'fails CRITICAL when the key is %s, because secrets become unreadable',
     (state) => {
-      const outcome = secretsEncryption.evaluate(aCluster(), withKey({ known: true, state }));
+      const outcome = secretsEncryption.evaluate(aCluster(), withKey({ known: true, value: state }));
       expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL' });
       expect(outcome.detail).toContain(state);
     },

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
 import { SCANNER_VERSION } from '../../../lambda/scanner-version';
-import { aNodegroup } from '../../support/factories';
-import { aClusterResult, aRoleResult, CLUSTER, INVENTORY, ROLE } from '../../support/results';
+import { aNodegroup, aRole } from '../../support/factories';
+import { aClusterResult, aRoleResult, CLUSTER, describedWith, mapFinding, ROLE } from '../../support/results';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
 
@@ -44,7 +43,7 @@ describe('Function: findingId', () => {
 
 describe('Function: toFinding', () => {
   it('maps a cluster result to a complete, valid finding (golden)', () => {
-    const finding = toFinding(aClusterResult(), INVENTORY, NOW);
+    const finding = mapFinding(aClusterResult(), NOW);
 
     expect(finding).toEqual({
       SchemaVersion: '2018-10-08',
@@ -116,7 +115,7 @@ describe('Function: toFinding', () => {
   });
 
   it('maps an IRSA result to the role, with its trust policy, and the cluster as a second resource', () => {
-    const finding = toFinding(aRoleResult(), INVENTORY, NOW);
+    const finding = mapFinding(aRoleResult(), NOW);
 
     expect(finding.Resources).toHaveLength(2);
     expect(finding.Resources[0]).toMatchObject({
@@ -139,11 +138,9 @@ describe('Function: toFinding', () => {
       resource: { type: 'AwsEksNodegroup', id: nodegroup.arn, name: 'prod/workers' },
       clusterArn: CLUSTER.arn,
     });
-    const finding = toFinding(
-      result,
-      { ...INVENTORY, nodegroups: new Map([[nodegroup.arn, nodegroup]]) },
-      NOW,
-    );
+    const finding = mapFinding(result, NOW, {
+      descriptions: describedWith({ clusters: [CLUSTER], nodegroups: [nodegroup] }),
+    });
 
     expect(findingProblems(finding)).toEqual([]);
     expect(finding.Resources.map((r) => [r.Type, r.Id])).toEqual([
@@ -162,21 +159,15 @@ describe('Function: toFinding', () => {
   });
 
   it('shows an URL-encoded trust policy decoded', () => {
-    const encoded = { ...ROLE, trustPolicy: encodeURIComponent(ROLE.trustPolicy) };
-    const finding = toFinding(aRoleResult(), { ...INVENTORY, roles: new Map([[ROLE.arn, encoded]]) }, NOW);
+    const encoded = aRole(encodeURIComponent(ROLE.trustPolicy), ROLE.name);
+    const finding = mapFinding(aRoleResult(), NOW, { descriptions: describedWith({ roles: [encoded] }) });
     expect(finding.Resources[0]?.Details?.AwsIamRole?.AssumeRolePolicyDocument).toBe(ROLE.trustPolicy);
   });
 
   it('keeps CreatedAt and FirstObservedAt from the first sighting', () => {
-    const finding = toFinding(
-      aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }),
-      INVENTORY,
-      NOW,
-      {
-        createdAt: '2025-01-02T03:04:05.000Z',
-        firstObservedAt: '2025-01-02T03:04:05.000Z',
-      },
-    );
+    const finding = mapFinding(aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }), NOW, {
+      firstSeen: { createdAt: '2025-01-02T03:04:05.000Z', firstObservedAt: '2025-01-02T03:04:05.000Z' },
+    });
     expect(finding).toMatchObject({
       CreatedAt: '2025-01-02T03:04:05.000Z',
       FirstObservedAt: '2025-01-02T03:04:05.000Z',
@@ -186,13 +177,12 @@ describe('Function: toFinding', () => {
   });
 
   it('cuts text to the ASFF limits and stays valid', () => {
-    const finding = toFinding(
+    const finding = mapFinding(
       aClusterResult({
         detail: 'x'.repeat(5000),
         title: 'y'.repeat(300),
         remediation: { text: 'z'.repeat(900), url: 'https://docs.aws.amazon.com/' },
       }),
-      INVENTORY,
       NOW,
     );
     expect(finding.Description).toHaveLength(1024);
@@ -202,16 +192,16 @@ describe('Function: toFinding', () => {
     expect(findingProblems(finding)).toEqual([]);
   });
 
-  it('uses the partition of the resource for the product ARN', () => {
+  it("uses the account's partition for the product ARN and the resources", () => {
     const arn = 'arn:aws-us-gov:eks:us-gov-west-1:111122223333:cluster/gov';
-    const finding = toFinding(
+    const finding = mapFinding(
       aClusterResult({
         region: 'us-gov-west-1',
         resource: { type: 'AwsEksCluster', id: arn, name: 'gov' },
         clusterArn: arn,
       }),
-      INVENTORY,
       NOW,
+      { partition: 'aws-us-gov' },
     );
     expect(finding.ProductArn).toBe(
       'arn:aws-us-gov:securityhub:us-gov-west-1:111122223333:product/111122223333/default',
@@ -221,11 +211,9 @@ describe('Function: toFinding', () => {
   });
 
   it('describes an undescribed cluster by name and ARN only', () => {
-    const finding = toFinding(
-      aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' }),
-      { ...INVENTORY, clusters: new Map() },
-      NOW,
-    );
+    const finding = mapFinding(aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' }), NOW, {
+      descriptions: describedWith({}),
+    });
     expect(finding.Resources[0]?.Details).toEqual({ AwsEksCluster: { Arn: CLUSTER.arn, Name: 'prod' } });
     expect(findingProblems(finding)).toEqual([]);
   });

@@ -6,9 +6,8 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { AsffFinding, findingProblems } from '../../../lambda/publish/asff-schema';
-import { aClusterResult, INVENTORY } from '../../support/results';
+import { aClusterResult, mapFinding } from '../../support/results';
 
 interface ModelShape {
   readonly required: string[];
@@ -89,7 +88,7 @@ describe('Schema: AsffFinding against the Security Hub API model', () => {
   it('uses the model enums for compliance status, severity label, record state and partition', () => {
     const compliance = objectShape(unwrap(finding.Compliance as z.ZodType));
     expect((compliance.Status as z.ZodEnum).options).toEqual(model.Compliance?.enums.Status);
-    const severity = objectShape(finding.Severity as z.ZodType);
+    const severity = objectShape(unwrap(finding.Severity as z.ZodType));
     expect((severity.Label as z.ZodEnum).options).toEqual(model.Severity?.enums.Label);
     expect((unwrap(finding.RecordState as z.ZodType) as z.ZodEnum).options).toEqual(
       model.AwsSecurityFinding?.enums.RecordState,
@@ -102,7 +101,7 @@ describe('Schema: AsffFinding against the Security Hub API model', () => {
 });
 
 describe('Function: findingProblems', () => {
-  const valid = toFinding(aClusterResult(), INVENTORY, new Date('2026-11-23T12:00:00Z'));
+  const valid = mapFinding(aClusterResult(), new Date('2026-11-23T12:00:00Z'));
 
   it('accepts a mapped finding', () => {
     expect(findingProblems(valid)).toEqual([]);

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { toFinding } from '../../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
 import { type ExistingFinding, planScope, storedCopy } from '../../../lambda/publish/lifecycle';
-import { aClusterResult, aRoleResult, INVENTORY } from '../../support/results';
+import { aClusterResult, aRoleResult, aScope, DESCRIPTIONS, mapFinding } from '../../support/results';
 
 const EARLIER = new Date('2026-01-01T00:00:00.000Z');
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -12,9 +11,9 @@ const ALL_CHECKS = ['endpoint-public-access', 'supported-version', 'irsa-trust-p
 /** A finding as Security Hub returns it: ours plus what Security Hub and the customer added. */
 function stored(result = aClusterResult(), changes: Record<string, unknown> = {}): ExistingFinding {
   return {
-    ...toFinding(result, INVENTORY, EARLIER),
+    ...mapFinding(result, EARLIER),
     ProductFields: {
-      ...toFinding(result, INVENTORY, EARLIER).ProductFields,
+      ...mapFinding(result, EARLIER).ProductFields,
       'aws/securityhub/FindingId':
         'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default/x',
       'aws/securityhub/ProductName': 'Default',
@@ -37,9 +36,9 @@ describe('Function: planScope', () => {
         aClusterResult(),
         aClusterResult({ checkId: 'supported-version', status: 'PASSED', severity: 'INFORMATIONAL' }),
       ],
-      ALL_CHECKS,
+      aScope(ALL_CHECKS),
       [],
-      INVENTORY,
+      DESCRIPTIONS,
       NOW,
     );
     expect(plan.imports.map((f) => [f.Compliance?.Status, f.CreatedAt])).toEqual([
@@ -52,9 +51,9 @@ describe('Function: planScope', () => {
   it('keeps CreatedAt and FirstObservedAt of a finding already there, and refreshes UpdatedAt', () => {
     const plan = planScope(
       [aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' })],
-      ALL_CHECKS,
+      aScope(ALL_CHECKS),
       [stored()],
-      INVENTORY,
+      DESCRIPTIONS,
       NOW,
     );
     expect(plan.imports[0]).toMatchObject({
@@ -66,7 +65,7 @@ describe('Function: planScope', () => {
   });
 
   it('never sends the customer-owned members', () => {
-    const plan = planScope([aClusterResult()], ALL_CHECKS, [stored()], INVENTORY, NOW);
+    const plan = planScope([aClusterResult()], aScope(ALL_CHECKS), [stored()], DESCRIPTIONS, NOW);
     for (const member of ['Workflow', 'Note', 'VerificationState', 'UserDefinedFields']) {
       expect(plan.imports[0]).not.toHaveProperty(member);
     }
@@ -82,7 +81,7 @@ describe('Function: planScope', () => {
         },
       }),
     );
-    const plan = planScope([aClusterResult()], ALL_CHECKS, [stored(), gone], INVENTORY, NOW);
+    const plan = planScope([aClusterResult()], aScope(ALL_CHECKS), [stored(), gone], DESCRIPTIONS, NOW);
 
     expect(plan.archives.map((f) => f.Id)).toEqual([gone.Id]);
     const archived = plan.archives[0];
@@ -94,13 +93,21 @@ describe('Function: planScope', () => {
     expect(archived).not.toHaveProperty('Workflow');
     expect(archived).not.toHaveProperty('Note');
     expect(archived?.ProductFields).not.toHaveProperty('aws/securityhub/FindingId');
-    expect(archived?.Severity).toEqual({ Label: 'HIGH', Original: 'HIGH' });
+    // The provider's severity goes in FindingProviderFields; the top-level one is the customer's.
+    expect(archived).not.toHaveProperty('Severity');
+    expect(archived?.FindingProviderFields?.Severity).toEqual({ Label: 'HIGH', Original: 'HIGH' });
     expect(findingProblems(archived)).toEqual([]);
   });
 
   it('archives nothing of a check that did not complete in this scope', () => {
     const role = stored(aRoleResult());
-    const plan = planScope([aClusterResult()], ['endpoint-public-access'], [stored(), role], INVENTORY, NOW);
+    const plan = planScope(
+      [aClusterResult()],
+      aScope(['endpoint-public-access']),
+      [stored(), role],
+      DESCRIPTIONS,
+      NOW,
+    );
     expect(plan.archives).toEqual([]);
   });
 
@@ -120,21 +127,23 @@ describe('Function: planScope', () => {
     const deleted = stored(nodegroup('green', 'old'));
     // A cluster named like the unlisted one's prefix must not be protected by it.
     const lookalike = stored(nodegroup('blue-2', 'workers'));
-    const inventory = {
-      ...INVENTORY,
-      unsettledNodegroupArns: [
-        'arn:aws:eks:eu-west-1:111122223333:nodegroup/blue/',
-        'arn:aws:eks:eu-west-1:111122223333:nodegroup/green/gpu',
+    const scope = aScope(['nodegroup-remote-access'], {
+      unsettled: [
+        {
+          type: 'AwsEksNodegroup',
+          clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/blue',
+          reason: 'eks:ListNodegroups failed',
+        },
+        {
+          type: 'AwsEksNodegroup',
+          clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/green',
+          name: 'gpu',
+          reason: 'eks:DescribeNodegroup failed',
+        },
       ],
-    };
+    });
 
-    const plan = planScope(
-      [],
-      ['nodegroup-remote-access'],
-      [unlisted, undescribed, deleted, lookalike],
-      inventory,
-      NOW,
-    );
+    const plan = planScope([], scope, [unlisted, undescribed, deleted, lookalike], DESCRIPTIONS, NOW);
 
     expect(plan.archives.map((f) => f.Id).sort()).toEqual([deleted.Id, lookalike.Id].sort());
     expect(plan.archives.every((f) => findingProblems(f).length === 0)).toBe(true);
@@ -147,26 +156,30 @@ describe('Function: planScope', () => {
   });
 
   it('sends no finding of its own for a node group that could not be described', () => {
-    const pseudo = 'arn:aws:eks:eu-west-1:111122223333:nodegroup/green/gpu';
     const result = aClusterResult({
       checkId: 'nodegroup-remote-access',
       status: 'NOT_AVAILABLE',
       severity: 'INFORMATIONAL',
-      resource: { type: 'AwsEksNodegroup', id: pseudo, name: 'green/gpu' },
+      // Its ARN is unknown: only its cluster and name are.
+      resource: { type: 'AwsEksNodegroup', name: 'green/gpu' },
     });
-    const plan = planScope(
-      [result],
-      ['nodegroup-remote-access'],
-      [],
-      { ...INVENTORY, unsettledNodegroupArns: [pseudo] },
-      NOW,
-    );
+    const scope = aScope(['nodegroup-remote-access'], {
+      unsettled: [
+        {
+          type: 'AwsEksNodegroup',
+          clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/green',
+          name: 'gpu',
+          reason: 'eks:DescribeNodegroup failed',
+        },
+      ],
+    });
+    const plan = planScope([result], scope, [], DESCRIPTIONS, NOW);
     expect(plan.imports).toEqual([]);
   });
 
   it('does not archive again what is already archived', () => {
     const gone = stored(aClusterResult({ checkId: 'supported-version' }), { RecordState: 'ARCHIVED' });
-    expect(planScope([aClusterResult()], ALL_CHECKS, [gone], INVENTORY, NOW).archives).toEqual([]);
+    expect(planScope([aClusterResult()], aScope(ALL_CHECKS), [gone], DESCRIPTIONS, NOW).archives).toEqual([]);
   });
 
   it.each([
@@ -188,16 +201,16 @@ describe('Function: planScope', () => {
     ],
     ['PASSED', [stored()], aClusterResult({ status: 'PASSED', severity: 'INFORMATIONAL' }), 'false'],
   ] as const)('marks %s as new or worse: %s', (_, existing, result, expected) => {
-    const plan = planScope([result], ALL_CHECKS, existing, INVENTORY, NOW);
+    const plan = planScope([result], aScope(ALL_CHECKS), existing, DESCRIPTIONS, NOW);
     expect(plan.imports[0]?.ProductFields?.['eks-posture/NewOrWorse']).toBe(expected);
   });
 
   it('keeps the verdict of an active finding when this run could not judge the resource, and refreshes it', () => {
     const plan = planScope(
       [aClusterResult({ status: 'NOT_AVAILABLE', severity: 'INFORMATIONAL' })],
-      ALL_CHECKS,
+      aScope(ALL_CHECKS),
       [stored()],
-      INVENTORY,
+      DESCRIPTIONS,
       NOW,
     );
     expect(plan.kept).toEqual([findingId(aClusterResult())]);
@@ -205,7 +218,8 @@ describe('Function: planScope', () => {
     expect(plan.imports).toHaveLength(1);
     expect(plan.imports[0]).toMatchObject({
       Compliance: { Status: 'FAILED' },
-      Severity: { Label: 'HIGH' },
+      // The provider's verdict; the top-level Severity is the customer's after creation, and not sent.
+      FindingProviderFields: { Severity: { Label: 'HIGH' } },
       RecordState: 'ACTIVE',
       CreatedAt: EARLIER.toISOString(),
       UpdatedAt: NOW.toISOString(),
@@ -214,12 +228,56 @@ describe('Function: planScope', () => {
     expect(findingProblems(plan.imports[0])).toEqual([]);
   });
 
+  it("never sends the top-level Severity or Types of a finding that exists: after creation they are the customer's", () => {
+    // A customer lowered the severity with BatchUpdateFindings; the scanner still judges it HIGH.
+    const triaged = stored(aClusterResult(), {
+      Severity: { Label: 'LOW', Original: 'HIGH', Normalized: 1 },
+      Types: ['Software and Configuration Checks/Accepted'],
+    });
+
+    const plan = planScope([aClusterResult()], aScope(ALL_CHECKS), [triaged], DESCRIPTIONS, NOW);
+
+    expect(plan.imports).toHaveLength(1);
+    expect(plan.imports[0]).not.toHaveProperty('Severity');
+    expect(plan.imports[0]).not.toHaveProperty('Types');
+    expect(plan.imports[0]?.FindingProviderFields).toEqual({
+      Severity: { Label: 'HIGH', Original: 'HIGH' },
+      Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+    });
+    expect(findingProblems(plan.imports[0])).toEqual([]);
+  });
+
+  it('sends Severity and Types at the top level too when the finding is new', () => {
+    const plan = planScope([aClusterResult()], aScope(ALL_CHECKS), [], DESCRIPTIONS, NOW);
+    expect(plan.imports[0]).toMatchObject({
+      Severity: { Label: 'HIGH', Original: 'HIGH' },
+      Types: ['Software and Configuration Checks/AWS Security Best Practices'],
+    });
+  });
+
+  it("names the account's partition in the product ARN and every resource, as the coverage gives it", () => {
+    const arn = 'arn:aws-cn:eks:cn-north-1:111122223333:cluster/prod';
+    const result = aClusterResult({
+      region: 'cn-north-1',
+      resource: { type: 'AwsEksCluster', id: arn, name: 'prod' },
+      clusterArn: arn,
+    });
+    const scope = aScope(ALL_CHECKS, { region: 'cn-north-1', partition: 'aws-cn' });
+
+    const [finding] = planScope([result], scope, [], DESCRIPTIONS, NOW).imports;
+
+    expect(finding?.ProductArn).toBe(
+      'arn:aws-cn:securityhub:cn-north-1:111122223333:product/111122223333/default',
+    );
+    expect(finding?.Resources.map((r) => r.Partition)).toEqual(['aws-cn']);
+  });
+
   it('reactivates an archived finding when its resource is back', () => {
     const plan = planScope(
       [aClusterResult()],
-      ALL_CHECKS,
+      aScope(ALL_CHECKS),
       [stored(aClusterResult(), { RecordState: 'ARCHIVED' })],
-      INVENTORY,
+      DESCRIPTIONS,
       NOW,
     );
     expect(plan.imports[0]).toMatchObject({ RecordState: 'ACTIVE', CreatedAt: EARLIER.toISOString() });

@@ -6,11 +6,11 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CHECKS } from '../../../lambda/checks/registry';
-import { publishFindings, publishIncomplete } from '../../../lambda/publish/publish';
-import type { ScanReport } from '../../../lambda/scan/scan';
-import { ACCOUNT, REGION } from '../../support/factories';
-import { aClusterResult, INVENTORY } from '../../support/results';
+import type { ScanReport } from '../../../lambda/model/report';
+import { publishFindings } from '../../../lambda/publish/publish';
+import { runOutcome } from '../../../lambda/report/outcome';
+import { ACCOUNT, aCluster, aScan, REGION } from '../../support/factories';
+import { aClusterResult, aScope } from '../../support/results';
 
 const hub = mockClient(SecurityHubClient);
 afterEach(() => hub.reset());
@@ -34,9 +34,9 @@ describe('Function: publishFindings', () => {
       .on(GetFindingsCommand)
       .rejects(Object.assign(new Error('User is not authorized'), { name: 'AccessDeniedException' }));
 
-    const summary = await publishFindings(report, INVENTORY, {
+    const scan = { report, coverage: { scopes: [aScope()] }, snapshot: aScan({ clusters: [aCluster()] }) };
+    const summary = await publishFindings(scan, {
       securityHub: () => new SecurityHubClient({ region: REGION }),
-      checks: CHECKS,
       rates: { readsPerSecond: 1000, importsPerSecond: 1000 },
     });
 
@@ -50,6 +50,6 @@ describe('Function: publishFindings', () => {
         readError: 'securityhub:GetFindings failed: AccessDeniedException: User is not authorized',
       }),
     ]);
-    expect(publishIncomplete(summary)).toBe(true);
+    expect(runOutcome({ ...report, publish: summary })).toMatchObject({ complete: false, exitCode: 3 });
   });
 });

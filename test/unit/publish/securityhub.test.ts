@@ -6,10 +6,9 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { toFinding } from '../../../lambda/publish/asff-mapper';
 import type { AsffFinding } from '../../../lambda/publish/asff-schema';
 import { batches, importFindings, readOurFindings } from '../../../lambda/publish/securityhub';
-import { aClusterResult, INVENTORY } from '../../support/results';
+import { aClusterResult, mapFinding } from '../../support/results';
 
 const hub = mockClient(SecurityHubClient);
 afterEach(() => hub.reset());
@@ -19,7 +18,7 @@ const FAST = { rates: { readsPerSecond: 1000, importsPerSecond: 1000 }, backoffM
 
 function findings(count: number): AsffFinding[] {
   return Array.from({ length: count }, (_, i) =>
-    toFinding(
+    mapFinding(
       aClusterResult({
         resource: {
           type: 'AwsEksCluster',
@@ -27,7 +26,6 @@ function findings(count: number): AsffFinding[] {
           name: `c${i}`,
         },
       }),
-      INVENTORY,
       NOW,
     ),
   );
@@ -46,7 +44,7 @@ describe('Function: importFindings', () => {
     expect(hub.commandCalls(BatchImportFindingsCommand).map((c) => c.args[0].input.Findings?.length)).toEqual(
       [100, 100, 50],
     );
-    expect(outcome).toEqual({ imported: 250, failed: [], retried: 0 });
+    expect(outcome).toEqual({ imported: 250, failed: [], failedCount: 0, retried: 0 });
   });
 
   it('retries findings that failed for a transient reason in a 200 answer', async () => {
@@ -65,7 +63,7 @@ describe('Function: importFindings', () => {
 
     const outcome = await importFindings(new SecurityHubClient({ region: 'eu-west-1' }), sent, FAST);
 
-    expect(outcome).toEqual({ imported: 3, failed: [], retried: 2 });
+    expect(outcome).toEqual({ imported: 3, failed: [], failedCount: 0, retried: 2 });
     expect(hub.commandCalls(BatchImportFindingsCommand)[1]?.args[0].input.Findings?.map((f) => f.Id)).toEqual(
       [sent[1]?.Id, sent[2]?.Id],
     );
@@ -97,6 +95,25 @@ describe('Function: importFindings', () => {
 
     expect(outcome.imported).toBe(1);
     expect(outcome.failed).toHaveLength(1);
+  });
+
+  it('reports a FailedCount without FailedFindings as a count, blaming no finding it did not name', async () => {
+    const sent = findings(3);
+    hub.on(BatchImportFindingsCommand).resolves({ SuccessCount: 1, FailedCount: 2 });
+
+    const outcome = await importFindings(new SecurityHubClient({ region: 'eu-west-1' }), sent, FAST);
+
+    expect(outcome).toMatchObject({ imported: 1, failedCount: 2, retried: 0 });
+    expect(outcome.failed).toEqual([
+      {
+        id: '(2 of a batch of 3 findings)',
+        errorCode: 'FailedCount',
+        errorMessage: 'BatchImportFindings counted 2 finding(s) as failed without naming them',
+      },
+    ]);
+    const sentIds = new Set(sent.map((f) => f.Id));
+    expect(outcome.failed.some((f) => sentIds.has(f.id))).toBe(false);
+    expect(hub.commandCalls(BatchImportFindingsCommand)).toHaveLength(1);
   });
 
   it('reports every finding of a call that failed outright, and gives up transient ones after the last round', async () => {

@@ -1,0 +1,88 @@
+/**
+ * The one way a `CheckContext` is made: indexed once from a scan's snapshots. Production and tests
+ * both build it here, from snapshots, so the indexing they rely on is the indexing that runs.
+ */
+import { arnAccount } from '../model/arn';
+import { compareText } from '../model/order';
+import type {
+  ClusterSnapshot,
+  KeyState,
+  ListedCluster,
+  NetworkSnapshot,
+  ScanSnapshot,
+} from '../model/snapshot';
+import { issuerFromUrl, parseEksProviderArn } from '../policy/eks-oidc';
+import type { CheckContext, PodIdentityUse, ScanConfig } from './types';
+
+export interface ContextOptions {
+  readonly config: ScanConfig;
+  readonly now: Date;
+  /** Home region of an account the snapshot does not hold. */
+  readonly homeRegion: string;
+}
+
+export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOptions): CheckContext {
+  const regions = snapshot.accounts.flatMap((account) => account.regions);
+  const clusters = regions.flatMap((r) => describedClusters(r.clusters));
+  const identities = snapshot.accounts.flatMap((account) => (account.identity ? [account.identity] : []));
+
+  const keys = new Map<string, KeyState>(regions.flatMap((r) => [...r.keys.entries()]));
+  const networks = new Map<string, NetworkSnapshot>(
+    regions.map((r) => [`${r.accountId}/${r.region}`, r.network]),
+  );
+  const clustersByIssuer = new Map<string, string[]>();
+  for (const cluster of clusters) {
+    const issuer = cluster.oidcIssuer === undefined ? undefined : issuerFromUrl(cluster.oidcIssuer);
+    if (issuer !== undefined)
+      clustersByIssuer.set(issuer, [...(clustersByIssuer.get(issuer) ?? []), cluster.arn]);
+  }
+  for (const arns of clustersByIssuer.values()) arns.sort(compareText);
+  const associations = clusters
+    .flatMap((c) => (c.podIdentityAssociations.known ? c.podIdentityAssociations.value : []))
+    .sort((a, b) => compareText(a.associationArn, b.associationArn));
+  const unknownAssociations = regions.flatMap((r) =>
+    r.clusters.flatMap((listed) => {
+      const reason = !listed.description.known
+        ? 'the cluster could not be described'
+        : listed.description.value.podIdentityAssociations.known
+          ? undefined
+          : listed.description.value.podIdentityAssociations.reason;
+      return reason === undefined ? [] : [{ accountId: r.accountId, clusterArn: listed.arn, reason }];
+    }),
+  );
+  const providers = new Map(identities.map((i) => [i.accountId, [...i.oidcProviderArns].sort(compareText)]));
+  const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
+  const homeRegions = new Map(snapshot.accounts.map((account) => [account.accountId, account.homeRegion]));
+
+  return {
+    now: options.now,
+    config: options.config,
+    homeRegion: (accountId) => homeRegions.get(accountId) ?? options.homeRegion,
+    versions: (region) => snapshot.versions.get(region),
+    keyState: (keyArn) => keys.get(keyArn),
+    isRegisteredProvider: (arn) => registered.has(providerKey(arn)),
+    clustersWithIssuer: (issuer) => clustersByIssuer.get(issuer.toLowerCase()) ?? [],
+    providersOf: (accountId) => providers.get(accountId) ?? [],
+    network: (accountId, region) => networks.get(`${accountId}/${region}`),
+    podIdentityUse: (roleArn): PodIdentityUse => {
+      // Pod Identity uses roles of the cluster's own account.
+      const account = arnAccount(roleArn);
+      return {
+        associations: associations.filter((a) => a.roleArn === roleArn),
+        unknown: unknownAssociations
+          .filter((u) => u.accountId === account)
+          .map(({ clusterArn, reason }) => ({ clusterArn, reason })),
+      };
+    },
+  };
+}
+
+function describedClusters(listed: readonly ListedCluster[]): ClusterSnapshot[] {
+  return listed.flatMap((c) => (c.description.known ? [c.description.value] : []));
+}
+
+/** IAM compares provider URLs without regard to case; the account is part of the identity. */
+function providerKey(arn: string): string {
+  const provider = parseEksProviderArn(arn);
+  return provider ? `${provider.accountId}/${provider.issuer}` : arn.toLowerCase();
+}

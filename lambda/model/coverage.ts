@@ -1,0 +1,52 @@
+/**
+ * What a scan completed, said once by the scan and read by everything after it: for each account
+ * and region, which checks completed there, and which resources were seen but not judged in full.
+ * The publisher archives only what coverage says is gone; nothing downstream re-derives it.
+ */
+import { type Partition, parseNodegroupArn } from './arn';
+
+export interface Coverage {
+  /** Every account region that was scanned, sorted by account and region. */
+  readonly scopes: readonly ScopeCoverage[];
+}
+
+export interface ScopeCoverage {
+  readonly accountId: string;
+  readonly region: string;
+  /** The account's partition, decided once when the account was resolved. */
+  readonly partition: Partition;
+  /** Checks whose results here are complete: a finding of theirs that no result matches is gone. */
+  readonly completedChecks: readonly string[];
+  /** Checks that did not complete here, and why: none of their findings here may be touched. */
+  readonly skippedChecks: readonly { readonly checkId: string; readonly reason: string }[];
+  /** Resources seen but not judged in full: their findings are kept as they are. */
+  readonly unsettled: readonly UnsettledResource[];
+}
+
+/**
+ * A resource, or a set of them, that this scan could not settle: a cluster that could not be
+ * described, a node group that could not be (its ARN is then unknown: only its cluster and name
+ * are), or the node groups of a cluster that could not be listed (`name` absent).
+ */
+export type UnsettledResource =
+  | { readonly type: 'AwsEksCluster'; readonly arn: string; readonly reason: string }
+  | {
+      readonly type: 'AwsEksNodegroup';
+      readonly clusterArn: string;
+      /** Absent when the cluster's node groups could not be listed at all. */
+      readonly name?: string;
+      readonly reason: string;
+    };
+
+/** Whether the resource an ARN names is one that this scan could not settle. */
+export function isUnsettled(unsettled: readonly UnsettledResource[], resourceArn: string): boolean {
+  return unsettled.some((u) => {
+    if (u.type === 'AwsEksCluster') return u.arn === resourceArn;
+    const nodegroup = parseNodegroupArn(resourceArn);
+    return (
+      nodegroup !== undefined &&
+      nodegroup.clusterArn === u.clusterArn &&
+      (u.name === undefined || u.name === nodegroup.name)
+    );
+  });
+}
