@@ -88,7 +88,8 @@ export function alertOnFailedFindings(scope: Construct, topic: sns.ITopic, minim
           Compliance: { Status: ['FAILED'] },
           RecordState: ['ACTIVE'],
           Workflow: { Status: ['NEW'] },
-          Severity: { Label: labels },
+          // The scanner's own view: the top-level Severity is the customer's to change after creation.
+          FindingProviderFields: { Severity: { Label: labels } },
           // Every run re-imports every finding; only the ones that newly failed or got worse alert.
           ProductFields: { [NEW_OR_WORSE_FIELD]: ['true'] },
         },
@@ -99,7 +100,7 @@ export function alertOnFailedFindings(scope: Construct, topic: sns.ITopic, minim
   rule.addTarget(
     new eventTargets.SnsTopic(topic, {
       message: events.RuleTargetInput.fromText(
-        `eks-posture ${field('Severity.Label')}: ${field('Title')} (${field('Resources[0].Id')}, account ${field(
+        `eks-posture ${field('FindingProviderFields.Severity.Label')}: ${field('Title')} (${field('Resources[0].Id')}, account ${field(
           'AwsAccountId',
         )}, ${field('Region')}): ${field('Description')}`,
       ),

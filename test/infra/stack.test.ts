@@ -93,7 +93,7 @@ describe('Stack: EksPosture (single account)', () => {
             Compliance: { Status: ['FAILED'] },
             RecordState: ['ACTIVE'],
             Workflow: { Status: ['NEW'] },
-            Severity: { Label: ['HIGH', 'CRITICAL'] },
+            FindingProviderFields: { Severity: { Label: ['HIGH', 'CRITICAL'] } },
             ProductFields: { 'eks-posture/NewOrWorse': ['true'] },
           },
         },
@@ -169,7 +169,11 @@ describe('Stack: EksPosture (organization)', () => {
   it('alerts from the configured minimum severity and checks staleness over two schedule periods', () => {
     orgTemplate.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: Match.objectLike({
-        detail: { findings: Match.objectLike({ Severity: { Label: ['MEDIUM', 'HIGH', 'CRITICAL'] } }) },
+        detail: {
+          findings: Match.objectLike({
+            FindingProviderFields: { Severity: { Label: ['MEDIUM', 'HIGH', 'CRITICAL'] } },
+          }),
+        },
       }),
     });
     orgTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', {
