@@ -7,6 +7,7 @@ import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeAwsError, ScanError } from '../errors';
+import { roleArn } from '../model/arn';
 
 /**
  * ACTIVE accounts of the organization, sorted. `ListAccounts` is rate limited; the client's
@@ -44,6 +45,12 @@ export interface AssumeRetry {
   readonly attempts: number;
   /** Wait before the second try, doubled for each one after. @default 500 */
   readonly backoffMs: number;
+  /**
+   * After the last try failed, uses of the credentials within this time fail at once with that error
+   * (so throttled STS is not asked again by every waiting client); the first use after it tries again.
+   * @default 60000
+   */
+  readonly cooldownMs: number;
 }
 
 /**
@@ -52,7 +59,8 @@ export interface AssumeRetry {
  */
 function isTransient(error: unknown): boolean {
   const shape = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  if (shape?.name === 'TimeoutError' || shape?.name === 'RequestTimeout') return true;
+  if (typeof error !== 'object' || error === null) return false;
+  if (shape.name === 'TimeoutError' || shape.name === 'RequestTimeout') return true;
   // The classifiers read `name` and `$metadata`; any thrown value has at least those to read.
   const sdkError = error as Parameters<typeof isThrottlingError>[0];
   return isThrottlingError(sdkError) || isTransientError(sdkError) || isServerError(sdkError);
@@ -69,25 +77,28 @@ export function memberRoleCredentials(
   accountId: string,
   role: MemberRole,
   clock: () => Date = () => new Date(),
-  retry: AssumeRetry = { attempts: 3, backoffMs: 500 },
+  retry: AssumeRetry = { attempts: 3, backoffMs: 500, cooldownMs: 60_000 },
 ): AwsCredentialIdentityProvider {
-  const roleArn = `arn:${role.partition}:iam::${accountId}:role/${role.roleName}`;
+  const memberRoleArn = roleArn(role.partition, accountId, role.roleName);
   let current: Promise<AwsCredentialIdentity> | undefined;
   let failed: ScanError | undefined;
+  let cooling: { readonly error: ScanError; readonly until: number } | undefined;
   const assume = async (): Promise<AwsCredentialIdentity> => {
     for (let attempt = 1; ; attempt++) {
       try {
         return await assumeOnce();
       } catch (error) {
         const cause = error instanceof ScanError ? error.cause : error;
-        const wrapped = new ScanError(`cannot assume ${roleArn}: ${describeAwsError(cause)}`, { cause });
+        const wrapped = new ScanError(`cannot assume ${memberRoleArn}: ${describeAwsError(cause)}`, {
+          cause,
+        });
         if (!isTransient(cause)) {
           failed = wrapped;
           throw wrapped;
         }
         if (attempt >= retry.attempts) {
-          // Not remembered: the next use of these credentials tries again.
-          current = undefined;
+          // Not remembered for the run: the first use after the cool-down tries again.
+          cooling = { error: wrapped, until: clock().getTime() + retry.cooldownMs };
           throw wrapped;
         }
         await new Promise((resolve) => setTimeout(resolve, retry.backoffMs * 2 ** (attempt - 1)));
@@ -97,7 +108,7 @@ export function memberRoleCredentials(
   const assumeOnce = async (): Promise<AwsCredentialIdentity> => {
     const answer = await sts.send(
       new AssumeRoleCommand({
-        RoleArn: roleArn,
+        RoleArn: memberRoleArn,
         RoleSessionName: 'eks-posture',
         // Role chaining from a Lambda caps sessions at one hour.
         DurationSeconds: 3600,
@@ -115,12 +126,20 @@ export function memberRoleCredentials(
   };
   return async () => {
     if (failed) throw failed;
+    if (cooling && clock().getTime() < cooling.until) throw cooling.error;
     const pending = current;
     const cached = pending ? await pending : undefined;
     const expiring =
       cached?.expiration && cached.expiration.getTime() - REFRESH_MARGIN_MS <= clock().getTime();
     // Callers that waited on the same credentials refresh them once: the first replaces them.
-    if (!current || (current === pending && expiring)) current = assume();
+    if (!current || (current === pending && expiring)) {
+      const attempt = assume();
+      current = attempt;
+      // A failed attempt is forgotten (unless it was final, see `failed`), but never a newer one.
+      attempt.catch(() => {
+        if (current === attempt) current = undefined;
+      });
+    }
     return current;
   };
 }

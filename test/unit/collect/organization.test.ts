@@ -81,7 +81,8 @@ describe('Function: memberRoleCredentials', () => {
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
   });
 
-  it('does not remember a transient failure: the next use of the credentials tries again', async () => {
+  it('does not remember a transient failure for the run: after a cool-down, the next use tries again', async () => {
+    let now = new Date('2026-11-23T12:00:00Z');
     sts
       .on(AssumeRoleCommand)
       .rejects(Object.assign(new Error('Connection timed out'), { name: 'TimeoutError' }));
@@ -89,7 +90,7 @@ describe('Function: memberRoleCredentials', () => {
       new STSClient({ region: 'us-east-1' }),
       '111122223333',
       ROLE,
-      () => new Date(),
+      () => now,
       FAST_RETRY,
     );
 
@@ -97,6 +98,11 @@ describe('Function: memberRoleCredentials', () => {
       'cannot assume arn:aws:iam::111122223333:role/eks-posture-member: TimeoutError',
     );
     expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+    // Within the cool-down every waiting client fails at once: throttled STS is not asked again.
+    await expect(provider()).rejects.toThrow('TimeoutError');
+    expect(sts.commandCalls(AssumeRoleCommand)).toHaveLength(3);
+
+    now = new Date(now.getTime() + 61_000);
     sts.on(AssumeRoleCommand).resolves({
       Credentials: {
         AccessKeyId: 'AKIA2',
@@ -110,4 +116,4 @@ describe('Function: memberRoleCredentials', () => {
   });
 });
 
-const FAST_RETRY = { attempts: 3, backoffMs: 1 };
+const FAST_RETRY = { attempts: 3, backoffMs: 1, cooldownMs: 60_000 };
