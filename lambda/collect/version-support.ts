@@ -12,24 +12,34 @@ const STATUSES: readonly VersionStatus[] = ['STANDARD_SUPPORT', 'EXTENDED_SUPPOR
  * credentials; only when none can, or the endpoint lacks the API, does the region use the calendar.
  */
 export class VersionSupport {
-  private readonly byRegion = new Map<string, Promise<Attempt>>();
+  private readonly byRegion = new Map<string, { attempt: Promise<Attempt>; offers: number }>();
 
-  constructor(private readonly clock: () => Date) {}
+  /**
+   * @param accountsPerRegion how many accounts may try a region: an organization that denies the call
+   * everywhere (an SCP) costs this many calls a region, not one per account.
+   */
+  constructor(
+    private readonly clock: () => Date,
+    private readonly accountsPerRegion = 3,
+  ) {}
 
   /** An account with clusters in the region offers its client; it is used if no account has read the data yet. */
   offer(region: string, eks: EKSClient): void {
     const previous = this.byRegion.get(region);
+    if (previous && previous.offers >= this.accountsPerRegion) return;
     const attempt = previous
-      ? previous.then((earlier) => (earlier.retryable ? readVersionSupport(eks, this.clock()) : earlier))
+      ? previous.attempt.then((earlier) =>
+          earlier.retryable ? readVersionSupport(eks, this.clock()) : earlier,
+        )
       : readVersionSupport(eks, this.clock());
-    this.byRegion.set(region, attempt);
+    this.byRegion.set(region, { attempt, offers: (previous?.offers ?? 0) + 1 });
   }
 
   /** The catalog of every region offered, once all offers have been tried. */
   async catalogs(): Promise<Map<string, VersionCatalog>> {
     const entries = await Promise.all(
       [...this.byRegion.entries()].map(
-        async ([region, attempt]) => [region, (await attempt).catalog] as const,
+        async ([region, { attempt }]) => [region, (await attempt).catalog] as const,
       ),
     );
     return new Map(entries);
