@@ -40,16 +40,21 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
   const associations = clusters
     .flatMap((c) => (c.podIdentityAssociations.known ? c.podIdentityAssociations.value : []))
     .sort((a, b) => compareText(a.associationArn, b.associationArn));
-  const unknownAssociations = regions.flatMap((r) =>
-    r.clusters.flatMap((listed) => {
-      const reason = !listed.description.known
-        ? 'the cluster could not be described'
-        : listed.description.value.podIdentityAssociations.known
-          ? undefined
-          : listed.description.value.podIdentityAssociations.reason;
-      return reason === undefined ? [] : [{ accountId: r.accountId, clusterArn: listed.arn, reason }];
-    }),
-  );
+  // Clusters whose associations could not be read, then those not described at all.
+  const unknownAssociations = regions.flatMap((r) => [
+    ...describedClusters(r.clusters).flatMap((c) =>
+      c.podIdentityAssociations.known
+        ? []
+        : [{ accountId: r.accountId, clusterArn: c.arn, reason: c.podIdentityAssociations.reason }],
+    ),
+    ...r.clusters
+      .filter((listed) => !listed.description.known)
+      .map((listed) => ({
+        accountId: r.accountId,
+        clusterArn: listed.arn,
+        reason: 'the cluster could not be described',
+      })),
+  ]);
   const providers = new Map(identities.map((i) => [i.accountId, [...i.oidcProviderArns].sort(compareText)]));
   const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
   const homeRegions = new Map(snapshot.accounts.map((account) => [account.accountId, account.homeRegion]));

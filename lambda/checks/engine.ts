@@ -63,11 +63,8 @@ const nodegroups: ResourceKind<'AwsEksNodegroup'> = {
             region: region.region,
             resource: {
               type: 'AwsEksNodegroup' as const,
-              ...(nodegroup.description.known
-                ? { id: nodegroup.description.value.arn }
-                : nodegroup.arn === undefined
-                  ? {}
-                  : { id: nodegroup.arn }),
+              // A node group that could not be described has no known ARN, and none is made up.
+              ...(nodegroup.description.known ? { id: nodegroup.description.value.arn } : {}),
               name: `${listed.name}/${nodegroup.name}`,
             },
             clusterArn: listed.arn,

@@ -56,11 +56,9 @@ export interface ClusterSnapshot {
   readonly podIdentityAssociations: Readout<readonly PodIdentityAssociationSnapshot[]>;
 }
 
-/** A resource a listing named, and what describing it gave. */
+/** A resource a listing named, and what describing it gave (a node group's ARN ends in an id only that gives). */
 export interface Listed<T> {
   readonly name: string;
-  /** Known from the listing alone for clusters; a node group's ARN ends in an id only its description gives. */
-  readonly arn?: string;
   readonly description: Readout<T>;
 }
 
@@ -223,6 +221,9 @@ export interface AccountSnapshot {
   readonly partition: Partition;
   /** Region of the account's results that name no other (its home region, or the first scanned one). */
   readonly homeRegion: string;
+  /** Every region the scan covers in this account, those that failed included: results are reported in these. */
+  readonly regionNames: readonly string[];
+  /** The regions read in full. */
   readonly regions: readonly RegionSnapshot[];
   readonly identity?: AccountIdentitySnapshot;
 }

@@ -41,14 +41,13 @@ export interface ScanProgress {
   readonly roles: number;
 }
 
-/** One account to scan: its clients (its own credentials), and its id when known beforehand. */
-export interface AccountTarget {
-  readonly clients: AccountClients;
-  /** Resolved with sts:GetCallerIdentity when absent. */
-  readonly accountId?: string;
-  /** Known with the account id. @default 'aws' */
-  readonly partition?: string;
-}
+/**
+ * One account to scan: its clients (its own credentials), and its id and partition when known
+ * beforehand; otherwise both come from sts:GetCallerIdentity.
+ */
+export type AccountTarget =
+  | { readonly clients: AccountClients; readonly accountId?: undefined }
+  | { readonly clients: AccountClients; readonly accountId: string; readonly partition: string };
 
 export interface ScanOptions {
   readonly accounts: readonly AccountTarget[];
@@ -102,7 +101,7 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   });
   // IRSA results belong to their issuer's region: report them only where the scan runs, so that
   // `--regions` bounds everything a run says (and, when publishing, everything it touches).
-  const scanned = new Set(accounts.flatMap((a) => a.regions.map((r) => `${a.accountId}/${r.region}`)));
+  const scanned = new Set(accounts.flatMap((a) => a.regionNames.map((region) => `${a.accountId}/${region}`)));
   const results = runChecks(checks, snapshot, context).filter((result) =>
     scanned.has(`${result.accountId}/${result.region}`),
   );
@@ -135,13 +134,13 @@ async function scanAccount(
   versions: VersionSupport,
 ): Promise<AccountSnapshot | undefined> {
   const { clients } = account;
-  let accountId = account.accountId;
+  let accountId: string | undefined = account.accountId;
   let partition: Partition;
   let regions: readonly string[];
   try {
-    let named = account.partition ?? 'aws';
-    if (accountId === undefined)
-      ({ accountId, partition: named } = await resolveCallerAccount(clients.sts()));
+    const known = account.accountId === undefined ? await resolveCallerAccount(clients.sts()) : account;
+    accountId = known.accountId;
+    const named = known.partition;
     // Findings name the partition in their product ARN and resources: one they cannot name is not guessed.
     if (!isPartition(named)) {
       throw new ScanError(
@@ -203,7 +202,14 @@ async function scanAccount(
   const homeRegion = regions.includes(options.homeRegion)
     ? options.homeRegion
     : ([...regions].sort()[0] ?? options.homeRegion);
-  return { accountId: id, partition, homeRegion, regions: snapshots, ...(identity ? { identity } : {}) };
+  return {
+    accountId: id,
+    partition,
+    homeRegion,
+    regionNames: regions,
+    regions: snapshots,
+    ...(identity ? { identity } : {}),
+  };
 }
 
 function oneLine(error: unknown): string {

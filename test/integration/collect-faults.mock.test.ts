@@ -173,6 +173,18 @@ describe('Collector: DescribeClusterVersions', () => {
     expect(eks.commandCalls(DescribeClusterVersionsCommand).map((c) => c.thisValue)).toEqual([first, second]);
   });
 
+  it('asks at most three accounts of a region, however many are denied', async () => {
+    eks
+      .on(DescribeClusterVersionsCommand)
+      .rejects(awsError('AccessDeniedException', 'denied by an SCP', 403));
+    const support = new VersionSupport(() => NOW);
+
+    for (let i = 0; i < 10; i++) support.offer('eu-west-1', new EKSClient({ region: 'eu-west-1' }));
+
+    expect((await support.catalogs()).get('eu-west-1')?.note).toContain('denied by an SCP');
+    expect(eks.commandCalls(DescribeClusterVersionsCommand)).toHaveLength(3);
+  });
+
   it('does not ask another account when the endpoint lacks the operation', async () => {
     eks
       .on(DescribeClusterVersionsCommand)
@@ -458,6 +470,48 @@ describe('Scan: the partition of an account', () => {
 
     expect(report.targets).toEqual([
       expect.objectContaining({ status: 'FAILED', error: expect.stringContaining('no valid ARN') }),
+    ]);
+  });
+});
+
+describe('Scan: a region that failed', () => {
+  it("still reports the account's role results that belong to it, as every region the scan covers does", async () => {
+    // The home region's clusters cannot be listed; its IAM data was read all the same.
+    eks.on(ListClustersCommand).callsFake(async (_input, getClient) => {
+      if ((await getClient().config.region()) === 'eu-west-1') {
+        throw awsError('AccessDeniedException', 'not authorized', 403);
+      }
+      return { clusters: [] };
+    });
+    const podIdentity = JSON.stringify({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { Service: 'pods.eks.amazonaws.com' },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+        },
+      ],
+    });
+    iam.on(ListRolesCommand).resolves({
+      Roles: [
+        {
+          RoleName: 'shared',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/shared`,
+          AssumeRolePolicyDocument: encodeURIComponent(podIdentity),
+          Path: '/',
+          RoleId: 'AROA1',
+          CreateDate: NOW,
+        },
+      ],
+      IsTruncated: false,
+    });
+
+    const { report } = await scan(['eu-west-1', 'us-east-1']);
+
+    expect(report.targets).toContainEqual(expect.objectContaining({ region: 'eu-west-1', status: 'FAILED' }));
+    expect(report.results.map((r) => [r.checkId, r.region, r.status])).toEqual([
+      ['pod-identity-trust-policy', 'eu-west-1', 'FAILED'],
     ]);
   });
 });

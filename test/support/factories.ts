@@ -218,6 +218,7 @@ export function aContext(overrides: ContextOverrides = {}): CheckContext {
         accountId,
         partition: 'aws',
         homeRegion: overrides.homeRegion ?? 'us-east-1',
+        regionNames: [...regions],
         regions: [...regions].map(
           (region): RegionSnapshot => ({
             accountId,
@@ -319,6 +320,7 @@ export function aScan(contents: {
       accountId,
       partition: 'aws',
       homeRegion: 'us-east-1',
+      regionNames: [...places.values()].filter((p) => p.accountId === accountId).map((p) => p.region),
       regions: [...places.values()]
         .filter((p) => p.accountId === accountId)
         .map(({ region }) => ({

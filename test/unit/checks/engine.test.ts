@@ -11,6 +11,10 @@ import {
   anUndescribedCluster,
   aRole,
   aScan,
+  contextOf,
+  ISSUER,
+  PROVIDER_ARN,
+  REGION,
 } from '../../support/factories';
 
 const NODEGROUP_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsEksNodegroup');
@@ -110,4 +114,45 @@ describe('Function: runChecks', () => {
     });
     expect(runChecks(CHECKS, aScan({ roles: [role] }), aContext())).toEqual([]);
   });
+
+  it("places a role's result in its issuer's region, naming the cluster that issues its tokens, else in the account's home region", () => {
+    const irsa = aRole(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: PROVIDER_ARN },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: {
+              StringEquals: {
+                [`${ISSUER}:sub`]: 'system:serviceaccount:a:b',
+                [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+              },
+            },
+          },
+        ],
+      },
+      'irsa',
+    );
+    const pods = aRole(
+      {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Allow', Principal: { Service: 'pods.eks.amazonaws.com' }, Action: 'sts:AssumeRole' },
+        ],
+      },
+      'pods',
+    );
+    const scan = aScan({ clusters: [aCluster()], roles: [irsa, pods] });
+
+    const results = runChecks(ROLE_CHECKS, scan, contextOf(scan));
+
+    expect(results.map((r) => [r.checkId, r.resource.name, r.region, r.clusterArn])).toEqual([
+      ['irsa-trust-policy', 'irsa', REGION, aCluster().arn],
+      ['pod-identity-trust-policy', 'pods', 'us-east-1', undefined],
+    ]);
+  });
 });
+
+const ROLE_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsIamRole');
