@@ -181,6 +181,7 @@ async function main(argv: string[]): Promise<number> {
       : format === 'json'
         ? renderJson(report)
         : renderTable(report, {
+            coverage: scan.coverage,
             width: process.stdout.columns ?? 160,
             color: !options.output && process.stdout.isTTY === true,
           });

@@ -64,6 +64,20 @@ export function roleArn(partition: string, accountId: string, name: string): str
 }
 
 /**
+ * The default product ARN of an account in a region: with it, only that account may import findings.
+ * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-custom-providers.html
+ */
+export function productArn(partition: string, region: string, accountId: string): string {
+  return formatArn({
+    partition,
+    service: 'securityhub',
+    region,
+    accountId,
+    resource: `product/${accountId}/default`,
+  });
+}
+
+/**
  * The cluster and node group an EKS node group ARN names
  * (`arn:…:eks:<region>:<account>:nodegroup/<cluster>/<name>/<id>`), with the cluster's ARN.
  */

@@ -62,3 +62,10 @@ export interface CheckResult {
   readonly detail: string;
   readonly remediation: { readonly text: string; readonly url: string };
 }
+
+/** A result that can become a finding: one whose resource has an ARN. */
+export type PublishableResult = CheckResult & { readonly resource: ResourceRef & { readonly id: string } };
+
+export function isPublishable(result: CheckResult): result is PublishableResult {
+  return result.resource.id !== undefined;
+}

@@ -2,8 +2,8 @@
  * Results to ASFF findings: a pure function of the result, the account's partition, the snapshot
  * of the resource it names, and the clock.
  */
-import { arnName, arnRegion, type Partition } from '../model/arn';
-import type { CheckResult } from '../model/result';
+import { arnName, arnRegion, type Partition, productArn } from '../model/arn';
+import type { PublishableResult } from '../model/result';
 import {
   type ClusterSnapshot,
   type NodegroupSnapshot,
@@ -54,17 +54,6 @@ export function describeResources(snapshot: ScanSnapshot): ResourceDescriptions 
     nodegroup: (arn) => nodegroups.get(arn),
     role: (arn) => roles.get(arn),
   };
-}
-
-/** A result that can become a finding: one whose resource has an ARN. */
-export type PublishableResult = CheckResult & { readonly resource: { readonly id: string } };
-
-export function isPublishable(result: CheckResult): result is PublishableResult {
-  return result.resource.id !== undefined;
-}
-
-export function productArn(partition: string, region: string, accountId: string): string {
-  return `arn:${partition}:securityhub:${region}:${accountId}:product/${accountId}/default`;
 }
 
 /** Product field that marks a FAILED finding as new or worse than before; the alert rule matches it. */

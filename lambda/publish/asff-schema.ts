@@ -5,6 +5,7 @@
  * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-syntax.html
  */
 import { z } from 'zod';
+import { SECURITY_HUB_PARTITIONS } from '../model/arn';
 
 export const SCHEMA_VERSION = '2018-10-08';
 export const MAX_FINDING_BYTES = 240 * 1024;
@@ -59,7 +60,7 @@ const IamRoleDetails = z.strictObject({
 const Resource = z.strictObject({
   Type: text(256),
   Id: text(512),
-  Partition: z.enum(['aws', 'aws-cn', 'aws-us-gov']).optional(),
+  Partition: z.enum(SECURITY_HUB_PARTITIONS).optional(),
   Region: text(32).optional(),
   Tags: stringMap(50, 128, 256).optional(),
   Details: z
@@ -77,7 +78,11 @@ export const AsffFinding = z
     Id: text(512),
     ProductArn: z
       .string()
-      .regex(/^arn:aws(-cn|-us-gov)?:securityhub:[a-z0-9-]+:\d{12}:product\/\d{12}\/default$/),
+      .regex(
+        new RegExp(
+          `^arn:(${SECURITY_HUB_PARTITIONS.join('|')}):securityhub:[a-z0-9-]+:\\d{12}:product/\\d{12}/default$`,
+        ),
+      ),
     GeneratorId: text(512),
     AwsAccountId: z.string().regex(/^\d{12}$/),
     Region: text(32).optional(),

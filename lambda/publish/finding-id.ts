@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CheckResult } from '../model/result';
+import type { PublishableResult } from '../model/result';
 
 /** Every GeneratorId and finding Id of this scanner starts with this; it is how its findings are told apart. */
 export const GENERATOR_PREFIX = 'eks-posture/';
@@ -17,7 +17,7 @@ export function generatorId(checkId: string): string {
  * This format is a published contract: changing it would orphan every finding already in Security Hub.
  */
 export function findingId(
-  result: Pick<CheckResult, 'accountId' | 'region' | 'checkId' | 'resource' | 'clusterArn'>,
+  result: Pick<PublishableResult, 'accountId' | 'region' | 'checkId' | 'resource' | 'clusterArn'>,
 ): string {
   const related = result.resource.type === 'AwsIamRole' ? (result.clusterArn ?? '') : '';
   const digest = createHash('sha256').update(`${result.resource.id}\n${related}`).digest('hex').slice(0, 32);

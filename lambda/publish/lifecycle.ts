@@ -14,8 +14,8 @@
  * - A result whose resource has no ARN (a node group that could not be described) has no finding.
  */
 import { isUnsettled, type ScopeCoverage } from '../model/coverage';
-import { type CheckResult, type Severity, severityRank } from '../model/result';
-import { type FirstSeen, isPublishable, type ResourceDescriptions, toFinding } from './asff-mapper';
+import { type CheckResult, isPublishable, type Severity, severityRank } from '../model/result';
+import { type FirstSeen, type ResourceDescriptions, toFinding } from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
 import { findingId, generatorId } from './finding-id';
 
@@ -163,15 +163,12 @@ export function storedCopy(
     'Severity',
     'Types',
   ]);
-  // A finding stored before FindingProviderFields existed has its provider severity only at the top.
-  const severity = pick<NonNullable<AsffFinding['Severity']>>(provider?.Severity ?? finding.Severity, [
-    'Label',
-    'Original',
-  ]);
-  copy.FindingProviderFields = {
-    ...provider,
-    ...(severity ? { Severity: severity } : {}),
-  };
+  // Security Hub fills FindingProviderFields in on every finding, so the provider's view is always
+  // there; the top-level Severity is never taken in its place (it may be the customer's).
+  if (provider) {
+    const severity = pick<NonNullable<AsffFinding['Severity']>>(provider.Severity, ['Label', 'Original']);
+    copy.FindingProviderFields = { ...provider, ...(severity ? { Severity: severity } : {}) };
+  }
   const recommendation = pick<{ Text?: string; Url?: string }>(
     (finding.Remediation as { Recommendation?: unknown } | undefined)?.Recommendation,
     ['Text', 'Url'],

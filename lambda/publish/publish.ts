@@ -7,11 +7,12 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import pLimit from 'p-limit';
 import { describeAwsError } from '../errors';
+import { productArn } from '../model/arn';
 import type { Coverage, ScopeCoverage } from '../model/coverage';
 import { compareText } from '../model/order';
 import type { ImportFailure, PublishSummary, PublishTarget, ScanReport } from '../model/report';
 import type { ScanSnapshot } from '../model/snapshot';
-import { describeResources, productArn, type ResourceDescriptions } from './asff-mapper';
+import { describeResources, type ResourceDescriptions } from './asff-mapper';
 import { type AsffFinding, findingProblems } from './asff-schema';
 import { type ExistingFinding, planScope } from './lifecycle';
 import { importFindings, type RateLimits, readOurFindings } from './securityhub';

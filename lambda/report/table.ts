@@ -1,4 +1,6 @@
 import Table from 'cli-table3';
+import { arnName } from '../model/arn';
+import type { Coverage, UnsettledResource } from '../model/coverage';
 import type { RunReport } from '../model/report';
 import { type CheckResult, severityRank } from '../model/result';
 import { summarize } from './summary';
@@ -9,6 +11,8 @@ export interface TableOptions {
   /** Terminal width; the detail column takes what is left. @default 160 */
   readonly width?: number;
   readonly color?: boolean;
+  /** What the scan could not settle, said after the failed targets. */
+  readonly coverage?: Coverage;
 }
 
 /** The report for people: worst first, one row per result, then the summary and failed targets. */
@@ -48,6 +52,18 @@ export function renderTable(report: RunReport, options: TableOptions = {}): stri
   for (const target of report.targets.filter((t) => t.status === 'FAILED')) {
     lines.push(paint('FAILED', `  ${target.accountId} ${target.region}: ${target.error ?? 'unknown error'}`));
   }
+  const gaps = (options.coverage?.scopes ?? []).flatMap((scope) => [
+    ...scope.unsettled.map((u) => `  ${scope.accountId} ${scope.region}: ${unsettledName(u)}: ${u.reason}`),
+    ...(scope.skippedChecks.length > 0
+      ? [
+          `  ${scope.accountId} ${scope.region}: ${scope.skippedChecks.map((s) => s.checkId).join(', ')} not completed: ${[...new Set(scope.skippedChecks.map((s) => s.reason))].join('; ')}`,
+        ]
+      : []),
+  ]);
+  if (gaps.length > 0) {
+    lines.push('Not judged in full (findings there are left as they are):');
+    lines.push(...gaps.map((gap) => paint('WARNING', gap)));
+  }
   if (report.publish && summary.published) {
     const p = summary.published;
     lines.push(
@@ -67,6 +83,14 @@ export function renderTable(report: RunReport, options: TableOptions = {}): stri
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+function unsettledName(resource: UnsettledResource): string {
+  if (resource.type === 'AwsEksCluster') return `cluster ${arnName(resource.arn)}`;
+  const cluster = arnName(resource.clusterArn);
+  return resource.name === undefined
+    ? `the node groups of cluster ${cluster}`
+    : `node group ${cluster}/${resource.name}`;
 }
 
 function worstFirst(a: CheckResult, b: CheckResult): number {

@@ -3,12 +3,16 @@
 import { CHECKS } from '../../lambda/checks/registry';
 import type { Partition } from '../../lambda/model/arn';
 import type { ScopeCoverage } from '../../lambda/model/coverage';
-import type { CheckResult, ResourceType } from '../../lambda/model/result';
+import {
+  type CheckResult,
+  isPublishable,
+  type PublishableResult,
+  type ResourceType,
+} from '../../lambda/model/result';
 import type { ClusterSnapshot, NodegroupSnapshot, RoleSnapshot } from '../../lambda/model/snapshot';
 import {
   describeResources,
   type FirstSeen,
-  isPublishable,
   type ResourceDescriptions,
   toFinding,
 } from '../../lambda/publish/asff-mapper';
@@ -30,7 +34,7 @@ export const ROLE = aRole(
   'app-role',
 );
 
-export function aClusterResult(overrides: Partial<CheckResult> = {}): CheckResult {
+export function aClusterResult(overrides: Partial<PublishableResult> = {}): PublishableResult {
   return {
     checkId: 'endpoint-public-access',
     status: 'FAILED',
@@ -49,7 +53,7 @@ export function aClusterResult(overrides: Partial<CheckResult> = {}): CheckResul
   };
 }
 
-export function aRoleResult(overrides: Partial<CheckResult> = {}): CheckResult {
+export function aRoleResult(overrides: Partial<PublishableResult> = {}): PublishableResult {
   return {
     checkId: 'irsa-trust-policy',
     status: 'FAILED',

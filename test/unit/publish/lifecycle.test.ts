@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { CheckResult } from '../../../lambda/model/result';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { findingId } from '../../../lambda/publish/finding-id';
 import { type ExistingFinding, planScope, storedCopy } from '../../../lambda/publish/lifecycle';
@@ -156,13 +157,15 @@ describe('Function: planScope', () => {
   });
 
   it('sends no finding of its own for a node group that could not be described', () => {
-    const result = aClusterResult({
-      checkId: 'nodegroup-remote-access',
-      status: 'NOT_AVAILABLE',
-      severity: 'INFORMATIONAL',
+    const result: CheckResult = {
+      ...aClusterResult({
+        checkId: 'nodegroup-remote-access',
+        status: 'NOT_AVAILABLE',
+        severity: 'INFORMATIONAL',
+      }),
       // Its ARN is unknown: only its cluster and name are.
       resource: { type: 'AwsEksNodegroup', name: 'green/gpu' },
-    });
+    };
     const scope = aScope(['nodegroup-remote-access'], {
       unsettled: [
         {
@@ -292,5 +295,13 @@ describe('Function: storedCopy', () => {
       'ARCHIVED',
     );
     expect(findingProblems(broken).length).toBeGreaterThan(0);
+  });
+
+  it("never takes the top-level Severity, which may be the customer's, for the provider's", () => {
+    const { FindingProviderFields: _, ...withoutProviderFields } = stored();
+    const copy = storedCopy(withoutProviderFields, NOW, 'ACTIVE');
+    expect(copy).not.toHaveProperty('Severity');
+    expect(copy).not.toHaveProperty('FindingProviderFields');
+    expect(findingProblems(copy)).toContain('Severity: needs Severity or FindingProviderFields.Severity');
   });
 });
