@@ -1,5 +1,14 @@
 import { failed, notAvailable, passed } from '../model/result';
 import type { NetworkSnapshot, RouteTableInfo, SubnetInfo } from '../model/snapshot';
+import {
+  ALL_ADDRESSES,
+  type CidrBlock,
+  contains,
+  covers,
+  essential,
+  readCidrs,
+  type Span,
+} from '../net/cidr';
 import type { NodegroupCheck } from './types';
 
 export const nodegroupPublicSubnets: NodegroupCheck = {
@@ -8,7 +17,7 @@ export const nodegroupPublicSubnets: NodegroupCheck = {
     title: 'EKS managed node group runs only in private subnets',
     resourceType: 'AwsEksNodegroup',
     severityRules:
-      "PASSED when every subnet of the node group is private. A subnet is public when it maps public IPv4 addresses on launch (MapPublicIpOnLaunch) or its route table sends 0.0.0.0/0 or ::/0 to an internet gateway; a subnet with no explicit route table association uses its VPC's main route table. FAILED MEDIUM naming each public subnet and why. NOT_AVAILABLE when a subnet or its route table could not be read and no subnet is known to be public.",
+      "PASSED when every subnet of the node group is private. A subnet is public when it maps public IPv4 addresses on launch (MapPublicIpOnLaunch) or the routes of its route table to internet gateways together cover every IPv4 or every IPv6 address (judged by the addresses, not the spelling: 0.0.0.0/1 with 128.0.0.0/1 counts as 0.0.0.0/0; a blackhole route sends nothing and is ignored); a subnet with no explicit route table association uses its VPC's main route table. FAILED MEDIUM naming each public subnet and why. NOT_AVAILABLE when a subnet or its route table (or the destination of a route to an internet gateway) could not be read and no subnet is known to be public.",
     remediation: {
       text: "Create the node group in private subnets (route 0.0.0.0/0 through a NAT gateway, MapPublicIpOnLaunch off) and move workloads off the node group in public subnets; a node group's subnets cannot be changed in place.",
       url: 'https://docs.aws.amazon.com/eks/latest/best-practices/subnets.html',
@@ -64,12 +73,53 @@ function exposure(id: string, network: NetworkSnapshot): SubnetVerdict {
         : `ec2:DescribeRouteTables returned no table associated with it and no main route table of its VPC ${subnet.vpcId}`;
     return { id, public: reasons, unknown: why };
   }
-  for (const route of table.internetRoutes) {
-    reasons.push(
-      `routes ${route.destination} to internet gateway ${route.gatewayId} (${table.id}${table.main && !table.subnetIds.includes(id) ? ', the main route table' : ''})`,
-    );
+  const where = `${table.id}${table.main && !table.subnetIds.includes(id) ? ', the main route table' : ''}`;
+  const { routes, invalid } = internetReach(table, where);
+  reasons.push(...routes);
+  if (reasons.length === 0 && invalid.length > 0) {
+    return { id, public: [], unknown: `routes to an internet gateway in ${where}: ${invalid.join(', ')}` };
   }
   return { id, public: reasons };
+}
+
+interface RouteBlock {
+  readonly route: RouteTableInfo['internetRoutes'][number];
+  readonly block: CidrBlock;
+}
+
+const rangeOf = (route: RouteBlock): Span => route.block.range;
+
+/**
+ * Why a route table reaches the whole internet: its routes to internet gateways together cover
+ * every IPv4 or every IPv6 address, however they are split (0.0.0.0/1 with 128.0.0.0/1 is
+ * 0.0.0.0/0). A subnet is public when its route table has a route to an internet gateway:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/configure-subnets.html
+ */
+function internetReach(table: RouteTableInfo, where: string): { routes: string[]; invalid: string[] } {
+  const routes: RouteBlock[] = [];
+  const invalid: string[] = [];
+  for (const route of table.internetRoutes) {
+    const { blocks, invalid: unreadable } = readCidrs([route.destination]);
+    invalid.push(...unreadable);
+    routes.push(...blocks.map((block) => ({ route, block })));
+  }
+  const reasons = ([4, 6] as const).flatMap((family) => {
+    const whole = ALL_ADDRESSES[family];
+    const own = routes.filter((r) => r.block.range.family === family);
+    if (!covers(own.map(rangeOf), whole)) return [];
+    const defaults = own.filter((r) => contains(r.block.range, whole));
+    if (defaults.length > 0) {
+      return defaults.map(
+        ({ route }) => `routes ${route.destination} to internet gateway ${route.gatewayId} (${where})`,
+      );
+    }
+    const chosen = essential(own, rangeOf, whole);
+    const gateways = [...new Set(chosen.map((r) => r.route.gatewayId))];
+    return [
+      `routes ${chosen.map((r) => r.route.destination).join(', ')} to internet ${gateways.length > 1 ? 'gateways' : 'gateway'} ${gateways.join(', ')} (${where}, together every IPv${family} address)`,
+    ];
+  });
+  return { routes: reasons, invalid };
 }
 
 /** The table associated with the subnet, or else its VPC's main route table. */

@@ -97,12 +97,13 @@ async function describeRouteTables(ec2: EC2Client, vpcIds: string[]): Promise<Ro
         ...(table.VpcId ? { vpcId: table.VpcId } : {}),
         main: associations.some((a) => a.Main === true),
         subnetIds: associations.flatMap((a) => (a.SubnetId ? [a.SubnetId] : [])),
+        // Every route to an internet gateway, not only the default ones: 0.0.0.0/1 with 128.0.0.0/1
+        // reaches the whole internet as 0.0.0.0/0 does, and the check judges what they cover together.
         internetRoutes: (table.Routes ?? []).flatMap((route) => {
           const destination = route.DestinationCidrBlock ?? route.DestinationIpv6CidrBlock;
           const gateway = route.GatewayId;
-          const isDefault = destination === '0.0.0.0/0' || destination === '::/0';
           // A blackhole route's target is gone: it sends nothing anywhere.
-          if (!isDefault || !gateway?.startsWith('igw-') || route.State === 'blackhole') return [];
+          if (!destination || !gateway?.startsWith('igw-') || route.State === 'blackhole') return [];
           return [{ destination, gatewayId: gateway }];
         }),
       });

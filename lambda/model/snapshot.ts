@@ -135,7 +135,10 @@ export interface RouteTableInfo {
   /** The VPC's main route table: it serves every subnet with no explicit association. */
   readonly main: boolean;
   readonly subnetIds: readonly string[];
-  /** Active default routes (0.0.0.0/0, ::/0) whose target is an internet gateway. */
+  /**
+   * Active routes whose target is an internet gateway, every CIDR destination (not only 0.0.0.0/0 and
+   * ::/0): checks judge what they cover together. Blackhole and prefix-list routes are left out.
+   */
   readonly internetRoutes: readonly { readonly destination: string; readonly gatewayId: string }[];
 }
 

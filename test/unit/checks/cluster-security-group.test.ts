@@ -122,6 +122,204 @@ describe('Check: cluster-security-group', () => {
     expect(outcome.detail).toContain('0.0.0.0/1, 128.0.0.0/1 (every IPv4 address)');
   });
 
+  describe('rules of all the cluster groups judged together (security groups are additive)', () => {
+    const extraGroup = (...ingress: IngressRule[]): SecurityGroupInfo => ({
+      id: EXTRA_SG,
+      name: 'eks-extra',
+      ingress,
+    });
+    const tcp = (from: number, to: number, ...cidrs: string[]): IngressRule => ({
+      protocol: 'tcp',
+      fromPort: from,
+      toPort: to,
+      cidrs,
+    });
+    const udp = (from: number, to: number, ...cidrs: string[]): IngressRule => ({
+      protocol: 'udp',
+      fromPort: from,
+      toPort: to,
+      cidrs,
+    });
+    const both = (cluster: SecurityGroupInfo, extra: SecurityGroupInfo) =>
+      evaluate(withGroups([cluster, extra]), { securityGroupIds: [EXTRA_SG] });
+
+    it('fails HIGH on /1 halves of the IPv4 internet on 443 in two groups, naming both groups and rules', () => {
+      const outcome = both(
+        clusterGroup(tcp(443, 443, '0.0.0.0/1')),
+        extraGroup(tcp(443, 443, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain(
+        `${CLUSTER_SG} (eks-cluster-sg-prod) tcp port 443 from 0.0.0.0/1 and ${EXTRA_SG} (eks-extra) tcp port 443 from 128.0.0.0/1 (together every IPv4 address on tcp port 443)`,
+      );
+    });
+
+    it('fails HIGH on halves spread over two rules of one group, however the protocol is spelled', () => {
+      const outcome = evaluate(
+        withGroups([
+          clusterGroup(tcp(443, 443, '0.0.0.0/1'), {
+            protocol: '6',
+            fromPort: 443,
+            toPort: 443,
+            cidrs: ['128.0.0.0/1'],
+          }),
+        ]),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain('tcp port 443 from 0.0.0.0/1 and');
+      expect(outcome.detail).toContain(
+        '6 port 443 from 128.0.0.0/1 (together every IPv4 address on tcp port 443)',
+      );
+    });
+
+    it('fails HIGH on IPv6 halves (::/1 with 8000::/1) in two groups', () => {
+      const outcome = both(clusterGroup(tcp(443, 443, '::/1')), extraGroup(tcp(443, 443, '8000::/1')));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain('(together every IPv6 address on tcp port 443)');
+    });
+
+    it('passes halves on different ports: 0.0.0.0/1 on 443 and 128.0.0.0/1 on 22 open neither port to everyone', () => {
+      const outcome = both(clusterGroup(tcp(443, 443, '0.0.0.0/1')), extraGroup(tcp(22, 22, '128.0.0.0/1')));
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+      expect(outcome.detail).toContain(`${CLUSTER_SG} (eks-cluster-sg-prod), ${EXTRA_SG} (eks-extra)`);
+    });
+
+    it('passes an IPv4 half with an IPv6 half: neither family is covered', () => {
+      const outcome = both(clusterGroup(tcp(443, 443, '0.0.0.0/1')), extraGroup(tcp(443, 443, '8000::/1')));
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+    });
+
+    it('passes halves on tcp and on udp 443: a protocol is not another', () => {
+      const outcome = both(
+        clusterGroup(tcp(443, 443, '0.0.0.0/1')),
+        extraGroup(udp(443, 443, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+    });
+
+    it('fails HIGH on udp 0-1023 and 1024-65535 from 0.0.0.0/0 in two groups: together they are all ports', () => {
+      const outcome = both(
+        clusterGroup(udp(0, 1023, '0.0.0.0/0')),
+        extraGroup(udp(1024, 65535, '0.0.0.0/0')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain(`${CLUSTER_SG} (eks-cluster-sg-prod) udp ports 0-1023 from 0.0.0.0/0`);
+      expect(outcome.detail).toContain(`${EXTRA_SG} (eks-extra) udp ports 1024-65535 from 0.0.0.0/0`);
+      expect(outcome.detail).toContain('Together these rules open every udp port to every IPv4 address.');
+    });
+
+    it('fails HIGH on tcp 0-1023 and 1024-65535 from split halves in one group', () => {
+      const outcome = evaluate(
+        withGroups([clusterGroup(tcp(0, 1023, '0.0.0.0/0'), tcp(1024, 65535, '0.0.0.0/1', '128.0.0.0/1'))]),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain('Together these rules open every tcp port to every IPv4 address.');
+    });
+
+    it('fails MEDIUM on every tcp port but 443: not all ports, and not the Kubernetes API', () => {
+      const outcome = both(clusterGroup(tcp(0, 442, '0.0.0.0/0')), extraGroup(tcp(444, 65535, '0.0.0.0/0')));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).not.toContain('Together these rules');
+    });
+
+    it('judges overlapping port ranges on the ports they share', () => {
+      const high = both(clusterGroup(tcp(400, 500, '0.0.0.0/1')), extraGroup(tcp(443, 600, '128.0.0.0/1')));
+      expect(high).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(high.detail).toContain('(together every IPv4 address on tcp ports 443-500)');
+      const medium = both(clusterGroup(tcp(20, 30, '0.0.0.0/1')), extraGroup(tcp(25, 40, '128.0.0.0/1')));
+      expect(medium).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(medium.detail).toContain('(together every IPv4 address on tcp ports 25-30)');
+    });
+
+    it('takes protocol -1 as every protocol and port: with a tcp 443 half it opens 443', () => {
+      const outcome = both(
+        clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/1'] }),
+        extraGroup(tcp(443, 443, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain(
+        `${CLUSTER_SG} (eks-cluster-sg-prod) all traffic from 0.0.0.0/1 and ${EXTRA_SG} (eks-extra) tcp port 443 from 128.0.0.0/1`,
+      );
+    });
+
+    it('fails MEDIUM on protocol -1 with a udp 53 half: only udp 53 is open to everyone', () => {
+      const outcome = both(
+        clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/1'] }),
+        extraGroup(udp(53, 53, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).toContain('(together every IPv4 address on udp port 53)');
+    });
+
+    it('fails HIGH on all traffic from halves in two groups', () => {
+      const outcome = both(
+        clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/1'] }),
+        extraGroup({ protocol: '-1', cidrs: ['128.0.0.0/1'] }),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain('(together every IPv4 address on every protocol and port)');
+    });
+
+    it('names the rules that matter, not private ranges that add nothing', () => {
+      const outcome = both(
+        clusterGroup(tcp(443, 443, '0.0.0.0/1'), tcp(443, 443, '10.0.0.0/8')),
+        extraGroup(tcp(443, 443, '128.0.0.0/1', '192.168.0.0/16')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).not.toContain('10.0.0.0/8');
+      expect(outcome.detail).not.toContain('192.168.0.0/16');
+    });
+
+    it('names every rule whose removal alone would not close the port', () => {
+      const outcome = both(
+        clusterGroup({ protocol: '-1', cidrs: ['0.0.0.0/0'] }),
+        extraGroup(tcp(443, 443, '0.0.0.0/1'), tcp(443, 443, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+      expect(outcome.detail).toContain(`${CLUSTER_SG} (eks-cluster-sg-prod) all traffic from 0.0.0.0/0`);
+      expect(outcome.detail).toContain(
+        `${EXTRA_SG} (eks-extra) tcp port 443 from 0.0.0.0/1 and ${EXTRA_SG} (eks-extra) tcp port 443 from 128.0.0.0/1`,
+      );
+    });
+
+    it('judges ICMP by type: halves on one type are open, halves on two types are not', () => {
+      const icmp = (type: number, cidr: string): IngressRule => ({
+        protocol: 'icmp',
+        fromPort: type,
+        toPort: -1,
+        cidrs: [cidr],
+      });
+      const open = both(clusterGroup(icmp(8, '0.0.0.0/1')), extraGroup(icmp(-1, '128.0.0.0/1')));
+      expect(open).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(open.detail).toContain('(together every IPv4 address on icmp type 8)');
+      expect(both(clusterGroup(icmp(8, '0.0.0.0/1')), extraGroup(icmp(0, '128.0.0.0/1')))).toMatchObject({
+        status: 'PASSED',
+      });
+    });
+
+    it.each<[string, IngressRule, string]>([
+      ['a CIDR that is not one', tcp(443, 443, '300.1.1.1/8'), "'300.1.1.1/8' is not a CIDR block"],
+      ['ports from above to', tcp(500, 400, '0.0.0.0/0'), 'its ports are not a range'],
+      ['a protocol EC2 does not name', { protocol: 'bogus', cidrs: ['0.0.0.0/0'] }, "protocol 'bogus'"],
+    ])(
+      'is not available, naming the rule, when a rule has %s and nothing else is open',
+      (_, rule, reason) => {
+        const outcome = both(clusterGroup(tcp(443, 443, '0.0.0.0/1')), extraGroup(rule));
+        expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
+        expect(outcome.detail).toContain(`Not judged (unreadable rules): ${EXTRA_SG} (eks-extra)`);
+        expect(outcome.detail).toContain(reason);
+      },
+    );
+
+    it('still fails on open rules when another rule is unreadable', () => {
+      const outcome = both(
+        clusterGroup(tcp(443, 443, '0.0.0.0/1'), tcp(22, 22, 'banana')),
+        extraGroup(tcp(443, 443, '128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    });
+  });
+
   it('does not pass a rule that admits a managed prefix list, whose entries are not read', () => {
     const outcome = evaluate(
       withGroups([

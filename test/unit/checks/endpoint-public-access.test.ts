@@ -78,6 +78,28 @@ describe('Check: endpoint-public-access', () => {
     expect(outcome.detail).toContain("'banana' is not a CIDR block");
   });
 
+  it.each([
+    [['::/1', '8000::/1'], 'every IPv6 address'],
+    [['0.0.0.0/2', '128.0.0.0/1', '64.0.0.0/2'], 'every IPv4 address'],
+  ])('judges the union of %j, however split: %s', (publicAccessCidrs, text) => {
+    const outcome = evaluate({
+      endpointAccess: { publicAccess: true, privateAccess: true, publicAccessCidrs },
+    });
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'HIGH' });
+    expect(outcome.detail).toContain(text);
+  });
+
+  it('fails MEDIUM when the blocks leave one address out', () => {
+    const outcome = evaluate({
+      endpointAccess: {
+        publicAccess: true,
+        privateAccess: true,
+        publicAccessCidrs: ['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/3', '224.0.0.0/4', '240.0.0.0/5'],
+      },
+    });
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+  });
+
   it('is not available when DescribeCluster returned no endpoint settings', () => {
     const { endpointAccess: _, ...cluster } = aCluster();
     expect(endpointPublicAccess.evaluate(cluster, aContext())).toMatchObject({ status: 'NOT_AVAILABLE' });

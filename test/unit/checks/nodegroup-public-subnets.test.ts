@@ -150,6 +150,79 @@ describe('Check: nodegroup-public-subnets', () => {
     });
   });
 
+  describe('routes judged by the addresses they cover together', () => {
+    const associated = (...internetRoutes: RouteTableInfo['internetRoutes']) =>
+      network([subnet(PUBLIC_SUBNET)], [table('rtb-0split', { subnetIds: [PUBLIC_SUBNET], internetRoutes })]);
+
+    it('fails MEDIUM on 0.0.0.0/1 and 128.0.0.0/1 to an internet gateway, naming both routes', () => {
+      const outcome = evaluate([PUBLIC_SUBNET], associated(igw('0.0.0.0/1'), igw('128.0.0.0/1')));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).toContain(
+        `${PUBLIC_SUBNET} routes 0.0.0.0/1, 128.0.0.0/1 to internet gateway igw-0123456789abcdef0 (rtb-0split, together every IPv4 address)`,
+      );
+    });
+
+    it('fails MEDIUM on ::/1 and 8000::/1 to an internet gateway', () => {
+      const outcome = evaluate([PUBLIC_SUBNET], associated(igw('::/1'), igw('8000::/1')));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).toContain('together every IPv6 address');
+    });
+
+    it('names both gateways when the halves go to two internet gateways', () => {
+      const outcome = evaluate(
+        [PUBLIC_SUBNET],
+        associated(igw('0.0.0.0/1'), { destination: '128.0.0.0/1', gatewayId: 'igw-0fedcba9876543210' }),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).toContain('to internet gateways igw-0123456789abcdef0, igw-0fedcba9876543210');
+    });
+
+    it('fails on halves in the main route table of a subnet with no association', () => {
+      const outcome = evaluate([PUBLIC_SUBNET], {
+        ...NETWORK,
+        subnets: { known: true, value: [subnet(PUBLIC_SUBNET)] },
+        routeTables: {
+          known: true,
+          value: [table('rtb-0main', { main: true, internetRoutes: [igw('0.0.0.0/1'), igw('128.0.0.0/1')] })],
+        },
+      });
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).toContain('(rtb-0main, the main route table, together every IPv4 address)');
+    });
+
+    it('names only the routes that matter', () => {
+      const outcome = evaluate(
+        [PUBLIC_SUBNET],
+        associated(igw('203.0.113.0/24'), igw('0.0.0.0/1'), igw('128.0.0.0/1')),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome.detail).not.toContain('203.0.113.0/24');
+    });
+
+    // The NAT route is not an internet route: the collector keeps only routes to an igw-.
+    it.each([
+      ['one half to an internet gateway (the other to a NAT gateway)', [igw('0.0.0.0/1')]],
+      ['an internet gateway route to part of the internet', [igw('203.0.113.0/24'), igw('64.0.0.0/2')]],
+      ['an IPv4 half and an IPv6 half', [igw('0.0.0.0/1'), igw('8000::/1')]],
+      ['no internet route (blackhole routes are not kept)', []],
+    ])('passes a subnet with %s', (_, routes) => {
+      expect(evaluate([PUBLIC_SUBNET], associated(...routes))).toMatchObject({ status: 'PASSED' });
+    });
+
+    it('is not available when a route to an internet gateway has a destination that is not a CIDR block', () => {
+      const outcome = evaluate([PUBLIC_SUBNET], associated(igw('0.0.0.0/1'), igw('128.0.0.0/33')));
+      expect(outcome).toMatchObject({ status: 'NOT_AVAILABLE' });
+      expect(outcome.detail).toContain(
+        "routes to an internet gateway in rtb-0split: '128.0.0.0/33' is not a CIDR block",
+      );
+    });
+
+    it('still fails a subnet public by its routes when another route is unreadable', () => {
+      const outcome = evaluate([PUBLIC_SUBNET], associated(igw('0.0.0.0/0'), igw('bogus')));
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    });
+  });
+
   it('is not available, with the reason, when the subnets could not be read', () => {
     const outcome = evaluate(PRIVATE_SUBNETS, {
       ...NETWORK,
