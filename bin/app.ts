@@ -16,8 +16,12 @@ import {
   parseWarningDays,
 } from '../lambda/scan/config';
 import type { EksPostureScannerProps } from '../lib/eks-posture-scanner';
-import { EksPostureStack } from '../lib/eks-posture-stack';
-import { EksPostureMemberRoleStack } from '../lib/member-role';
+import { EksPostureStack, type EksPostureStackProps } from '../lib/eks-posture-stack';
+import {
+  checkedOrganizationalUnitIds,
+  EksPostureMemberRoleStack,
+  parseStackSetCallAs,
+} from '../lib/member-role';
 import { type InputNaming, PROPS_NAMING, resolveSettings, type SettingName } from '../lib/scanner-settings';
 
 const app = new App();
@@ -90,16 +94,36 @@ function scannerProps(): EksPostureScannerProps {
   return props;
 }
 
+/** The member role StackSet's settings; what the stack would refuse, refused here naming the context key. */
+function stackSetProps(
+  scanner: EksPostureScannerProps,
+): Pick<EksPostureStackProps, 'memberOrganizationalUnitIds' | 'stackSetCallAs'> {
+  const units = text('memberOrganizationalUnitIds');
+  const callAs = text('stackSetCallAs');
+  if (units && !scanner.organization) {
+    throw new ConfigError('context memberOrganizationalUnitIds is set without memberRoleName');
+  }
+  if (callAs && !units) {
+    throw new ConfigError('context stackSetCallAs applies only with memberOrganizationalUnitIds');
+  }
+  return {
+    ...(units
+      ? {
+          memberOrganizationalUnitIds: checkedOrganizationalUnitIds(
+            units.split(',').map((u) => u.trim()),
+            'context memberOrganizationalUnitIds',
+          ),
+        }
+      : {}),
+    ...(callAs ? { stackSetCallAs: parseStackSetCallAs(callAs, 'context stackSetCallAs') } : {}),
+  };
+}
+
 try {
   const { CDK_DEFAULT_ACCOUNT: account, CDK_DEFAULT_REGION: region } = process.env;
   const env = { ...(account ? { account } : {}), ...(region ? { region } : {}) };
   const scanner = scannerProps();
-  const units = text('memberOrganizationalUnitIds');
-  new EksPostureStack(app, 'EksPosture', {
-    env,
-    scanner,
-    ...(units ? { memberOrganizationalUnitIds: units.split(',').map((u) => u.trim()) } : {}),
-  });
+  new EksPostureStack(app, 'EksPosture', { env, scanner, ...stackSetProps(scanner) });
   const scannerAccountId = text('scannerAccountId');
   if (scannerAccountId) {
     // For member accounts deployed one by one instead of through the StackSet.

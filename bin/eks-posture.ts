@@ -3,7 +3,6 @@
  * `eks-posture`: scans the EKS clusters and IRSA roles of the account behind the default AWS
  * credentials and prints a report. A thin shell over `runScan`.
  */
-import { writeFile } from 'node:fs/promises';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
@@ -22,20 +21,26 @@ import {
   parseSeverity,
   parseWarningDays,
 } from '../lambda/scan/config';
+import { checkOutputFile, writeOutputFile } from '../lambda/scan/output-file';
+import { checkProfile } from '../lambda/scan/profile';
 import type { ScanProgress } from '../lambda/scan/scan';
 import { scanAndPublish } from '../lambda/scan/scan-and-publish';
-import { resolveTargets } from '../lambda/scan/targets';
+import { type ResolvedTargets, resolveTargets } from '../lambda/scan/targets';
+import { unreachableReason } from '../lambda/scan/unreachable';
 import { SCANNER_VERSION } from '../lambda/scanner-version';
 
 const HELP_AFTER = `
 Exit codes:
   0  the scan finished (no FAILED result at or above --fail-on, if given)
   1  a FAILED result at or above --fail-on
-  2  bad usage or configuration
+  2  bad usage or configuration, before any scan: a bad option, an --output that cannot be written, an
+     unknown --profile, no usable credentials, an endpoint that cannot be reached, the organization's
+     accounts not listable; or the report could not be written. No report
   3  some target (account region, or IAM) could not be scanned, or with --publish some finding could not
      be imported or some region's findings could not be read back; the report says which and why
 
-Credentials come from the default AWS chain; AWS_ENDPOINT_URL points every client at another endpoint.`;
+Credentials come from the default AWS chain (or --profile); AWS_ENDPOINT_URL points every client at
+another endpoint.`;
 
 /** Commander passes the previous value as a second argument; the parsers take the option's name there. */
 function optionParser<T>(parse: (input: string) => T) {
@@ -69,6 +74,10 @@ async function main(argv: string[]): Promise<number> {
         '--accounts <list>',
         'scan these accounts (needs --role-name for any but your own)',
       ).argParser(optionParser(parseAccounts)),
+    )
+    .option(
+      '--profile <name>',
+      'profile of the shared AWS config and credentials files, instead of the environment (as AWS_PROFILE)',
     )
     .option('--role-name <name>', 'role assumed in every scanned account other than your own')
     .option('--external-id <id>', 'external id the member role requires')
@@ -127,6 +136,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const options = program.opts<{
+    profile?: string;
     regions?: string[];
     format?: 'table' | 'json' | 'asff';
     publish?: boolean;
@@ -146,16 +156,25 @@ async function main(argv: string[]): Promise<number> {
   if ((options.externalId || options.roleName) && !options.org && !options.accounts) {
     throw new ConfigError('--role-name and --external-id apply only with --org or --accounts');
   }
+  // Both before any AWS call, and before the home region is read (it may come from the profile).
+  if (options.profile !== undefined) await useProfile(options.profile);
+  if (options.output !== undefined) await checkOutputFile(options.output);
   const homeRegion = await configuredRegion();
   const apiCalls = new ApiCallCounter();
-  const targets = await resolveTargets({
-    homeRegion,
-    apiCalls,
-    ...(options.org ? { organization: true } : {}),
-    ...(options.accounts ? { accounts: options.accounts } : {}),
-    ...(options.roleName ? { roleName: options.roleName } : {}),
-    ...(options.externalId ? { externalId: options.externalId } : {}),
-  });
+  let targets: ResolvedTargets;
+  try {
+    targets = await resolveTargets({
+      homeRegion,
+      apiCalls,
+      ...(options.org ? { organization: true } : {}),
+      ...(options.accounts ? { accounts: options.accounts } : {}),
+      ...(options.roleName ? { roleName: options.roleName } : {}),
+      ...(options.externalId ? { externalId: options.externalId } : {}),
+    });
+  } catch (error) {
+    // Nothing was scanned and there is no report: a problem of the setup, exit 2, not an incomplete run.
+    throw notStarted(error);
+  }
   const progress = progressReporter();
   const scan = await scanAndPublish({
     targets,
@@ -186,12 +205,27 @@ async function main(argv: string[]): Promise<number> {
             color: !options.output && process.stdout.isTTY === true,
           });
   if (options.output) {
-    await writeFile(options.output, text);
+    await writeOutputFile(options.output, text);
     process.stderr.write(`eks-posture: report written to ${options.output}\n`);
   } else {
     process.stdout.write(text);
   }
   return runOutcome(report, options.failOn).exitCode;
+}
+
+/**
+ * Selects a profile of the shared config files for every client. The clients are built by
+ * `createAccountClients` from the SDK's default chain, which reads `AWS_PROFILE` when each client
+ * resolves its credentials and region, so setting it here, before any client is built, is enough.
+ */
+async function useProfile(name: string): Promise<void> {
+  await checkProfile(name);
+  process.env.AWS_PROFILE = name;
+  // As with the AWS CLI, the profile named on the command line wins over static credentials in the
+  // environment; the SDK would prefer AWS_PROFILE too, but warns on stderr when both are set.
+  for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
+    Reflect.deleteProperty(process.env, key);
+  }
 }
 
 /** The region of the SDK's own configuration (env, profile), or us-east-1 for the global calls. */
@@ -241,21 +275,54 @@ function isCredentialsError(error: unknown): boolean {
   return error instanceof Error && CREDENTIAL_ERRORS.has(error.name);
 }
 
+/** Why a run could not start, as a ConfigError of one line: the credentials, the endpoint, or the error's own words. */
+function notStarted(error: unknown): ConfigError {
+  if (error instanceof ConfigError) return error;
+  const message = oneLine(error instanceof Error ? error.message : String(error));
+  if (isCredentialsError(error) || (error instanceof Error && isCredentialsError(error.cause))) {
+    return new ConfigError(`no usable AWS credentials: ${message}`, { cause: error });
+  }
+  const unreachable = unreachableReason(error);
+  if (unreachable) {
+    const endpoint = process.env.AWS_ENDPOINT_URL;
+    return new ConfigError(
+      `cannot reach the AWS endpoint: ${unreachable}${endpoint ? ` (AWS_ENDPOINT_URL is ${endpoint})` : ''}`,
+      { cause: error },
+    );
+  }
+  return new ConfigError(message, { cause: error });
+}
+
+/**
+ * A reader that goes away (`| head -1`) ends the output, not the run: the process ends with the
+ * exit code the run has, without a stack trace. Node.js reports the closed pipe as an `error` event
+ * (EPIPE) after the write, which without a listener would crash the process with exit 1.
+ */
+function endQuietlyOnClosedOutput(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+    // The report could not be written: say so once, as for an --output that cannot be written.
+    process.stderr.write(`eks-posture: cannot write the report to stdout: ${oneLine(error.message)}\n`);
+    process.exitCode = EXIT.USAGE;
+  });
+  // Nowhere is left to say anything when stderr is closed.
+  process.stderr.on('error', () => undefined);
+}
+
 function oneLine(text: string): string {
   return text.split('\n')[0]?.trim() ?? text;
 }
 
+endQuietlyOnClosedOutput();
 main(process.argv).then(
   (code) => {
-    process.exitCode = code;
+    process.exitCode ??= code;
   },
   (error: unknown) => {
-    const credentials =
-      isCredentialsError(error) || (error instanceof Error && isCredentialsError(error.cause));
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(
-      `eks-posture: ${credentials ? `no usable AWS credentials: ${oneLine(message)}` : oneLine(message)}\n`,
-    );
-    process.exitCode = credentials || error instanceof ConfigError ? EXIT.USAGE : EXIT.INCOMPLETE;
+    process.stderr.write(`eks-posture: ${oneLine(message)}\n`);
+    // A ConfigError: the run could not start, or its report could not be written. Anything else
+    // broke a scan that had started.
+    process.exitCode = error instanceof ConfigError ? EXIT.USAGE : EXIT.INCOMPLETE;
   },
 );

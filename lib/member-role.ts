@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ConfigError } from '../lambda/errors';
 import { grantScanAndPublish } from './permissions';
 
 export interface EksPostureMemberRoleProps {
@@ -94,6 +95,44 @@ export function memberRoleTemplate(
 
 export const SCANNER_ACCOUNT_PARAMETER = 'ScannerAccountId';
 
+/**
+ * Whom CloudFormation acts as for a service-managed StackSet: `SELF` in the organization's
+ * management account, `DELEGATED_ADMIN` in a member account registered as a delegated StackSets
+ * administrator, which AWS refuses `SELF` from.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-cloudformation-stackset.html
+ */
+export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
+
+export const STACK_SET_CALL_AS: readonly StackSetCallAs[] = ['SELF', 'DELEGATED_ADMIN'];
+
+/** `SELF` or `DELEGATED_ADMIN`, in any case; a ConfigError naming the input otherwise. */
+export function parseStackSetCallAs(input: string, name: string): StackSetCallAs {
+  // typeof: a JavaScript caller may pass anything.
+  const value = typeof input === 'string' ? input.trim().toUpperCase() : undefined;
+  const callAs = STACK_SET_CALL_AS.find((c) => c === value);
+  if (callAs === undefined) {
+    throw new ConfigError(`${name}: '${String(input)}' is not one of ${STACK_SET_CALL_AS.join(', ')}`);
+  }
+  return callAs;
+}
+
+/**
+ * A StackSet's deployment targets: organizational unit ids, or the organization's root id.
+ * https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_DeploymentTargets.html
+ */
+const DEPLOYMENT_TARGET = /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/;
+
+/** The ids, each an OU (or root) id; a ConfigError naming the input and the first bad one otherwise. */
+export function checkedOrganizationalUnitIds(ids: readonly string[], name: string): readonly string[] {
+  if (ids.length === 0) throw new ConfigError(`${name}: no organizational unit id given`);
+  for (const id of ids) {
+    if (!DEPLOYMENT_TARGET.test(id)) {
+      throw new ConfigError(`${name}: '${id}' is not an organizational unit id (ou-...) or root id (r-...)`);
+    }
+  }
+  return ids;
+}
+
 export interface EksPostureMemberStackSetProps extends EksPostureMemberRoleProps {
   /** Organizational units whose accounts, present and future, get the member role. */
   readonly organizationalUnitIds: readonly string[];
@@ -102,25 +141,37 @@ export interface EksPostureMemberStackSetProps extends EksPostureMemberRoleProps
    * @default - the scanner stack's region
    */
   readonly region?: string;
+  /**
+   * Whom CloudFormation acts as: `DELEGATED_ADMIN` when this stack is deployed in an account
+   * registered as a delegated StackSets administrator, `SELF` in the management account.
+   * @default 'DELEGATED_ADMIN' - the documented deployment, in the security tooling account
+   */
+  readonly callAs?: StackSetCallAs;
 }
 
 /**
  * The member role in every account of the given organizational units, through a service-managed
- * StackSet that also deploys to accounts that join later. Deploy from the management account or a
- * delegated StackSets administrator.
+ * StackSet that also deploys to accounts that join later. Deploy from a delegated StackSets
+ * administrator (the default) or, with `callAs: 'SELF'`, from the management account.
  */
 export class EksPostureMemberStackSet extends Construct {
   readonly stackSet: CfnStackSet;
 
   constructor(scope: Construct, id: string, props: EksPostureMemberStackSetProps) {
     super(scope, id);
+    const callAs =
+      props.callAs === undefined ? 'DELEGATED_ADMIN' : parseStackSetCallAs(props.callAs, 'props.callAs');
+    const organizationalUnitIds = checkedOrganizationalUnitIds(
+      props.organizationalUnitIds,
+      'props.organizationalUnitIds',
+    );
     this.stackSet = new CfnStackSet(this, 'StackSet', {
       stackSetName: 'eks-posture-member-role',
       description: 'The eks-posture member role in every account of the organization',
       permissionModel: 'SERVICE_MANAGED',
       autoDeployment: { enabled: true, retainStacksOnAccountRemoval: false },
       capabilities: ['CAPABILITY_NAMED_IAM'],
-      callAs: 'SELF',
+      callAs,
       managedExecution: { Active: true },
       parameters: [{ parameterKey: SCANNER_ACCOUNT_PARAMETER, parameterValue: props.scannerAccountId }],
       operationPreferences: {
@@ -131,7 +182,7 @@ export class EksPostureMemberStackSet extends Construct {
       stackInstancesGroup: [
         {
           regions: [props.region ?? Stack.of(this).region],
-          deploymentTargets: { organizationalUnitIds: [...props.organizationalUnitIds] },
+          deploymentTargets: { organizationalUnitIds: [...organizationalUnitIds] },
         },
       ],
       templateBody: Stack.of(this).toJsonString(memberRoleTemplate(props)),

@@ -1,6 +1,6 @@
 /** The README's `npx cdk synth`, run as a user runs it: the CDK CLI, cdk.json's app command, no AWS credentials. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -36,13 +36,39 @@ describe('CLI: npx cdk synth', () => {
       'memberOrganizationalUnitIds=ou-abcd-12345678',
       '-c',
       'scannerAccountId=111122223333',
+      '-c',
+      'stackSetCallAs=SELF',
     ]);
     expect(existsSync(join(outdir, 'EksPostureMemberRole.template.json'))).toBe(true);
+    // Deployed from the management account, as this context says, the StackSet acts as SELF.
+    const template = JSON.parse(readFileSync(join(outdir, 'EksPosture.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties?: { CallAs?: string } }>;
+    };
+    const stackSets = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::CloudFormation::StackSet',
+    );
+    expect(stackSets.map((r) => r.Properties?.CallAs)).toEqual(['SELF']);
   });
 
   it('refuses a bad setting with one line naming it', { timeout: 120_000 }, () => {
     expect(() => synth(['-c', 'minimumAlertSeverity=SEVERE'])).toThrow(
       /context minimumAlertSeverity: 'SEVERE' is not one of/,
+    );
+  });
+
+  it('refuses a bad StackSet setting with one line naming its context key', { timeout: 240_000 }, () => {
+    const organization = ['-c', 'memberRoleName=eks-posture-member'];
+    expect(() =>
+      synth([
+        ...organization,
+        '-c',
+        'memberOrganizationalUnitIds=ou-abcd-12345678',
+        '-c',
+        'stackSetCallAs=ADMIN',
+      ]),
+    ).toThrow(/context stackSetCallAs: 'ADMIN' is not one of SELF, DELEGATED_ADMIN/);
+    expect(() => synth([...organization, '-c', 'stackSetCallAs=SELF'])).toThrow(
+      /context stackSetCallAs applies only with memberOrganizationalUnitIds/,
     );
   });
 

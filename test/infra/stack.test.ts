@@ -1,11 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../../lambda/collect/operations';
 import { GENERATOR_PREFIX } from '../../lambda/publish/finding-id';
+import { EksPostureStack, type EksPostureStackProps } from '../../lib/eks-posture-stack';
 import { buildApp, ORGANIZATION } from './app-support';
 
 const single = buildApp({
@@ -221,15 +222,57 @@ describe('Stack: EksPosture (organization)', () => {
     });
   });
 
-  it('deploys the member role to the organizational units with a service-managed StackSet', () => {
+  it('deploys the member role to the organizational units with a service-managed StackSet, as a delegated administrator', () => {
     orgTemplate.hasResourceProperties('AWS::CloudFormation::StackSet', {
       PermissionModel: 'SERVICE_MANAGED',
+      // The documented deployment is in the security tooling account, a delegated StackSets
+      // administrator, from which AWS refuses CallAs SELF for a service-managed StackSet.
+      CallAs: 'DELEGATED_ADMIN',
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       Capabilities: ['CAPABILITY_NAMED_IAM'],
       StackInstancesGroup: [
         Match.objectLike({ DeploymentTargets: { OrganizationalUnitIds: ['ou-abcd-12345678'] } }),
       ],
     });
+  });
+
+  it('acts as SELF for the StackSet when deployed from the management account', () => {
+    const stack = new EksPostureStack(new App(), 'EksPosture', {
+      scanner: { organization: ORGANIZATION },
+      memberOrganizationalUnitIds: ['ou-abcd-12345678'],
+      stackSetCallAs: 'SELF',
+    });
+
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudFormation::StackSet', { CallAs: 'SELF' });
+  });
+
+  it.each<[string, EksPostureStackProps, string]>([
+    [
+      'a stackSetCallAs that is neither SELF nor DELEGATED_ADMIN',
+      {
+        scanner: { organization: ORGANIZATION },
+        memberOrganizationalUnitIds: ['ou-abcd-12345678'],
+        stackSetCallAs: 'ADMIN' as 'SELF',
+      },
+      "props.stackSetCallAs: 'ADMIN' is not one of SELF, DELEGATED_ADMIN",
+    ],
+    [
+      'a stackSetCallAs without a StackSet',
+      { scanner: { organization: ORGANIZATION }, stackSetCallAs: 'SELF' },
+      'props.stackSetCallAs applies only with memberOrganizationalUnitIds',
+    ],
+    [
+      'organizational units without organization mode',
+      { memberOrganizationalUnitIds: ['ou-abcd-12345678'] },
+      'props.memberOrganizationalUnitIds is set without scanner.organization',
+    ],
+    [
+      'what is not an organizational unit id',
+      { scanner: { organization: ORGANIZATION }, memberOrganizationalUnitIds: ['ou-abcd-12345678', 'sales'] },
+      "props.memberOrganizationalUnitIds: 'sales' is not an organizational unit id (ou-...) or root id (r-...)",
+    ],
+  ])('refuses %s, naming the prop', (_, props, message) => {
+    expect(() => new EksPostureStack(new App(), 'EksPosture', props)).toThrow(message);
   });
 
   it('gives the member role read-only scan access and Security Hub import in its account, trusting only the scanner role with the external id', () => {

@@ -1,8 +1,8 @@
 /** The `eks-posture` CLI as a user runs it: a child process, credentials and endpoint from the environment. */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -29,7 +29,16 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+/**
+ * Runs the CLI. `closeStdout` closes the read side of its stdout, as `| head -1` does: `at-once`
+ * before it writes anything (every write then meets a closed pipe), `after-first-chunk` as soon as
+ * something arrives (whether a later write meets it closed depends on timing).
+ */
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  closeStdout?: 'at-once' | 'after-first-chunk',
+): Promise<Run> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'bin/eks-posture.ts', ...args], {
     env: {
       PATH: process.env.PATH ?? '',
@@ -46,13 +55,49 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
   });
   let stdout = '';
   let stderr = '';
+  if (closeStdout === 'at-once') child.stdout.destroy();
   child.stdout.on('data', (c: Buffer) => {
     stdout += c.toString();
+    if (closeStdout === 'after-first-chunk') child.stdout.destroy();
   });
   child.stderr.on('data', (c: Buffer) => {
     stderr += c.toString();
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+interface LocalEndpoint {
+  readonly url: string;
+  readonly port: number;
+  /** Requests it has received. */
+  readonly requests: () => number;
+  readonly close: () => Promise<void>;
+}
+
+/** A plain-HTTP endpoint on a free loopback port that counts the requests it gets and answers each 500. */
+async function localEndpoint(): Promise<LocalEndpoint> {
+  let requests = 0;
+  const server = createServer((_, response) => {
+    requests += 1;
+    response.writeHead(500).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests: () => requests,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A loopback port nothing listens on: connecting to it is refused. */
+async function closedPort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 describe('CLI: eks-posture', () => {
@@ -253,6 +298,193 @@ describe('CLI: eks-posture', () => {
       );
       expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(
         3 * checksPer('AwsEksCluster'),
+      );
+    });
+  });
+
+  describe('with stdout closed early, as by `| head -1`', () => {
+    /** Closed before the first write, then (timing-dependent) between writes; each a few times. */
+    const closings = [
+      'at-once',
+      'after-first-chunk',
+      'at-once',
+      'after-first-chunk',
+      'after-first-chunk',
+    ] as const;
+
+    it('ends --help quietly with exit 0, however early the reader goes', { timeout: 90_000 }, async () => {
+      for (const closing of closings) {
+        const run = await cli(['--help'], {}, closing);
+
+        expect({ closing, code: run.code, stderr: run.stderr }).toEqual({ closing, code: 0, stderr: '' });
+      }
+    });
+
+    it('ends a JSON scan quietly with the exit code of the run', { timeout: 120_000 }, async () => {
+      await seedDemoAccount(seedClients(moto.endpoint));
+
+      for (const closing of closings.slice(0, 3)) {
+        // A complete run without --fail-on: 0, where the crash on EPIPE used to give 1 and a stack trace.
+        const run = await cli(['--regions', 'us-east-1,eu-west-1', '--format', 'json'], {}, closing);
+
+        expect({ closing, code: run.code, stderr: run.stderr }).toEqual({ closing, code: 0, stderr: '' });
+      }
+    });
+  });
+
+  describe('before any AWS call', () => {
+    // An endpoint that counts requests proves that none was made; a closed port could not, since an
+    // endpoint that refuses connections also ends in exit 2 now, after the first call.
+    let endpoint: LocalEndpoint;
+    beforeAll(async () => {
+      endpoint = await localEndpoint();
+    });
+    afterAll(async () => {
+      await endpoint.close();
+    });
+
+    it.each([
+      [
+        'in a directory that does not exist',
+        ['missing', 'report.json'],
+        'the directory <dir>/missing does not exist',
+      ],
+      ['that is a directory', [], 'is a directory'],
+      ['under a regular file', ['file', 'report.json'], 'a part of the path is not a directory'],
+    ])('refuses an --output %s with exit 2 and one line naming it', async (_, path, problem) => {
+      const dir = await mkdtemp(join(tmpdir(), 'eks-posture-'));
+      await writeFile(join(dir, 'file'), 'not a directory');
+      const file = join(dir, ...path);
+
+      const run = await cli(['--regions', 'us-east-1', '--output', file], { AWS_ENDPOINT_URL: endpoint.url });
+
+      expect(run.code).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`eks-posture: --output ${file}: ${problem.replace('<dir>', dir)}\n`);
+      expect(endpoint.requests()).toBe(0);
+    });
+
+    it('refuses a --profile the shared config files lack, naming it and the files', async () => {
+      const home = await mkdtemp(join(tmpdir(), 'eks-posture-home-'));
+      await mkdir(join(home, '.aws'));
+      await writeFile(join(home, '.aws', 'config'), '[profile scanner]\nregion = eu-west-1\n');
+
+      const run = await cli(['--profile', 'auditor', '--regions', 'us-east-1'], {
+        HOME: home,
+        AWS_ENDPOINT_URL: endpoint.url,
+      });
+
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `eks-posture: --profile: no profile 'auditor' in ${home}/.aws/config or ${home}/.aws/credentials\n`,
+      );
+      expect(endpoint.requests()).toBe(0);
+    });
+  });
+
+  describe('with --profile', () => {
+    async function homeWithProfile(): Promise<string> {
+      const home = await mkdtemp(join(tmpdir(), 'eks-posture-home-'));
+      await mkdir(join(home, '.aws'));
+      await writeFile(
+        join(home, '.aws', 'config'),
+        [
+          '[profile scanner]',
+          'region = eu-west-1',
+          `aws_access_key_id = ${MOTO_CREDENTIALS.accessKeyId}`,
+          `aws_secret_access_key = ${MOTO_CREDENTIALS.secretAccessKey}`,
+          '',
+        ].join('\n'),
+      );
+      return home;
+    }
+
+    it('scans with the credentials of that profile of ~/.aws/config', async () => {
+      const home = await homeWithProfile();
+
+      // No credentials in the environment: without the profile, this run has none (exit 2).
+      const run = await cli(['--profile', 'scanner', '--regions', 'ap-south-1'], {
+        HOME: home,
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+      });
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+      expect((JSON.parse(run.stdout) as ScanReport).targets[0]?.accountId).toBe('123456789012');
+    });
+
+    it('prefers the profile to credentials in the environment, without the SDK warning about both', async () => {
+      const home = await homeWithProfile();
+
+      const run = await cli(['--profile', 'scanner', '--regions', 'ap-south-1'], { HOME: home });
+
+      expect(run.code).toBe(0);
+      expect(run.stderr).toBe('');
+    });
+  });
+
+  describe('with an endpoint that cannot be reached', () => {
+    let plainHttp: LocalEndpoint;
+    beforeAll(async () => {
+      plainHttp = await localEndpoint();
+    });
+    afterAll(async () => {
+      await plainHttp.close();
+    });
+
+    it.each([
+      [
+        'connection refused',
+        async () => `http://127.0.0.1:${await closedPort()}`,
+        /connection refused by 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+      ],
+      // .invalid never resolves (RFC 6761); without a resolver at all the lookup fails instead.
+      [
+        'DNS failure',
+        async () => 'http://eks-posture.invalid',
+        /(host name eks-posture\.invalid not found in DNS|DNS lookup of eks-posture\.invalid failed)/,
+      ],
+      // TLS to a plain-HTTP port: the handshake gets an HTTP answer.
+      [
+        'TLS failure',
+        async () => `https://127.0.0.1:${plainHttp.port}`,
+        /TLS handshake failed: wrong version number \(EPROTO\)/,
+      ],
+    ])(
+      'exits 2 when nothing could be scanned, saying so (%s), and leaves no report',
+      async (_, url, reason) => {
+        const endpoint = await url();
+        const dir = await mkdtemp(join(tmpdir(), 'eks-posture-'));
+        const file = join(dir, 'report.json');
+
+        const run = await cli(['--regions', 'us-east-1', '--output', file], { AWS_ENDPOINT_URL: endpoint });
+
+        expect(run.code).toBe(2);
+        expect(run.stderr).toMatch(/^eks-posture: cannot reach the AWS endpoint: /);
+        expect(run.stderr).toMatch(reason);
+        expect(run.stderr).toContain(`(AWS_ENDPOINT_URL is ${endpoint})`);
+        expect(run.stderr.trim().split('\n')).toHaveLength(1);
+        // The check of --output before the scan created no file.
+        await expect(readFile(file)).rejects.toThrow('ENOENT');
+      },
+    );
+
+    it('exits 3 with the report when some target could not be reached, naming it and why', async () => {
+      const run = await cli(['--regions', 'eu-west-1'], {
+        AWS_ENDPOINT_URL_EKS: `http://127.0.0.1:${await closedPort()}`,
+      });
+
+      expect(run.code).toBe(3);
+      const report = JSON.parse(run.stdout) as ScanReport;
+      expect(report.targets).toContainEqual(
+        expect.objectContaining({
+          region: 'eu-west-1',
+          status: 'FAILED',
+          error: expect.stringMatching(
+            /eks:ListClusters failed in account 123456789012, eu-west-1: .*ECONNREFUSED/,
+          ),
+        }),
       );
     });
   });
