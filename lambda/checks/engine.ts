@@ -113,26 +113,28 @@ function judge<K extends ResourceType>(
   const results: CheckResult[] = [];
   for (const subject of kind.subjects(snapshot, context)) {
     for (const check of own) {
-      const outcome = subject.snapshot.known
+      const judged = subject.snapshot.known
         ? guarded(check, subject.snapshot.value, context)
         : notAvailable(`${kind.notDescribed}: ${subject.snapshot.reason}`);
-      if (outcome === undefined) continue;
-      results.push({
-        checkId: check.metadata.id,
-        status: outcome.status,
-        severity: outcome.severity,
-        accountId: subject.accountId,
-        region: outcome.region ?? subject.region,
-        resource: subject.resource,
-        ...(outcome.clusterArn !== undefined
-          ? { clusterArn: outcome.clusterArn }
-          : subject.clusterArn !== undefined
-            ? { clusterArn: subject.clusterArn }
-            : {}),
-        title: check.metadata.title,
-        detail: outcome.detail,
-        remediation: check.metadata.remediation,
-      });
+      const outcomes: readonly Outcome[] = judged === undefined ? [] : 'status' in judged ? [judged] : judged;
+      for (const outcome of outcomes)
+        results.push({
+          checkId: check.metadata.id,
+          status: outcome.status,
+          severity: outcome.severity,
+          accountId: subject.accountId,
+          region: outcome.region ?? subject.region,
+          resource: subject.resource,
+          ...(outcome.clusterArn !== undefined
+            ? { clusterArn: outcome.clusterArn }
+            : subject.clusterArn !== undefined
+              ? { clusterArn: subject.clusterArn }
+              : {}),
+          ...(outcome.oidcIssuer === undefined ? {} : { oidcIssuer: outcome.oidcIssuer }),
+          title: check.metadata.title,
+          detail: outcome.detail,
+          remediation: check.metadata.remediation,
+        });
     }
   }
   return results;
@@ -142,7 +144,7 @@ function guarded<K extends ResourceType>(
   check: CheckOf<K>,
   subject: SubjectOf[K],
   context: CheckContext,
-): Outcome | undefined {
+): Outcome | readonly Outcome[] | undefined {
   try {
     return check.evaluate(subject, context);
   } catch (error) {
@@ -156,6 +158,7 @@ export function compareResults(a: CheckResult, b: CheckResult): number {
     compareText(a.region, b.region) ||
     compareText(a.resource.id ?? '', b.resource.id ?? '') ||
     compareText(a.resource.name, b.resource.name) ||
-    compareText(a.checkId, b.checkId)
+    compareText(a.checkId, b.checkId) ||
+    compareText(a.oidcIssuer ?? '', b.oidcIssuer ?? '')
   );
 }

@@ -1,7 +1,13 @@
 import { notAvailable, type Outcome, passed, severityRank } from '../model/result';
 import type { RoleSnapshot } from '../model/snapshot';
 import { issuerRegion } from '../policy/eks-oidc';
-import { analyseIrsaTrust, type Grant, STS_AUDIENCE, type TrustProblem } from '../policy/irsa-trust';
+import {
+  analyseIrsaTrust,
+  type Grant,
+  type IrsaTrustAnalysis,
+  STS_AUDIENCE,
+  type TrustProblem,
+} from '../policy/irsa-trust';
 import type { CheckContext, RoleCheck } from './types';
 
 const ISSUER_IN_TEXT = /oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/i;
@@ -12,7 +18,7 @@ export const irsaTrustPolicy: RoleCheck = {
     title: 'IAM role trusted by an EKS OIDC provider is limited to named service accounts',
     resourceType: 'AwsIamRole',
     severityRules:
-      'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics. PASSED when every such grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com. FAILED CRITICAL when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal). FAILED HIGH for a wildcard across namespaces, MEDIUM for a wildcard inside one namespace, LOW for a missing :aud pin or a provider that no scanned account registers and no scanned cluster issues (dangling). The worst grant sets the result; the detail names every problem. NOT_AVAILABLE when the policy cannot be parsed.',
+      'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics: one result per role and OIDC issuer it trusts, judged on the grants of that issuer alone and placed in its region. PASSED when every such grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com. FAILED CRITICAL when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal). FAILED HIGH for a wildcard across namespaces, MEDIUM for a wildcard inside one namespace, LOW for a missing :aud pin or a provider that no scanned account registers and no scanned cluster issues (dangling). The worst grant of the issuer sets the result; the detail names every problem. NOT_AVAILABLE when the policy cannot be parsed.',
     remediation: {
       text: 'Give each IRSA role one statement per provider with StringEquals on "<issuer>:sub": "system:serviceaccount:<namespace>:<service-account>" and "<issuer>:aud": "sts.amazonaws.com"; remove trust in providers whose cluster is gone.',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
@@ -27,39 +33,48 @@ export const irsaTrustPolicy: RoleCheck = {
     if (!role.trust.known) return unparseable(role, role.trust.reason, context);
     const analysis = analyseIrsaTrust(role.trust.value, context.providersOf(role.accountId));
     if (!analysis.applies) return undefined;
-
-    const effective = analysis.grants.filter((g) => g.ineffective === undefined);
-    const problems = [...analysis.problems, ...danglingProblems(effective, context)].sort(
-      (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement,
-    );
-    const [worst] = problems;
-    // The result's place is the first issuer (in sorted order) the role grants, not the worst one: a
-    // fix or a reordering then never moves the finding to another region and Id.
-    const focus = [...(effective.length > 0 ? effective : analysis.grants).map((g) => g.issuer)].sort()[0];
-    const place = focus === undefined ? { region: regionInText(role, context) } : locate(focus, context);
-    const notes = [
-      ...analysis.unjudged,
-      ...analysis.grants
-        .filter((g) => g.ineffective !== undefined)
-        .map((g) => `statement ${g.statement} grants ${g.issuer} nothing: ${g.ineffective}`),
-    ];
-    if (worst !== undefined) {
-      return {
-        status: 'FAILED',
-        severity: worst.severity,
-        detail: [...problems.map((p) => `[${p.severity}] ${p.message}`), ...notes].join('; '),
-        ...place,
-      };
+    const issuers = [...new Set(analysis.grants.map((g) => g.issuer))].sort();
+    // Statements that mention EKS web identity but name no issuer IAM would accept: nothing to place per issuer.
+    if (issuers.length === 0) {
+      return { ...notAvailable(analysis.unjudged.join('; ')), region: regionInText(role, context) };
     }
-    if (analysis.unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
-    const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
-    const summary =
-      trusted.length > 0
-        ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.`
-        : 'No statement grants web identity.';
-    return { ...passed([summary, ...notes].join(' ')), ...place };
+    // One result per issuer, judged on that issuer's grants alone: its place never depends on another.
+    const outcomes = issuers.map((issuer) => judgeIssuer(issuer, analysis, context));
+    return outcomes.length === 1 ? outcomes[0] : outcomes;
   },
 };
+
+function judgeIssuer(issuer: string, analysis: IrsaTrustAnalysis, context: CheckContext): Outcome {
+  const grants = analysis.grants.filter((g) => g.issuer === issuer);
+  const effective = grants.filter((g) => g.ineffective === undefined);
+  const problems = [
+    ...analysis.problems.filter((p) => p.issuer === issuer),
+    ...danglingProblems(effective, context),
+  ].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement);
+  const [worst] = problems;
+  const place = { ...locate(issuer, context), oidcIssuer: issuer };
+  const notes = [
+    ...analysis.unjudged,
+    ...grants
+      .filter((g) => g.ineffective !== undefined)
+      .map((g) => `statement ${g.statement} grants ${g.issuer} nothing: ${g.ineffective}`),
+  ];
+  if (worst !== undefined) {
+    return {
+      status: 'FAILED',
+      severity: worst.severity,
+      detail: [...problems.map((p) => `[${p.severity}] ${p.message}`), ...notes].join('; '),
+      ...place,
+    };
+  }
+  if (analysis.unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
+  const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
+  const summary =
+    trusted.length > 0
+      ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.`
+      : 'No statement grants web identity.';
+  return { ...passed([summary, ...notes].join(' ')), ...place };
+}
 
 /** A provider is dangling when no scanned account registers it and no scanned cluster issues its tokens. */
 function danglingProblems(grants: readonly Grant[], context: CheckContext): TrustProblem[] {

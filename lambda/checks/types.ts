@@ -64,8 +64,11 @@ export interface SubjectOf {
 interface OutcomeOf {
   readonly AwsEksCluster: Outcome;
   readonly AwsEksNodegroup: Outcome;
-  /** `undefined` when the rule does not apply to this role. */
-  readonly AwsIamRole: Outcome | undefined;
+  /**
+   * `undefined` when the rule does not apply to this role; several outcomes when the role holds
+   * several trust relationships the rule judges apart (IRSA: one per OIDC issuer).
+   */
+  readonly AwsIamRole: Outcome | readonly Outcome[] | undefined;
 }
 
 export interface CheckOf<K extends ResourceType> {

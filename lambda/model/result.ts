@@ -20,6 +20,8 @@ export interface Outcome {
   /** Overrides the resource's own region (IRSA results take the OIDC issuer's region). */
   readonly region?: string;
   readonly clusterArn?: string;
+  /** The EKS OIDC issuer (host and path) an IRSA result is about: a role gets one result per issuer it trusts. */
+  readonly oidcIssuer?: string;
 }
 
 export const passed = (detail: string): Outcome => ({ status: 'PASSED', severity: 'INFORMATIONAL', detail });
@@ -58,6 +60,8 @@ export interface CheckResult {
   readonly region: string;
   readonly resource: ResourceRef;
   readonly clusterArn?: string;
+  /** IRSA results: the OIDC issuer (host and path) whose trust the result judges. */
+  readonly oidcIssuer?: string;
   readonly title: string;
   readonly detail: string;
   readonly remediation: { readonly text: string; readonly url: string };

@@ -117,6 +117,7 @@ export function toFinding(
       [`${GENERATOR_PREFIX}ScannerVersion`]: SCANNER_VERSION,
       [`${GENERATOR_PREFIX}ResourceArn`]: cut(result.resource.id, 2048),
       ...(result.clusterArn ? { [`${GENERATOR_PREFIX}ClusterArn`]: result.clusterArn } : {}),
+      ...(result.oidcIssuer ? { [`${GENERATOR_PREFIX}OidcIssuer`]: cut(result.oidcIssuer, 2048) } : {}),
       [NEW_OR_WORSE_FIELD]: String(newOrWorse),
     },
     Compliance: { Status: result.status },

@@ -515,3 +515,41 @@ describe('Scan: a region that failed', () => {
     ]);
   });
 });
+
+describe('Scan: IRSA results with --regions', () => {
+  it('reports the result of an issuer whose region is scanned, whatever the order of the issuers the role trusts', async () => {
+    const east = 'oidc.eks.us-east-1.amazonaws.com/id/0F1E2D3C4B5A69788796A5B4C3D2E1F0';
+    const statement = (issuer: string) => ({
+      Effect: 'Allow',
+      Principal: { Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/${issuer}` },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      // No :sub condition: every service account of the cluster may assume the role.
+      Condition: { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' } },
+    });
+    iam.on(ListRolesCommand).resolves({
+      Roles: [
+        {
+          RoleName: 'wide',
+          Arn: `arn:aws:iam::${ACCOUNT}:role/wide`,
+          AssumeRolePolicyDocument: encodeURIComponent(
+            JSON.stringify({ Version: '2012-10-17', Statement: [statement(ISSUER), statement(east)] }),
+          ),
+          Path: '/',
+          RoleId: 'AROA2',
+          CreateDate: NOW,
+        },
+      ],
+      IsTruncated: false,
+    });
+
+    const { report } = await scan(['us-east-1']);
+
+    // Before one result per issuer, the role's one result sat in eu-west-1 (its first issuer, sorted)
+    // and a scan of us-east-1 alone reported nothing of it.
+    expect(
+      report.results
+        .filter((r) => r.checkId === 'irsa-trust-policy')
+        .map((r) => [r.region, r.oidcIssuer, r.status, r.severity]),
+    ).toEqual([['us-east-1', east.toLowerCase(), 'FAILED', 'CRITICAL']]);
+  });
+});

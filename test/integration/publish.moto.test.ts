@@ -1,4 +1,5 @@
 /** Publishing and the finding lifecycle against moto's Security Hub, read back after every run. */
+import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EKSClient } from '@aws-sdk/client-eks';
@@ -116,6 +117,53 @@ describe('Publish: lifecycle on moto', () => {
     expect(publish.targets.map((t) => [t.region, t.imported, t.archived])).toEqual(
       REGIONS.map((region) => [region, report.results.filter((r) => r.region === region).length, 0]),
     );
+  });
+
+  it('archives IRSA findings of the previous Id format, keeping their history, and creates one per issuer', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    // Findings as the version before one result per issuer made them: one per role, the Id's digest
+    // over the role ARN and the cluster of its issuer (see finding-id.ts).
+    const { report } = await scanAndPublish('2026-01-05T10:00:00Z');
+    const irsa = report.results.filter(isPublishable).filter((r) => r.checkId === 'irsa-trust-policy');
+    expect(irsa.length).toBeGreaterThan(0);
+    const previousId = (r: (typeof irsa)[number]) =>
+      `eks-posture/${r.accountId}/${r.region}/${r.checkId}/${createHash('sha256')
+        .update(`${r.resource.id}\n${r.clusterArn ?? ''}`)
+        .digest('hex')
+        .slice(0, 32)}`;
+    for (const region of REGIONS) {
+      const stored = await findingsIn(region);
+      const old = irsa
+        .filter((r) => r.region === region)
+        .flatMap((r) => {
+          const current = stored.get(findingId(r));
+          return current ? [{ ...current, Id: previousId(r), CreatedAt: '2025-06-01T00:00:00.000Z' }] : [];
+        });
+      // Replace the current ones by their previous-format twins, as a store upgraded from that version holds.
+      await hub(region).send(
+        new BatchImportFindingsCommand({
+          Findings: [
+            ...old,
+            ...[...stored.values()]
+              .filter((f) => irsa.some((r) => findingId(r) === f.Id))
+              .map((f) => ({ ...f, RecordState: 'ARCHIVED' as const })),
+          ],
+        }),
+      );
+    }
+
+    await scanAndPublish('2026-01-06T10:00:00Z');
+
+    for (const region of REGIONS) {
+      const stored = await findingsIn(region);
+      for (const result of irsa.filter((r) => r.region === region)) {
+        const old = stored.get(previousId(result));
+        expect(old?.RecordState).toBe('ARCHIVED');
+        expect(old?.CreatedAt).toBe('2025-06-01T00:00:00.000Z');
+        expect(old?.UpdatedAt).toBe('2026-01-06T10:00:00.000Z');
+        expect(stored.get(findingId(result))).toMatchObject({ RecordState: 'ACTIVE' });
+      }
+    }
   });
 
   it('changes no Id and no CreatedAt on an unchanged re-run, and refreshes UpdatedAt', async () => {

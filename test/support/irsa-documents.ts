@@ -75,8 +75,28 @@ export function aContext(options: ContextOptions = {}): CheckContext {
   });
 }
 
-export const evaluate = (document: string, context: CheckContext = aContext()): Outcome | undefined =>
-  irsaTrustPolicy.evaluate(aRole(document), context);
+/** Every result of the check on a document: one per OIDC issuer the role trusts, sorted by issuer. */
+export function evaluateAll(document: string, context: CheckContext = aContext()): readonly Outcome[] {
+  const judged = irsaTrustPolicy.evaluate(aRole(document), context);
+  return judged === undefined ? [] : 'status' in judged ? [judged] : judged;
+}
+
+/** The check's one result on a document that trusts one issuer (none when the rule does not apply). */
+export function evaluate(document: string, context: CheckContext = aContext()): Outcome | undefined {
+  const outcomes = evaluateAll(document, context);
+  if (outcomes.length > 1)
+    throw new Error(`the role trusts ${outcomes.length} issuers: use evaluateAll or outcomeFor`);
+  return outcomes[0];
+}
+
+/** The check's result for one issuer of the role. */
+export function outcomeFor(
+  document: string,
+  issuer: string,
+  context: CheckContext = aContext(),
+): Outcome | undefined {
+  return evaluateAll(document, context).find((o) => o.oidcIssuer === issuer.toLowerCase());
+}
 
 export const analyse = (
   document: string,

@@ -335,25 +335,35 @@ const statement = (region: string, restricted: boolean) => ({
   },
 });
 
-describe('Check: irsa-trust-policy placement', () => {
-  it('keeps a role in one region whichever statement is worst, so a fix never moves its finding', () => {
-    const context = aFactoryContext({ providers: [provider('us-east-1'), provider('eu-west-1')] });
-    const before = irsaTrustPolicy.evaluate(
-      aFactoryRole({
-        Version: '2012-10-17',
-        Statement: [statement('us-east-1', true), statement('eu-west-1', false)],
-      }),
-      context,
-    );
-    const fixed = irsaTrustPolicy.evaluate(
-      aFactoryRole({
-        Version: '2012-10-17',
-        Statement: [statement('eu-west-1', true), statement('us-east-1', true)],
-      }),
-      context,
-    );
+describe('Check: irsa-trust-policy, one result per issuer', () => {
+  const twoIssuers = (usRestricted: boolean, euRestricted: boolean) =>
+    aFactoryRole({
+      Version: '2012-10-17',
+      Statement: [statement('us-east-1', usRestricted), statement('eu-west-1', euRestricted)],
+    });
+  const context = aFactoryContext({ providers: [provider('us-east-1'), provider('eu-west-1')] });
+  const outcomes = (judged: ReturnType<typeof irsaTrustPolicy.evaluate>) =>
+    judged === undefined ? [] : 'status' in judged ? [judged] : judged;
 
-    expect(before).toMatchObject({ status: 'FAILED', severity: 'CRITICAL', region: 'eu-west-1' });
-    expect(fixed).toMatchObject({ status: 'PASSED', region: 'eu-west-1' });
+  it("judges each issuer on its own grants, in that issuer's region, naming the issuer", () => {
+    const results = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, false), context));
+
+    expect(results.map((o) => [o.oidcIssuer, o.region, o.status, o.severity])).toEqual([
+      [issuer('eu-west-1').toLowerCase(), 'eu-west-1', 'FAILED', 'CRITICAL'],
+      [issuer('us-east-1').toLowerCase(), 'us-east-1', 'PASSED', 'INFORMATIONAL'],
+    ]);
+    // The restricted issuer's detail says nothing of the other one's problem.
+    expect(results[1]?.detail).not.toContain('eu-west-1');
+  });
+
+  it('keeps each result in its place when a statement is fixed, so no finding moves', () => {
+    const before = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, false), context));
+    const fixed = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, true), context));
+
+    expect(fixed.map((o) => [o.oidcIssuer, o.region, o.status])).toEqual([
+      [issuer('eu-west-1').toLowerCase(), 'eu-west-1', 'PASSED'],
+      [issuer('us-east-1').toLowerCase(), 'us-east-1', 'PASSED'],
+    ]);
+    expect(before.map((o) => [o.oidcIssuer, o.region])).toEqual(fixed.map((o) => [o.oidcIssuer, o.region]));
   });
 });

@@ -20,12 +20,15 @@ import {
   analyse,
   aud,
   CLUSTER_A,
+  CLUSTER_B,
   evaluate,
+  evaluateAll,
   grantFor,
   ISSUER_A,
   ISSUER_B,
   irsaStatement,
   named,
+  outcomeFor,
   PROVIDER_A,
   PROVIDER_B,
   problemsFor,
@@ -233,7 +236,12 @@ describe('Function: analyseIrsaTrust', () => {
 
       expect(analysis.problems).toEqual([]);
       expect(grantFor(analysis, ISSUER_B)?.ineffective).toBeDefined();
-      expect(evaluate(document)).toMatchObject({ status: 'PASSED' });
+      // One result per issuer: both pass, B's saying its statement grants it nothing.
+      expect(evaluateAll(document).map((o) => [o.oidcIssuer, o.status])).toEqual([
+        [named(ISSUER_A), 'PASSED'],
+        [named(ISSUER_B), 'PASSED'],
+      ]);
+      expect(outcomeFor(document, ISSUER_B)?.detail).toContain('grants');
     });
 
     it('fails CRITICAL for the second provider when the conditions on the first use IfExists', () => {
@@ -245,12 +253,16 @@ describe('Function: analyseIrsaTrust', () => {
         }),
       );
 
-      const outcome = evaluate(document);
-
-      // The result stays in the first granted issuer's region (sorted), whichever grant is the worst.
-      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL', region: 'eu-west-1' });
-      expect(outcome?.detail).toContain(`statement 1 (${named(ISSUER_B)}): any service account`);
-      expect(outcome?.detail).not.toContain(`statement 1 (${named(ISSUER_A)}): any service account`);
+      // One result per issuer, each in its issuer's region: B's is open, A's is not.
+      expect(outcomeFor(document, ISSUER_B)).toMatchObject({
+        status: 'FAILED',
+        severity: 'CRITICAL',
+        region: 'us-west-2',
+      });
+      expect(outcomeFor(document, ISSUER_B)?.detail).toContain(
+        `statement 1 (${named(ISSUER_B)}): any service account`,
+      );
+      expect(outcomeFor(document, ISSUER_A)).toMatchObject({ status: 'PASSED', region: 'eu-west-1' });
     });
 
     it('fails CRITICAL for the second provider when the conditions on the first use ForAllValues', () => {
@@ -303,14 +315,19 @@ describe('Function: analyseIrsaTrust', () => {
         }),
       );
 
-      const outcome = evaluate(document);
-
-      // The worst statement sets status and severity; the place stays the first granted issuer's.
+      // Each issuer's result is judged on its own statements; within one, the worst sets the status and
+      // the detail names every problem.
+      expect(outcomeFor(document, ISSUER_A)).toMatchObject({
+        status: 'PASSED',
+        region: 'eu-west-1',
+        clusterArn: CLUSTER_A,
+      });
+      const outcome = outcomeFor(document, ISSUER_B);
       expect(outcome).toMatchObject({
         status: 'FAILED',
         severity: 'HIGH',
-        region: 'eu-west-1',
-        clusterArn: CLUSTER_A,
+        region: 'us-west-2',
+        clusterArn: CLUSTER_B,
       });
       expect(outcome?.detail).toContain('[HIGH] statement 2');
       expect(outcome?.detail).toContain(`[LOW] statement 2 (${named(ISSUER_B)}): no condition pins`);
@@ -326,11 +343,9 @@ describe('Function: analyseIrsaTrust', () => {
         }),
       );
 
-      const outcome = evaluate(document);
-
-      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
-      expect(outcome?.detail).toContain(named(ISSUER_B));
-      expect(outcome?.detail).not.toContain(`(${named(ISSUER_A)})`);
+      expect(outcomeFor(document, ISSUER_B)).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+      expect(outcomeFor(document, ISSUER_B)?.detail).not.toContain(`(${named(ISSUER_A)})`);
+      expect(outcomeFor(document, ISSUER_A)).toMatchObject({ status: 'PASSED' });
     });
 
     it('grants nothing to a provider whose tokens fail ForAnyValue on another issuer’s absent claim', () => {
@@ -355,21 +370,26 @@ describe('Function: analyseIrsaTrust', () => {
   describe('wildcard principals', () => {
     it('fails CRITICAL for Principal "*" even with exact conditions', () => {
       // IAM: "*" in Principal means every principal, federated ones included [principal].
-      const outcome = evaluate(trustDocument(irsaStatement({ Principal: '*' })));
+      const outcomes = evaluateAll(trustDocument(irsaStatement({ Principal: '*' })));
 
-      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL' });
-      expect(outcome?.detail).toContain('Principal "*" trusts every identity provider');
+      // The account's two providers are let in: A through its exact conditions, B through none it carries.
+      expect(outcomes.map((o) => [o.oidcIssuer, o.status, o.severity])).toEqual([
+        [named(ISSUER_A), 'FAILED', 'CRITICAL'],
+        [named(ISSUER_B), 'PASSED', 'INFORMATIONAL'],
+      ]);
+      expect(outcomes[0]?.detail).toContain('Principal "*" trusts every identity provider');
     });
 
     it('fails CRITICAL for every provider of the account under {"AWS": "*"} without conditions', () => {
       // IAM: {"AWS": "*"} is equivalent to "*" [principal], and no condition narrows it.
-      const outcome = evaluate(
+      const outcomes = evaluateAll(
         trustDocument({ Effect: 'Allow', Principal: { AWS: '*' }, Action: WEB_IDENTITY }),
       );
 
-      expect(outcome).toMatchObject({ status: 'FAILED', severity: 'CRITICAL' });
-      expect(outcome?.detail).toContain(named(ISSUER_A));
-      expect(outcome?.detail).toContain(named(ISSUER_B));
+      expect(outcomes.map((o) => [o.oidcIssuer, o.status, o.severity])).toEqual([
+        [named(ISSUER_A), 'FAILED', 'CRITICAL'],
+        [named(ISSUER_B), 'FAILED', 'CRITICAL'],
+      ]);
     });
 
     it('lets in every provider of the account whose tokens pass IfExists conditions on another issuer', () => {

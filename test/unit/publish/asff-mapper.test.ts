@@ -22,12 +22,17 @@ describe('Function: findingId', () => {
     );
   });
 
-  it('separates IRSA findings of one role by cluster', () => {
-    const a = findingId(aRoleResult({ clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/a' }));
-    const b = findingId(aRoleResult({ clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/b' }));
-    const { clusterArn: _, ...unrelated } = aRoleResult();
-    const none = findingId(unrelated);
-    expect(new Set([a, b, none]).size).toBe(3);
+  it('separates IRSA findings of one role by OIDC issuer, and not by the cluster that issues its tokens', () => {
+    const issuerA = 'oidc.eks.eu-west-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90';
+    const issuerB = 'oidc.eks.eu-west-1.amazonaws.com/id/0F1E2D3C4B5A69788796A5B4C3D2E1F0';
+    const a = findingId(aRoleResult({ oidcIssuer: issuerA }));
+    const b = findingId(aRoleResult({ oidcIssuer: issuerB }));
+    // The cluster's account may fail to scan: the Id stays where it is.
+    const { clusterArn: _, ...withoutCluster } = aRoleResult({ oidcIssuer: issuerA });
+    expect(new Set([a, b]).size).toBe(2);
+    expect(findingId(withoutCluster)).toBe(a);
+    // sha256("<role ARN>\n<issuer>"), first 32 hex digits (golden value).
+    expect(a).toBe('eks-posture/111122223333/eu-west-1/irsa-trust-policy/ddf68b3a19dbaa60796163a55b12d963');
   });
 
   it('separates checks, regions and accounts', () => {
