@@ -222,6 +222,11 @@ function serviceAccountTruth(clause: ConditionClause): Truth {
   return positive === 'always' ? 'never' : positive === 'never' ? 'always' : 'depends';
 }
 
+/** Whether a condition value holds a policy variable, which IAM replaces by a request value. */
+export function hasPolicyVariable(value: string): boolean {
+  return value.includes('${');
+}
+
 /** What a clause is for every request of which `knowledge` holds. */
 export function clauseTruth(clause: ConditionClause, knowledge: KeyKnowledge): Truth {
   const absent: Truth = holdsOnAbsentKey(clause) ? 'always' : 'never';
@@ -231,7 +236,10 @@ export function clauseTruth(clause: ConditionClause, knowledge: KeyKnowledge): T
     // that may be missing is missing.
     return knowledge.presence === 'present' ? 'never' : absent;
   }
-  const present = truthWhenPresent(clause, knowledge);
+  // A policy variable (`${aws:...}`, `${<issuer>:sub}`) is replaced by a request value before the
+  // comparison, so its outcome depends on the request: never decided here, never a pin.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+  const present = clause.values.some(hasPolicyVariable) ? 'depends' : truthWhenPresent(clause, knowledge);
   if (knowledge.presence === 'present') return present;
   return present === absent ? present : 'depends';
 }

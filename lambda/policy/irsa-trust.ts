@@ -21,7 +21,14 @@
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
  */
 
-import { clauseTruth, denyEffect, isNegated, type KeyKnowledge, knowledgeFrom } from './condition-truth';
+import {
+  clauseTruth,
+  denyEffect,
+  hasPolicyVariable,
+  isNegated,
+  type KeyKnowledge,
+  knowledgeFrom,
+} from './condition-truth';
 import { type EksProvider, parseEksConditionKey, parseEksProviderArn } from './eks-oidc';
 import {
   globMatchesEveryServiceAccount,
@@ -79,6 +86,8 @@ export interface IrsaTrustAnalysis {
   readonly problems: readonly TrustProblem[];
   /** Statements about EKS web identity that cannot be judged (IAM would have refused them). */
   readonly unjudged: readonly string[];
+  /** The statements of `unjudged` that may concern one issuer's tokens. */
+  unjudgedFor(issuer: string): readonly string[];
 }
 
 /**
@@ -109,10 +118,23 @@ export function analyseIrsaTrust(
     }
   }
 
-  const unjudged = policy.malformed
-    .filter((m) => /oidc\.eks\.|assumerolewithwebidentity/i.test(m.source))
-    .map((m) => `statement ${m.index} cannot be judged: ${m.reason}`);
-  return { applies: grants.length > 0 || unjudged.length > 0, grants, problems, unjudged };
+  const malformed = policy.malformed.filter((m) => /oidc\.eks\.|assumerolewithwebidentity/i.test(m.source));
+  const note = (m: (typeof malformed)[number]) => `statement ${m.index} cannot be judged: ${m.reason}`;
+  const unjudged = malformed.map(note);
+  return {
+    applies: grants.length > 0 || unjudged.length > 0,
+    grants,
+    problems,
+    unjudged,
+    // A statement that names an EKS issuer concerns that issuer only; one that names none may concern any.
+    unjudgedFor: (issuer) =>
+      malformed
+        .filter((m) => {
+          const source = m.source.toLowerCase();
+          return !/oidc\.eks\./.test(source) || source.includes(issuer.toLowerCase());
+        })
+        .map(note),
+  };
 }
 
 interface GrantTarget {
@@ -300,6 +322,9 @@ const widest = (list: readonly Exposure[]): Exposure =>
 
 /** How many service accounts one `:sub` value admits. */
 export function classifySubject(base: ConditionClause['base'], value: string): Exposure {
+  // A policy variable becomes a request value (`${<issuer>:sub}` is the token's own subject): it may
+  // admit any service account, so it is judged as admitting all of them.
+  if (hasPolicyVariable(value)) return 'any';
   if (base !== 'StringLike' || !/[*?]/.test(value)) return 'exact';
   // A pattern that matches no service account admits none of them.
   if (globMatchesNoServiceAccount(value)) return 'exact';

@@ -16,6 +16,7 @@
 import {
   clauseTruth,
   denyEffect,
+  hasPolicyVariable,
   holdsOnAbsentKey,
   type KeyKnowledge,
   knowledgeFrom,
@@ -55,9 +56,10 @@ export function analysePodIdentityTrust(policy: ParsedTrustPolicy): PodIdentityT
   const denies = policy.statements.filter(
     (s) => s.effect === 'Deny' && (admitsPodIdentity(s) || (isEveryone(s) && coversAction(s, ASSUME_ROLE))),
   );
-  // Without sts:TagSession, EKS Pod Identity cannot attach its session tags (pod-id-role.html).
+  // Without sts:TagSession, EKS Pod Identity cannot attach its session tags (pod-id-role.html). Any
+  // Allow that lets the service tag sessions counts, in its own statement or under a wildcard principal.
   const tags = policy.statements.some(
-    (s) => s.effect === 'Allow' && admitsPodIdentity(s) && coversAction(s, TAG_SESSION),
+    (s) => s.effect === 'Allow' && (namesPodIdentity(s) || isEveryone(s)) && coversAction(s, TAG_SESSION),
   );
   const grants = policy.statements
     .filter((s) => s.effect === 'Allow' && admitsPodIdentity(s))
@@ -93,10 +95,15 @@ function isEveryone(statement: Statement): boolean {
 
 /** A statement naming the Pod Identity service principal for sts:AssumeRole. */
 function admitsPodIdentity(statement: Statement): boolean {
+  return namesPodIdentity(statement) && coversAction(statement, ASSUME_ROLE);
+}
+
+/** A statement whose principal names the Pod Identity service. */
+function namesPodIdentity(statement: Statement): boolean {
   const principal = statement.principal;
-  if (principal.kind !== 'listed') return false;
-  if (!principal.service.some((s) => s.toLowerCase() === POD_IDENTITY_SERVICE)) return false;
-  return coversAction(statement, ASSUME_ROLE);
+  return (
+    principal.kind === 'listed' && principal.service.some((s) => s.toLowerCase() === POD_IDENTITY_SERVICE)
+  );
 }
 
 interface Narrowing {
@@ -214,6 +221,8 @@ function pins(clause: ConditionClause, key: string): boolean {
   const like = clause.base === 'StringLike' || clause.base === 'ArnLike' || clause.base === 'ArnEquals';
   const positive = like || ['StringEquals', 'StringEqualsIgnoreCase'].includes(clause.base);
   if (!positive || clause.values.length === 0) return false;
+  // A policy variable becomes a request value: it names nothing in advance.
+  if (clause.values.some(hasPolicyVariable)) return false;
   return clause.values.every((value) => {
     // A cluster ARN pattern must name clusters, not match every cluster.
     const name =

@@ -620,3 +620,45 @@ describe('Check: pod-identity-trust-policy, IAM operator classes', () => {
     });
   });
 });
+
+describe('Check: pod-identity-trust-policy, session tags and policy variables', () => {
+  const assumeOnly = (condition?: Json): Json => ({ ...allow(condition), Action: 'sts:AssumeRole' });
+  const tagOnly = (principal: Json = { Service: SERVICE }): Json => ({
+    Effect: 'Allow',
+    Principal: principal,
+    Action: 'sts:TagSession',
+  });
+  const denyOtherNamespaces: Json = {
+    Effect: 'Deny',
+    Principal: { Service: SERVICE },
+    Action: 'sts:AssumeRole',
+    Condition: { StringNotEquals: { 'aws:RequestTag/kubernetes-namespace': 'payments' } },
+  };
+
+  it.each([
+    ['in a statement of its own', tagOnly()],
+    ['under a wildcard principal', tagOnly({ AWS: '*' })],
+  ])(
+    'counts sts:TagSession allowed %s: the tags are there, and a Deny on one of them narrows, not blocks',
+    (_, tags) => {
+      // Allowed by any statement, TagSession lets the service attach its session tags (pod-id-abac.html);
+      // the Deny then limits only the namespace, so any cluster of the account still gets in.
+      expect(evaluate(document(assumeOnly(), tags, denyOtherNamespaces))).toMatchObject({
+        status: 'FAILED',
+        severity: 'MEDIUM',
+      });
+    },
+  );
+
+  it('does not count a pin whose value is a policy variable', () => {
+    // IAM replaces `${aws:RequestTag/...}` by the request's own value, so it names nothing in advance.
+    const variables = {
+      StringEquals: {
+        'aws:RequestTag/eks-cluster-arn': `\${aws:RequestTag/eks-cluster-arn}`,
+        'aws:RequestTag/kubernetes-namespace': `\${aws:RequestTag/kubernetes-namespace}`,
+        'aws:RequestTag/kubernetes-service-account': `\${aws:RequestTag/kubernetes-service-account}`,
+      },
+    };
+    expect(evaluate(document(allow(variables)))).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+  });
+});

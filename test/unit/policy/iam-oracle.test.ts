@@ -531,6 +531,7 @@ describe('Oracle: the trust analyses against @cloud-copilot/iam-simulate', () =>
     // against a cluster ARN pattern) or admit only values no probe uses (another spelling of a
     // cluster name): found open by the analysis, a FAILED MEDIUM where IAM may let no one in. A false
     // positive, never a false negative; the seed makes the count fixed, so a rise is a regression.
-    expect(tally.unwitnessed.length).toBeLessThanOrEqual(UNWITNESSED_POD_IDENTITY);
+    // Exact, so that an improvement lowers the figure here and a regression cannot hide behind it.
+    expect(tally.unwitnessed.length).toBe(UNWITNESSED_POD_IDENTITY);
   });
 });

@@ -345,3 +345,31 @@ describe('Function: analyseIrsaTrust, operator classes', () => {
     });
   });
 });
+
+describe('Function: analyseIrsaTrust, policy variables', () => {
+  // IAM replaces a policy variable by a request value before comparing; `${<issuer>:sub}` is the
+  // token's own subject, so the condition holds for every token.
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
+  it.each(['StringLike', 'StringEquals'])(
+    'fails CRITICAL when %s compares :sub with a policy variable',
+    (operator) => {
+      const document = trustDocument(
+        irsaStatement({
+          Condition: { [operator]: { [sub()]: `\${${sub()}}` }, StringEquals: { [aud()]: STS } },
+        }),
+      );
+
+      expect(problemsFor(analyse(document), ISSUER_A)).toContainEqual(
+        expect.objectContaining({ severity: 'CRITICAL' }),
+      );
+    },
+  );
+
+  it('does not narrow with a Deny whose negated :sub value is a policy variable', () => {
+    const document = trustDocument(audienceOnly, denyA({ StringNotEquals: { [sub()]: `\${${sub()}}` } }));
+
+    expect(problemsFor(analyse(document), ISSUER_A)).toContainEqual(
+      expect.objectContaining({ severity: 'CRITICAL' }),
+    );
+  });
+});
