@@ -53,8 +53,9 @@ function judgeIssuer(issuer: string, analysis: IrsaTrustAnalysis, context: Check
   ].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement);
   const [worst] = problems;
   const place = { ...locate(issuer, context), oidcIssuer: issuer };
+  const unjudged = analysis.unjudgedFor(issuer);
   const notes = [
-    ...analysis.unjudged,
+    ...unjudged,
     ...grants
       .filter((g) => g.ineffective !== undefined)
       .map((g) => `statement ${g.statement} grants ${g.issuer} nothing: ${g.ineffective}`),
@@ -67,7 +68,7 @@ function judgeIssuer(issuer: string, analysis: IrsaTrustAnalysis, context: Check
       ...place,
     };
   }
-  if (analysis.unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
+  if (unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
   const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
   const summary =
     trusted.length > 0

@@ -356,6 +356,24 @@ describe('Check: irsa-trust-policy, one result per issuer', () => {
     expect(results[1]?.detail).not.toContain('eu-west-1');
   });
 
+  it('lets a statement that cannot be judged weigh only on the issuer it names', () => {
+    // IAM refuses NotPrincipal in a role trust policy; this one names only the eu-west-1 provider.
+    const refused = {
+      Effect: 'Allow',
+      NotPrincipal: { Federated: provider('eu-west-1') },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+    };
+    const role = aFactoryRole({
+      Version: '2012-10-17',
+      Statement: [statement('us-east-1', true), statement('eu-west-1', true), refused],
+    });
+
+    expect(outcomes(irsaTrustPolicy.evaluate(role, context)).map((o) => [o.region, o.status])).toEqual([
+      ['eu-west-1', 'NOT_AVAILABLE'],
+      ['us-east-1', 'PASSED'],
+    ]);
+  });
+
   it('keeps each result in its place when a statement is fixed, so no finding moves', () => {
     const before = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, false), context));
     const fixed = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, true), context));
