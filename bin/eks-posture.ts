@@ -219,10 +219,12 @@ async function main(argv: string[]): Promise<number> {
  * resolves its credentials and region, so setting it here, before any client is built, is enough.
  */
 async function useProfile(name: string): Promise<void> {
-  await checkProfile(name);
+  const profile = await checkProfile(name);
   process.env.AWS_PROFILE = name;
-  // As with the AWS CLI, the profile named on the command line wins over static credentials in the
-  // environment; the SDK would prefer AWS_PROFILE too, but warns on stderr when both are set.
+  // The profile named on the command line wins over static credentials in the environment. Today's
+  // SDK prefers AWS_PROFILE too, but warns that a later one may not; so they are set aside, unless the
+  // profile itself takes its source credentials from the environment (`credential_source = Environment`).
+  if (profile.credential_source?.toLowerCase() === 'environment') return;
   for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN']) {
     Reflect.deleteProperty(process.env, key);
   }

@@ -23,7 +23,10 @@ export function sharedConfigPaths(env: NodeJS.ProcessEnv = process.env): {
  * `[profile NAME]` (or `[default]`) section of the config file, or a `[NAME]` section of the
  * credentials file. Whether the profile yields credentials is the SDK's to find out.
  */
-export async function checkProfile(name: string, input = '--profile'): Promise<void> {
+export async function checkProfile(
+  name: string,
+  input = '--profile',
+): Promise<Readonly<Record<string, string | undefined>>> {
   const paths = sharedConfigPaths();
   const { configFile, credentialsFile } = await loadSharedConfigFiles({
     configFilepath: paths.config,
@@ -32,6 +35,8 @@ export async function checkProfile(name: string, input = '--profile'): Promise<v
   });
   // The config file's other sections (`sso-session`, `services`) keep their prefix and a dot, so are never a profile.
   const inConfig = !/^(sso-session|services)\./.test(name);
-  if ((inConfig && Object.hasOwn(configFile, name)) || Object.hasOwn(credentialsFile, name)) return;
+  if ((inConfig && Object.hasOwn(configFile, name)) || Object.hasOwn(credentialsFile, name)) {
+    return { ...(inConfig ? configFile[name] : {}), ...credentialsFile[name] };
+  }
   throw new ConfigError(`${input}: no profile '${name}' in ${paths.config} or ${paths.credentials}`);
 }

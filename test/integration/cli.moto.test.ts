@@ -326,8 +326,11 @@ describe('CLI: eks-posture', () => {
       for (const closing of closings.slice(0, 3)) {
         // A complete run without --fail-on: 0, where the crash on EPIPE used to give 1 and a stack trace.
         const run = await cli(['--regions', 'us-east-1,eu-west-1', '--format', 'json'], {}, closing);
-
-        expect({ closing, code: run.code, stderr: run.stderr }).toEqual({ closing, code: 0, stderr: '' });
+        expect({ closing, code: run.code, stderr: withoutProgress(run.stderr) }).toEqual({
+          closing,
+          code: 0,
+          stderr: '',
+        });
       }
     });
   });
@@ -410,7 +413,7 @@ describe('CLI: eks-posture', () => {
       });
 
       expect(run.code).toBe(0);
-      expect(run.stderr).toBe('');
+      expect(withoutProgress(run.stderr)).toBe('');
       expect((JSON.parse(run.stdout) as ScanReport).targets[0]?.accountId).toBe('123456789012');
     });
 
@@ -420,7 +423,7 @@ describe('CLI: eks-posture', () => {
       const run = await cli(['--profile', 'scanner', '--regions', 'ap-south-1'], { HOME: home });
 
       expect(run.code).toBe(0);
-      expect(run.stderr).toBe('');
+      expect(withoutProgress(run.stderr)).toBe('');
     });
   });
 
@@ -489,3 +492,11 @@ describe('CLI: eks-posture', () => {
     });
   });
 });
+
+/** Stderr without the progress lines a scan slower than a second logs (a loaded machine): nothing else may appear. */
+function withoutProgress(stderr: string): string {
+  return stderr
+    .split('\n')
+    .filter((line) => line !== '' && !line.startsWith('eks-posture: scanning: '))
+    .join('\n');
+}
