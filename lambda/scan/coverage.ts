@@ -10,7 +10,7 @@ import type { AccountSnapshot, RegionSnapshot } from '../model/snapshot';
 /**
  * Cluster and node-group checks complete in every region scanned in full. Role checks complete in a
  * region only when the account's IAM data was read too, and every cluster there was described: an
- * IRSA result names the cluster of its issuer, so a cluster missing from the picture would move it.
+ * IRSA result names the cluster of its issuer, which a cluster missing from the picture would drop.
  */
 export function coverageOf(accounts: readonly AccountSnapshot[], checks: readonly Check[]): Coverage {
   const regionChecks = checks

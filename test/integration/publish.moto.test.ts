@@ -13,9 +13,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountClients } from '../../lambda/collect/clients';
 import { isPublishable } from '../../lambda/model/result';
+import { describeResources, toFinding } from '../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import { findingId } from '../../lambda/publish/finding-id';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
+import { runScan } from '../../lambda/scan/scan';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
 import { scannerClients, seedClients } from '../../scripts/emulator/clients';
 import { createCluster, deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
@@ -121,35 +123,34 @@ describe('Publish: lifecycle on moto', () => {
 
   it('archives IRSA findings of the previous Id format, keeping their history, and creates one per issuer', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
-    // Findings as the version before one result per issuer made them: one per role, the Id's digest
-    // over the role ARN and the cluster of its issuer (see finding-id.ts).
-    const { report } = await scanAndPublish('2026-01-05T10:00:00Z');
-    const irsa = report.results.filter(isPublishable).filter((r) => r.checkId === 'irsa-trust-policy');
+    // A store as the version before one result per issuer left it: only findings whose Id digests the
+    // role ARN and the cluster of its issuer (see finding-id.ts). The demo's roles each trust one issuer,
+    // so the old result sat in the same region as the new one.
+    const { clients, apiCalls } = scannerClients(moto.endpoint);
+    const scan = await runScan({
+      accounts: [{ clients }],
+      apiCalls,
+      homeRegion: 'us-east-1',
+      regions: REGIONS,
+      config: DEFAULT_SCAN_CONFIG,
+      clock: () => new Date('2025-06-01T00:00:00Z'),
+    });
+    const irsa = scan.report.results.filter(isPublishable).filter((r) => r.checkId === 'irsa-trust-policy');
     expect(irsa.length).toBeGreaterThan(0);
     const previousId = (r: (typeof irsa)[number]) =>
       `eks-posture/${r.accountId}/${r.region}/${r.checkId}/${createHash('sha256')
         .update(`${r.resource.id}\n${r.clusterArn ?? ''}`)
         .digest('hex')
         .slice(0, 32)}`;
+    const descriptions = describeResources(scan.snapshot);
     for (const region of REGIONS) {
-      const stored = await findingsIn(region);
       const old = irsa
         .filter((r) => r.region === region)
-        .flatMap((r) => {
-          const current = stored.get(findingId(r));
-          return current ? [{ ...current, Id: previousId(r), CreatedAt: '2025-06-01T00:00:00.000Z' }] : [];
-        });
-      // Replace the current ones by their previous-format twins, as a store upgraded from that version holds.
-      await hub(region).send(
-        new BatchImportFindingsCommand({
-          Findings: [
-            ...old,
-            ...[...stored.values()]
-              .filter((f) => irsa.some((r) => findingId(r) === f.Id))
-              .map((f) => ({ ...f, RecordState: 'ARCHIVED' as const })),
-          ],
-        }),
-      );
+        .map((r) => ({
+          ...toFinding(r, descriptions, { partition: 'aws', now: new Date('2025-06-01T00:00:00Z') }),
+          Id: previousId(r),
+        }));
+      if (old.length > 0) await hub(region).send(new BatchImportFindingsCommand({ Findings: old }));
     }
 
     await scanAndPublish('2026-01-06T10:00:00Z');
@@ -157,11 +158,16 @@ describe('Publish: lifecycle on moto', () => {
     for (const region of REGIONS) {
       const stored = await findingsIn(region);
       for (const result of irsa.filter((r) => r.region === region)) {
+        expect(findingId(result)).not.toBe(previousId(result));
         const old = stored.get(previousId(result));
         expect(old?.RecordState).toBe('ARCHIVED');
         expect(old?.CreatedAt).toBe('2025-06-01T00:00:00.000Z');
         expect(old?.UpdatedAt).toBe('2026-01-06T10:00:00.000Z');
-        expect(stored.get(findingId(result))).toMatchObject({ RecordState: 'ACTIVE' });
+        // The new one is created by this run.
+        expect(stored.get(findingId(result))).toMatchObject({
+          RecordState: 'ACTIVE',
+          CreatedAt: '2026-01-06T10:00:00.000Z',
+        });
       }
     }
   });

@@ -23,8 +23,9 @@ describe('Function: findingId', () => {
   });
 
   it('separates IRSA findings of one role by OIDC issuer, and not by the cluster that issues its tokens', () => {
-    const issuerA = 'oidc.eks.eu-west-1.amazonaws.com/id/A1B2C3D4E5F60718293A4B5C6D7E8F90';
-    const issuerB = 'oidc.eks.eu-west-1.amazonaws.com/id/0F1E2D3C4B5A69788796A5B4C3D2E1F0';
+    // Issuers appear in results as IAM compares them: in lower case.
+    const issuerA = 'oidc.eks.eu-west-1.amazonaws.com/id/a1b2c3d4e5f60718293a4b5c6d7e8f90';
+    const issuerB = 'oidc.eks.eu-west-1.amazonaws.com/id/0f1e2d3c4b5a69788796a5b4c3d2e1f0';
     const a = findingId(aRoleResult({ oidcIssuer: issuerA }));
     const b = findingId(aRoleResult({ oidcIssuer: issuerB }));
     // The cluster's account may fail to scan: the Id stays where it is.
@@ -32,7 +33,15 @@ describe('Function: findingId', () => {
     expect(new Set([a, b]).size).toBe(2);
     expect(findingId(withoutCluster)).toBe(a);
     // sha256("<role ARN>\n<issuer>"), first 32 hex digits (golden value).
-    expect(a).toBe('eks-posture/111122223333/eu-west-1/irsa-trust-policy/ddf68b3a19dbaa60796163a55b12d963');
+    expect(a).toBe('eks-posture/111122223333/eu-west-1/irsa-trust-policy/f81367d6598e215b6b762ac8eaee469c');
+  });
+
+  it('keeps the Id of a Pod Identity result as it was: no issuer, no cluster (golden value)', () => {
+    // sha256("<role ARN>\n"): the same before and after IRSA results became one per issuer.
+    const { clusterArn: _, ...podIdentity } = aRoleResult({ checkId: 'pod-identity-trust-policy' });
+    expect(findingId(podIdentity)).toBe(
+      'eks-posture/111122223333/eu-west-1/pod-identity-trust-policy/49c74b05c7cac53be6572bcfa198ac20',
+    );
   });
 
   it('separates checks, regions and accounts', () => {
