@@ -23,7 +23,7 @@ import {
   globMatchesNoServiceAccount,
   isServiceAccountSubject,
 } from './service-account';
-import type { BaseOperator, ConditionClause } from './trust-document';
+import type { BaseOperator, ConditionClause, Statement } from './trust-document';
 
 export type Truth = 'always' | 'never' | 'depends';
 
@@ -384,4 +384,51 @@ function unionOfNegations(
     key: first.key,
     values: [...new Set(values)],
   };
+}
+
+/** What the Deny statements do to the requests one Allow admits. */
+export interface DenyNarrowing {
+  /** Set when a Deny refuses every request the Allow admits. */
+  readonly blockedBy?: number;
+  /** Positive clauses equivalent to the Denies' negated ones. */
+  readonly clauses: readonly ConditionClause[];
+}
+
+/**
+ * Applies the Deny statements to the requests one Allow admits: a Deny whose conditions all hold
+ * for them refuses the statement outright; one with a condition that holds for none does nothing;
+ * one whose only open condition is a negated operator (with any qualifier that holds on an absent
+ * key as the plain form does) denies everything outside its list, so it limits the grant like the
+ * positive operator. Any other Deny is left out: it can only narrow further. A narrowing can settle
+ * another Deny's conditions, so this runs until nothing changes.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+ *
+ * @param knowledge what the requests that pass these clauses carry under a key
+ */
+export function narrowByDenies(
+  denies: readonly Statement[],
+  allowConditions: readonly ConditionClause[],
+  knowledge: (key: string, clauses: readonly ConditionClause[]) => KeyKnowledge,
+): DenyNarrowing {
+  const clauses: ConditionClause[] = [];
+  const settled = new Set<number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const deny of denies) {
+      if (settled.has(deny.index)) continue;
+      const known = [...allowConditions, ...clauses];
+      const effect = denyEffect(deny.conditions, (key) => knowledge(key, known));
+      if (effect.kind === 'blocks') return { blockedBy: deny.index, clauses };
+      if (effect.kind === 'unknown') continue;
+      settled.add(deny.index);
+      if (effect.kind === 'narrows') {
+        clauses.push({
+          ...effect.clause,
+          operator: `${effect.clause.operator} (Deny statement ${deny.index})`,
+        });
+        changed = true;
+      }
+    }
+  }
+  return { clauses };
 }

@@ -23,11 +23,12 @@
 
 import {
   clauseTruth,
-  denyEffect,
+  type DenyNarrowing,
   hasPolicyVariable,
   isNegated,
   type KeyKnowledge,
   knowledgeFrom,
+  narrowByDenies,
 } from './condition-truth';
 import { type EksProvider, parseEksConditionKey, parseEksProviderArn } from './eks-oidc';
 import {
@@ -202,44 +203,18 @@ function knowledgeOf(key: string, clauses: readonly ConditionClause[], tokens: T
   return knowledgeFrom(key, clauses, present ? 'present' : 'unknown', parsed?.claim === 'sub');
 }
 
-interface Narrowing {
-  /** Set when a Deny that always applies shuts the issuer out entirely. */
-  readonly blockedBy?: number;
-  /** Positive clauses equivalent to the Denies' negated ones. */
-  readonly clauses: readonly ConditionClause[];
-}
+type Narrowing = DenyNarrowing;
 
 /**
- * What the Deny statements do to the tokens one Allow statement admits for one issuer. A Deny
- * whose conditions all hold for them shuts the issuer out; one with a condition that holds for
- * none does nothing; one whose only open condition is a negated operator denies everything outside
- * its list, which narrows the grant like the positive operator. Any other Deny is left out: it can
- * only narrow further. A narrowing can settle another Deny's conditions, so this runs until nothing
- * changes.
+ * What the Deny statements that cover the issuer do to the tokens one Allow admits for it (see
+ * `narrowByDenies`).
  */
 function denyNarrowing(denies: readonly Statement[], allow: Statement, tokens: Tokens): Narrowing {
-  const clauses: ConditionClause[] = [];
-  const settled = new Set<number>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const deny of denies) {
-      if (settled.has(deny.index) || !principalCovers(deny.principal, tokens.issuer)) continue;
-      const effect = denyEffect(deny.conditions, (key) =>
-        knowledgeOf(key, [...allow.conditions, ...clauses], tokens),
-      );
-      if (effect.kind === 'blocks') return { blockedBy: deny.index, clauses };
-      if (effect.kind === 'unknown') continue;
-      settled.add(deny.index);
-      if (effect.kind === 'narrows') {
-        clauses.push({
-          ...effect.clause,
-          operator: `${effect.clause.operator} (Deny statement ${deny.index})`,
-        });
-        changed = true;
-      }
-    }
-  }
-  return { clauses };
+  return narrowByDenies(
+    denies.filter((deny) => principalCovers(deny.principal, tokens.issuer)),
+    allow.conditions,
+    (key, clauses) => knowledgeOf(key, clauses, tokens),
+  );
 }
 
 function evaluateGrant(

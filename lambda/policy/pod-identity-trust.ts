@@ -15,11 +15,12 @@
  */
 import {
   clauseTruth,
-  denyEffect,
+  type DenyNarrowing,
   hasPolicyVariable,
   holdsOnAbsentKey,
   type KeyKnowledge,
   knowledgeFrom,
+  narrowByDenies,
 } from './condition-truth';
 import { type ConditionClause, coversAction, type ParsedTrustPolicy, type Statement } from './trust-document';
 
@@ -106,44 +107,9 @@ function namesPodIdentity(statement: Statement): boolean {
   );
 }
 
-interface Narrowing {
-  /** Set when a Deny refuses every request the Allow admits. */
-  readonly blockedBy?: number;
-  /** Positive clauses equivalent to the Denies' negated ones. */
-  readonly clauses: readonly ConditionClause[];
-}
-
-/**
- * What the Deny statements do to the requests one Allow admits: a Deny whose conditions all hold
- * for them refuses the statement outright; one whose only open condition is a negated operator
- * (`StringNotEquals`, `ArnNotEquals`, their `IfExists` and `ForAllValues:` forms, which hold on an
- * absent key as the plain form does) denies every request outside its list, so for that key it
- * limits the grant like the positive operator. Other Denies are left out; they can only narrow
- * further. A narrowing can settle another Deny's conditions, so this runs until nothing changes.
- * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
- */
-function denyNarrowing(denies: readonly Statement[], allow: Statement, tags: boolean): Narrowing {
-  const clauses: ConditionClause[] = [];
-  const settled = new Set<number>();
-  for (let changed = true; changed; ) {
-    changed = false;
-    for (const deny of denies) {
-      if (settled.has(deny.index)) continue;
-      const known = [...allow.conditions, ...clauses];
-      const effect = denyEffect(deny.conditions, (key) => knowledgeOf(key, known, tags));
-      if (effect.kind === 'blocks') return { blockedBy: deny.index, clauses };
-      if (effect.kind === 'unknown') continue;
-      settled.add(deny.index);
-      if (effect.kind === 'narrows') {
-        clauses.push({
-          ...effect.clause,
-          operator: `${effect.clause.operator} (Deny statement ${deny.index})`,
-        });
-        changed = true;
-      }
-    }
-  }
-  return { clauses };
+/** What the Deny statements do to the requests one Allow admits (see `narrowByDenies`). */
+function denyNarrowing(denies: readonly Statement[], allow: Statement, tags: boolean): DenyNarrowing {
+  return narrowByDenies(denies, allow.conditions, (key, clauses) => knowledgeOf(key, clauses, tags));
 }
 
 const SESSION_TAGS = new Set(
