@@ -9,6 +9,7 @@ import {
   type CheckResult,
   notAvailable,
   type Outcome,
+  outcomesOf,
   type ResourceRef,
   type ResourceType,
 } from '../model/result';
@@ -116,8 +117,7 @@ function judge<K extends ResourceType>(
       const judged = subject.snapshot.known
         ? guarded(check, subject.snapshot.value, context)
         : notAvailable(`${kind.notDescribed}: ${subject.snapshot.reason}`);
-      const outcomes: readonly Outcome[] = judged === undefined ? [] : 'status' in judged ? [judged] : judged;
-      for (const outcome of outcomes)
+      for (const outcome of outcomesOf(judged))
         results.push({
           checkId: check.metadata.id,
           status: outcome.status,

@@ -24,6 +24,12 @@ export interface Outcome {
   readonly oidcIssuer?: string;
 }
 
+/** A check's verdict on one resource as a list: none (the rule does not apply), one, or one per facet it judges apart. */
+export function outcomesOf(judged: Outcome | readonly Outcome[] | undefined): readonly Outcome[] {
+  if (judged === undefined) return [];
+  return 'status' in judged ? [judged] : judged;
+}
+
 export const passed = (detail: string): Outcome => ({ status: 'PASSED', severity: 'INFORMATIONAL', detail });
 export const failed = (severity: Exclude<Severity, 'INFORMATIONAL'>, detail: string): Outcome => ({
   status: 'FAILED',

@@ -1,7 +1,7 @@
 /** IRSA trust documents and contexts for the trust analysis and the check: compliant unless told otherwise. */
 import { irsaTrustPolicy } from '../../lambda/checks/irsa-trust-policy';
 import type { CheckContext } from '../../lambda/checks/types';
-import type { Outcome } from '../../lambda/model/result';
+import { type Outcome, outcomesOf } from '../../lambda/model/result';
 import type { RoleSnapshot } from '../../lambda/model/snapshot';
 import { analyseIrsaTrust, type IrsaTrustAnalysis } from '../../lambda/policy/irsa-trust';
 import { decodePolicyDocument, parseTrustPolicy } from '../../lambda/policy/trust-document';
@@ -77,8 +77,7 @@ export function aContext(options: ContextOptions = {}): CheckContext {
 
 /** Every result of the check on a document: one per OIDC issuer the role trusts, sorted by issuer. */
 export function evaluateAll(document: string, context: CheckContext = aContext()): readonly Outcome[] {
-  const judged = irsaTrustPolicy.evaluate(aRole(document), context);
-  return judged === undefined ? [] : 'status' in judged ? [judged] : judged;
+  return outcomesOf(irsaTrustPolicy.evaluate(aRole(document), context));
 }
 
 /** The check's one result on a document that trusts one issuer (none when the rule does not apply). */

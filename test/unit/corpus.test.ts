@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { runChecks } from '../../lambda/checks/engine';
 import { irsaTrustPolicy } from '../../lambda/checks/irsa-trust-policy';
 import { CHECKS } from '../../lambda/checks/registry';
-import { severityRank } from '../../lambda/model/result';
+import { outcomesOf, severityRank } from '../../lambda/model/result';
 import type { ClusterSnapshot } from '../../lambda/model/snapshot';
 import { ACCOUNT, aContext, aRole, aScan, contextOf } from '../support/factories';
 
@@ -66,7 +66,7 @@ describe('Corpus: trust policies', () => {
       }
       // One result per issuer the role trusts (both of a case's providers are in its region): the
       // case's expectation is the worst of them.
-      const outcomes = judged === undefined ? [] : 'status' in judged ? [judged] : judged;
+      const outcomes = outcomesOf(judged);
       const [outcome] = [...outcomes].sort(
         (a, b) =>
           STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||

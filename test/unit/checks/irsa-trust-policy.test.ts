@@ -17,6 +17,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { irsaTrustPolicy } from '../../../lambda/checks/irsa-trust-policy';
+import { outcomesOf } from '../../../lambda/model/result';
 import {
   aContext as aFactoryContext,
   aRole as aFactoryRole,
@@ -342,8 +343,7 @@ describe('Check: irsa-trust-policy, one result per issuer', () => {
       Statement: [statement('us-east-1', usRestricted), statement('eu-west-1', euRestricted)],
     });
   const context = aFactoryContext({ providers: [provider('us-east-1'), provider('eu-west-1')] });
-  const outcomes = (judged: ReturnType<typeof irsaTrustPolicy.evaluate>) =>
-    judged === undefined ? [] : 'status' in judged ? [judged] : judged;
+  const outcomes = outcomesOf;
 
   it("judges each issuer on its own grants, in that issuer's region, naming the issuer", () => {
     const results = outcomes(irsaTrustPolicy.evaluate(twoIssuers(true, false), context));
