@@ -2,6 +2,11 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateAccountCommand,
+  CreateOrganizationCommand,
+  OrganizationsClient,
+} from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { type AccountClients, createAccountClients } from '../../lambda/collect/clients';
@@ -61,4 +66,19 @@ export async function memberCredentials(
     secretAccessKey: c.SecretAccessKey,
     ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
   };
+}
+
+/** An organization in the emulator with the caller's account as management and one member; the member's id. */
+export async function createOrganizationWithMember(endpoint: string): Promise<string> {
+  const organizations = new OrganizationsClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: MOTO_CREDENTIALS,
+  });
+  await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
+  const member = (
+    await organizations.send(new CreateAccountCommand({ AccountName: 'm', Email: 'm@example.com' }))
+  ).CreateAccountStatus?.AccountId;
+  if (!member) throw new Error('moto created no member account');
+  return member;
 }

@@ -3,13 +3,9 @@
  * accounts, then scan one account per invocation, against an organization in moto.
  */
 import { existsSync } from 'node:fs';
-import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
 import { describe, expect, it } from 'vitest';
-import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
+import { createOrganizationWithMember } from '../../scripts/emulator/clients';
+import { MOTO_ACCOUNT_ID } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { buildApp, deployedFunction, loadBundledHandler } from './app-support';
 
@@ -26,15 +22,7 @@ describe('Bundle: fan-out invocations', () => {
     });
     expect(synthesized.synthError).toBeUndefined();
     expect(existsSync(deployedFunction(synthesized.outdir).entry)).toBe(true);
-    const organizations = new OrganizationsClient({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-    });
-    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const member = (
-      await organizations.send(new CreateAccountCommand({ AccountName: 'm', Email: 'm@example.com' }))
-    ).CreateAccountStatus?.AccountId;
+    const member = await createOrganizationWithMember(moto.endpoint);
     const handler = await loadBundledHandler(synthesized.outdir, moto.endpoint, {
       EKS_POSTURE_EMIT_SCAN_EVENT: 'false',
     });

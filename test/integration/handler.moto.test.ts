@@ -5,11 +5,6 @@
  */
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import {
-  CreateAccountCommand,
-  CreateOrganizationCommand,
-  OrganizationsClient,
-} from '@aws-sdk/client-organizations';
-import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
@@ -20,7 +15,7 @@ import { type ClientOptions, createAccountClients } from '../../lambda/collect/c
 import { createHandler, type HandlerLogger, type HandlerMetrics } from '../../lambda/lambda-handler';
 import { SCAN_EVENT_SOURCE, type ScanCompleted } from '../../lambda/report/scan-completed';
 import { parseLambdaEnvironment } from '../../lambda/scan/config';
-import { seedClients } from '../../scripts/emulator/clients';
+import { createOrganizationWithMember, seedClients } from '../../scripts/emulator/clients';
 import { seedDemoAccount } from '../../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
@@ -107,21 +102,13 @@ describe('Handler: createHandler', () => {
   });
 
   it('in fan-out, counts each account once as an account, never as a whole run, and names the run', async () => {
-    const organizations = new OrganizationsClient({
-      region: 'us-east-1',
-      endpoint: moto.endpoint,
-      credentials: MOTO_CREDENTIALS,
-    });
-    await organizations.send(new CreateOrganizationCommand({ FeatureSet: 'ALL' }));
-    const member = (
-      await organizations.send(new CreateAccountCommand({ AccountName: 'm', Email: 'm@example.com' }))
-    ).CreateAccountStatus?.AccountId;
+    const member = await createOrganizationWithMember(moto.endpoint);
     const received = await eventQueue();
     const record = recorders();
     const handler = handlerFor({ EKS_POSTURE_MEMBER_ROLE_NAME: 'OrganizationAccountAccessRole' }, record);
 
     const completed = await handler({
-      eksPosture: { action: 'scan-account', accountId: member ?? '', runId: 'execution-7' },
+      eksPosture: { action: 'scan-account', accountId: member, runId: 'execution-7' },
     });
 
     expect(completed).toMatchObject({ runId: 'execution-7', accounts: [member] });

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from './prng';
 
 export interface FaultRule {
   /** Signing name of the service (`eks`, `iam`, `securityhub`…); all when absent. */
@@ -50,18 +51,6 @@ export interface AwsProxy {
   /** Replaces the rules (and reseeds), for tests that change faults between runs. */
   configure(rules: readonly FaultRule[], seed?: number): void;
   close(): Promise<void>;
-}
-
-/** mulberry32: a small, good, seedable generator, so a run's faults can be replayed. */
-function generator(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Protocol = 'rest-json' | 'json' | 'query' | 'ec2';
@@ -168,7 +157,7 @@ function errorAnswer(
 }
 
 export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
-  let random = generator(options.seed ?? 1);
+  let random = seededRandom(options.seed ?? 1);
   let rules = options.rules ?? [];
   const target = new URL(options.target);
   const faults: Record<FaultKind, number> = { throttle: 0, serverError: 0, reset: 0, slow: 0 };
@@ -236,7 +225,7 @@ export async function startAwsProxy(options: ProxyOptions): Promise<AwsProxy> {
     configure(next, seed) {
       rules = next;
       matched.clear();
-      if (seed !== undefined) random = generator(seed);
+      if (seed !== undefined) random = seededRandom(seed);
     },
     close: () =>
       new Promise((resolve) => {

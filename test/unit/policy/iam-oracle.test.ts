@@ -25,6 +25,7 @@ import {
   trustDocument,
   WEB_IDENTITY,
 } from '../../support/irsa-documents';
+import { seededRandom } from '../../support/prng';
 import { type Json, judgeIrsa, judgePodIdentity, ORACLE_ACCOUNT, OracleTally } from './iam-oracle';
 
 const ISSUERS = [named(ISSUER_A), named(ISSUER_B)] as const;
@@ -34,18 +35,6 @@ const GENERATED_POD_IDENTITY = 1000;
 const SEED = 20_261_212;
 /** Generated Pod Identity statements found open that no probe gets through (see the last test). */
 const UNWITNESSED_POD_IDENTITY = 175;
-
-/** mulberry32: a small seeded PRNG, so the generated policies are the same on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 type Random = () => number;
 const pick = <T>(random: Random, items: readonly T[]): T => {
@@ -508,7 +497,7 @@ describe('Oracle: the trust analyses against @cloud-copilot/iam-simulate', () =>
   });
 
   it(`agrees on every probe of ${GENERATED_IRSA} generated IRSA policies`, { timeout: 120_000 }, async () => {
-    const random = prng(SEED);
+    const random = seededRandom(SEED);
     const tally = new OracleTally();
     for (let i = 0; i < GENERATED_IRSA; i++) await judgeIrsa(irsaPolicy(random), ISSUERS, PROVIDERS, tally);
 
@@ -520,7 +509,7 @@ describe('Oracle: the trust analyses against @cloud-copilot/iam-simulate', () =>
   it(`agrees on every probe of ${GENERATED_POD_IDENTITY} generated Pod Identity policies`, {
     timeout: 120_000,
   }, async () => {
-    const random = prng(SEED + 1);
+    const random = seededRandom(SEED + 1);
     const tally = new OracleTally();
     for (let i = 0; i < GENERATED_POD_IDENTITY; i++) await judgePodIdentity(podIdentityPolicy(random), tally);
 

@@ -207,16 +207,9 @@ export async function judgeIrsa(
   tally: OracleTally,
 ): Promise<void> {
   simulations.clear();
-  let parsed: ParsedTrustPolicy;
-  let document: Json;
-  try {
-    parsed = parseTrustPolicy(text);
-    document = JSON.parse(text) as Json;
-  } catch {
-    return tally.skip('not a policy the analysis can parse');
-  }
-  // A statement IAM would refuse to store has no behaviour to compare.
-  if (parsed.malformed.length > 0) return tally.skip('a statement IAM would refuse to store');
+  const read = comparable(text, tally);
+  if (read === undefined) return;
+  const { parsed, document } = read;
   const excluded = irsaExclusion(document, providers);
   if (excluded !== undefined) return tally.skip(excluded);
   const policy = mapIssuerKeys(document, issuers);
@@ -463,18 +456,36 @@ function limitOf(grant: { readonly limitedBy?: string; readonly gap?: string }):
   return grant.limitedBy?.includes('request tags') ? 'tags' : 'cluster';
 }
 
-/** Compares the Pod Identity analysis with the simulator for one trust policy. */
-export async function judgePodIdentity(text: string, tally: OracleTally): Promise<void> {
-  simulations.clear();
+/**
+ * The document parsed both ways (ours and as plain JSON for the simulator), or `undefined`, with the
+ * reason tallied, when it has no behaviour to compare: not a policy, or a statement IAM would refuse to store.
+ */
+function comparable(
+  text: string,
+  tally: OracleTally,
+): { parsed: ParsedTrustPolicy; document: Json } | undefined {
   let parsed: ParsedTrustPolicy;
   let document: Json;
   try {
     parsed = parseTrustPolicy(text);
     document = JSON.parse(text) as Json;
   } catch {
-    return tally.skip('not a policy the analysis can parse');
+    tally.skip('not a policy the analysis can parse');
+    return undefined;
   }
-  if (parsed.malformed.length > 0) return tally.skip('a statement IAM would refuse to store');
+  if (parsed.malformed.length > 0) {
+    tally.skip('a statement IAM would refuse to store');
+    return undefined;
+  }
+  return { parsed, document };
+}
+
+/** Compares the Pod Identity analysis with the simulator for one trust policy. */
+export async function judgePodIdentity(text: string, tally: OracleTally): Promise<void> {
+  simulations.clear();
+  const read = comparable(text, tally);
+  if (read === undefined) return;
+  const { parsed, document } = read;
   const services = statementsOf(document).flatMap((s) => {
     const service = (s.Principal as Json | undefined)?.Service;
     return (Array.isArray(service) ? service : [service]).filter((v): v is string => typeof v === 'string');
