@@ -17,7 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { SEVERITIES } from '../lambda/model/result';
 import { NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
-import { GENERATOR_PREFIX } from '../lambda/publish/finding-id';
+import { GENERATOR_PREFIX } from '../lambda/model/finding-id';
 import { acknowledge } from './permissions';
 import type { AlertSeverity } from './scanner-props';
 import type { ScannerSettings } from './scanner-settings';

@@ -10,6 +10,7 @@ export const clusterAdminAccess: ClusterCheck = {
     id: 'cluster-admin-access',
     title: 'Only approved principals are EKS cluster administrators through access entries',
     resourceType: 'AwsEksCluster',
+    severities: ['HIGH', 'MEDIUM'],
     severityRules:
       'Reads the access entries and their associated access policies. PASSED when no access entry holds AmazonEKSClusterAdminPolicy at cluster scope, except principals matching --allowed-admin-principals (IAM ARN patterns with * and ?). FAILED MEDIUM listing every other principal with it; FAILED HIGH when one of them is an IAM user (long-lived keys) rather than a role. NOT_AVAILABLE when the access entries cannot be read, including in CONFIG_MAP mode, where administrators are in the aws-auth ConfigMap.',
     remediation: {

@@ -17,6 +17,7 @@ export const clusterSecurityGroup: ClusterCheck = {
     id: 'cluster-security-group',
     title: 'EKS cluster security groups admit nothing from the whole internet',
     resourceType: 'AwsEksCluster',
+    severities: ['HIGH', 'MEDIUM'],
     severityRules:
       "Looks at the cluster security group EKS created and the additional security groups given at creation. Security group rules are additive, so the rules of all the cluster's groups are judged together, by the protocols, ports and addresses they admit rather than their spelling: 0.0.0.0/1 on tcp 443 in one group with 128.0.0.0/1 on tcp 443 in another (or in two rules of one group) admit the whole IPv4 internet on 443, rules for ports 0-1023 and 1024-65535 together are all ports, and protocol -1 admits every protocol and port. PASSED when no protocol and port is admitted from every IPv4 or every IPv6 address. FAILED HIGH when tcp port 443 (the Kubernetes API) or all ports (protocol -1, or every tcp or udp port) are; FAILED MEDIUM for any other port or protocol. The detail names each group and rule that contributes. NOT_AVAILABLE when DescribeCluster names no security group, or when nothing is open but a group could not be read, a rule admits a managed prefix list (whose entries are not read) or a rule's protocol, ports or CIDR block could not be read.",
     remediation: {

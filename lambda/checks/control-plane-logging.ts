@@ -9,6 +9,7 @@ export const controlPlaneLogging: ClusterCheck = {
     id: 'control-plane-logging',
     title: 'EKS control-plane logs required for investigation are sent to CloudWatch',
     resourceType: 'AwsEksCluster',
+    severities: ['MEDIUM'],
     severityRules:
       'PASSED when every required log type (default api,audit,authenticator; set with --required-log-types) is enabled in some entry of logging.clusterLogging. FAILED MEDIUM otherwise, listing the missing types. A type that is both enabled and disabled in different entries counts as missing.',
     remediation: {

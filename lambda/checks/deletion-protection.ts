@@ -6,6 +6,7 @@ export const deletionProtection: ClusterCheck = {
     id: 'deletion-protection',
     title: 'EKS cluster is protected against deletion',
     resourceType: 'AwsEksCluster',
+    severities: ['LOW'],
     severityRules:
       'PASSED when deletionProtection is true. FAILED LOW when it is false: one DeleteCluster call removes the control plane. NOT_AVAILABLE when DescribeCluster returns no deletionProtection field (as emulators without the field do).',
     remediation: {

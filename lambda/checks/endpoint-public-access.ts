@@ -7,6 +7,7 @@ export const endpointPublicAccess: ClusterCheck = {
     id: 'endpoint-public-access',
     title: 'EKS API server endpoint is not reachable from the internet',
     resourceType: 'AwsEksCluster',
+    severities: ['HIGH', 'MEDIUM'],
     severityRules:
       'PASSED when the public endpoint is off. FAILED HIGH when it is on and the allowed CIDRs together cover every IPv4 or every IPv6 address (judged by the addresses, not the spelling). FAILED MEDIUM when it is on but restricted; the detail lists the CIDRs and says when private access is off.',
     remediation: {

@@ -17,6 +17,7 @@ export const irsaTrustPolicy: RoleCheck = {
     id: 'irsa-trust-policy',
     title: 'IAM role trusted by an EKS OIDC provider is limited to named service accounts',
     resourceType: 'AwsIamRole',
+    severities: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'],
     severityRules:
       'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics: one result per role and OIDC issuer it trusts, judged on the grants of that issuer alone and placed in its region. PASSED when every such grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com. FAILED CRITICAL when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal). FAILED HIGH for a wildcard across namespaces, MEDIUM for a wildcard inside one namespace, LOW for a missing :aud pin or a provider that no scanned account registers and no scanned cluster issues (dangling). The worst grant of the issuer sets the result; the detail names every problem. NOT_AVAILABLE when the policy cannot be parsed.',
     remediation: {

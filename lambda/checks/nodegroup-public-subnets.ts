@@ -16,6 +16,7 @@ export const nodegroupPublicSubnets: NodegroupCheck = {
     id: 'nodegroup-public-subnets',
     title: 'EKS managed node group runs only in private subnets',
     resourceType: 'AwsEksNodegroup',
+    severities: ['MEDIUM'],
     severityRules:
       "PASSED when every subnet of the node group is private. A subnet is public when it maps public IPv4 addresses on launch (MapPublicIpOnLaunch) or the routes of its route table to internet gateways together cover every IPv4 or every IPv6 address (judged by the addresses, not the spelling: 0.0.0.0/1 with 128.0.0.0/1 counts as 0.0.0.0/0; a blackhole route sends nothing and is ignored); a subnet with no explicit route table association uses its VPC's main route table. FAILED MEDIUM naming each public subnet and why. NOT_AVAILABLE when a subnet or its route table (or the destination of a route to an internet gateway) could not be read and no subnet is known to be public.",
     remediation: {

@@ -6,6 +6,7 @@ export const nodegroupRemoteAccess: NodegroupCheck = {
     id: 'nodegroup-remote-access',
     title: 'EKS managed node group does not allow SSH access to its nodes',
     resourceType: 'AwsEksNodegroup',
+    severities: ['HIGH', 'MEDIUM'],
     severityRules:
       'PASSED when DescribeNodegroup shows no remoteAccess SSH key (a node group launched from a launch template keeps its key pair in the template, which is not read; the detail says so). FAILED HIGH when an SSH key is set with no sourceSecurityGroups: EKS then opens port 22 (3389 for Windows AMI types) on the nodes to 0.0.0.0/0. FAILED MEDIUM when an SSH key is set with source security groups: SSH is limited, but Systems Manager Session Manager gives shell access without an open port or a shared key.',
     remediation: {

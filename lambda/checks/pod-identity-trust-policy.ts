@@ -9,6 +9,7 @@ export const podIdentityTrustPolicy = {
     id: 'pod-identity-trust-policy',
     title: 'IAM role trusted by EKS Pod Identity is limited to a cluster or service account',
     resourceType: 'AwsIamRole',
+    severities: ['MEDIUM'],
     severityRules:
       'Applies to every role whose trust policy lets pods.eks.amazonaws.com call sts:AssumeRole. PASSED when every such statement limits the request, with positive conditions that fail on an absent key and no match-all value, either by aws:SourceAccount and aws:SourceArn (the cluster ARN) or by the request tags eks-cluster-arn (or eks-cluster-name), kubernetes-namespace and kubernetes-service-account; a Deny counts as a limit on a key when its other conditions hold for every request the statement admits and the open one is a negated string or ARN operator on that key (IfExists and ForAllValues forms included; ForAnyValue only where the key is sure to be present). ArnEquals takes wildcards as ArnLike does, so arn:aws:eks:*:*:cluster/* limits nothing. A statement a Deny always refuses, or whose conditions no request meets, passes. FAILED MEDIUM otherwise: any Pod Identity association in the account can use the role. The detail lists the associations that use the role. NOT_AVAILABLE when the statements naming Pod Identity cannot be parsed.',
     remediation: {

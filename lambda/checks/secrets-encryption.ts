@@ -18,6 +18,7 @@ export const secretsEncryption: ClusterCheck = {
     id: 'secrets-encryption',
     title: 'Kubernetes secrets are envelope-encrypted with a usable customer-managed KMS key',
     resourceType: 'AwsEksCluster',
+    severities: ['CRITICAL', 'HIGH', 'LOW'],
     severityRules:
       'PASSED when encryptionConfig covers "secrets" with a KMS key that is Enabled. FAILED CRITICAL when that key is disabled, pending deletion or otherwise unusable (secrets become unreadable). With no customer key: FAILED HIGH before Kubernetes 1.28, FAILED LOW from 1.28 (EKS then encrypts with an AWS-owned key by default). A key that cannot be described keeps the status of the configuration, with the reason in the detail.',
     remediation: {

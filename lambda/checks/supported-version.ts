@@ -10,6 +10,7 @@ export const supportedVersion: ClusterCheck = {
     id: 'supported-version',
     title: 'EKS cluster runs a Kubernetes version in standard support',
     resourceType: 'AwsEksCluster',
+    severities: ['CRITICAL', 'HIGH', 'LOW'],
     severityRules:
       'Support status comes from DescribeClusterVersions, or the bundled calendar (its data date in the detail) where that API is not available. PASSED in standard support more than --version-warning-days (default 90) before its end. WARNING LOW when standard support ends within that window. FAILED HIGH in extended support (extra cost; end date in the detail). FAILED CRITICAL when unsupported or older than every known version. NOT_AVAILABLE for a version newer than the data knows.',
     remediation: {

@@ -1,4 +1,4 @@
-import type { Outcome, ResourceType } from '../model/result';
+import type { Outcome, ResourceType, Severity } from '../model/result';
 import type {
   ClusterSnapshot,
   KeyState,
@@ -14,6 +14,8 @@ export interface CheckMetadata {
   readonly id: string;
   readonly title: string;
   readonly resourceType: ResourceType;
+  /** Every severity a FAILED or WARNING result of this check can have, worst first (the rules say when). */
+  readonly severities: readonly Exclude<Severity, 'INFORMATIONAL'>[];
   /** How status and severity are decided, in words; shown in the README and `--help`-style docs. */
   readonly severityRules: string;
   readonly remediation: { readonly text: string; readonly url: string };

@@ -40,6 +40,7 @@ const ClusterShape = z.object({
   identity: z.object({ oidc: z.object({ issuer: z.string().optional() }).optional() }).optional(),
   accessConfig: z.object({ authenticationMode: z.string().optional() }).optional(),
   deletionProtection: z.boolean().optional(),
+  tags: z.record(z.string(), z.string()).optional(),
 });
 
 /** What DescribeCluster says of a cluster; the reads that follow it complete the snapshot. */
@@ -132,5 +133,6 @@ function toDescription(cluster: z.infer<typeof ClusterShape>, target: RegionTarg
     ...optional('vpcId', vpc?.vpcId || undefined),
     ...optional('clusterSecurityGroupId', vpc?.clusterSecurityGroupId || undefined),
     ...optional('securityGroupIds', vpc?.securityGroupIds),
+    ...optional('tags', cluster.tags),
   };
 }

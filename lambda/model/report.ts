@@ -20,6 +20,8 @@ export interface ScanReport {
   readonly finishedAt: string;
   readonly targets: readonly ScanTarget[];
   readonly results: readonly CheckResult[];
+  /** What the run wants its reader to know that is not a result, one line each (an expired mutelist entry). */
+  readonly warnings?: readonly string[];
   readonly stats: { readonly apiCalls: Record<string, number>; readonly durationMs: number };
 }
 
@@ -36,6 +38,11 @@ export interface PublishTarget {
   readonly archived: number;
   /** NOT_AVAILABLE results, and unsettled resources, left over their existing finding. */
   readonly kept: number;
+  /**
+   * Findings not sent again: their content is what Security Hub holds, and they were imported less
+   * than the refresh interval (`--refresh-unchanged-days`) ago.
+   */
+  readonly unchanged: number;
   readonly failed: number;
   /** Check ids whose findings were not touched because that check did not complete here. */
   readonly skippedChecks: readonly string[];

@@ -57,6 +57,19 @@ export interface ResourceRef {
   readonly name: string;
 }
 
+/**
+ * A result a mutelist entry accepts as a known risk: it keeps its real status and severity, but it
+ * does not fail a run (`--fail-on`) and never raises an alert.
+ */
+export interface Mute {
+  /** Why the risk is accepted, as the entry says. */
+  readonly reason: string;
+  /** The day the acceptance ends (YYYY-MM-DD), when the entry sets one. */
+  readonly expires?: string;
+  /** The entry's position in the mutelist, from 1. */
+  readonly entry: number;
+}
+
 /** One line of the report: the JSON field names are a published contract. */
 export interface CheckResult {
   readonly checkId: string;
@@ -71,6 +84,8 @@ export interface CheckResult {
   readonly title: string;
   readonly detail: string;
   readonly remediation: { readonly text: string; readonly url: string };
+  /** Present when a mutelist entry accepts this result. */
+  readonly muted?: Mute;
 }
 
 /** A result that can become a finding: one whose resource has an ARN. */

@@ -48,6 +48,8 @@ export interface ClusterSnapshot {
   readonly clusterSecurityGroupId?: string;
   /** `resourcesVpcConfig.securityGroupIds`: the additional groups given at creation. */
   readonly securityGroupIds?: readonly string[];
+  /** The cluster's tags: mutelist entries can match a cluster, and the results about it, by them. */
+  readonly tags?: Readonly<Record<string, string>>;
   /** Access entries with their access policies, or why they could not be read. */
   readonly accessEntries: Readout<readonly AccessEntrySnapshot[]>;
   /** The managed node groups `ListNodegroups` named, each described or with why not; or why they could not be listed. */

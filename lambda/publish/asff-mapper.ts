@@ -3,6 +3,7 @@
  * of the resource it names, and the clock.
  */
 import { arnName, arnRegion, type Partition, productArn } from '../model/arn';
+import { findingId, GENERATOR_PREFIX, generatorId } from '../model/finding-id';
 import type { PublishableResult } from '../model/result';
 import {
   type ClusterSnapshot,
@@ -14,7 +15,6 @@ import {
 } from '../model/snapshot';
 import { SCANNER_VERSION } from '../scanner-version';
 import { type AsffFinding, SCHEMA_VERSION } from './asff-schema';
-import { findingId, GENERATOR_PREFIX, generatorId } from './finding-id';
 
 export const FINDING_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
 

@@ -14,10 +14,10 @@
  * - A result whose resource has no ARN (a node group that could not be described) has no finding.
  */
 import { isUnsettled, type ScopeCoverage } from '../model/coverage';
+import { findingId, generatorId } from '../model/finding-id';
 import { type CheckResult, isPublishable, type Severity, severityRank } from '../model/result';
 import { type FirstSeen, type ResourceDescriptions, toFinding } from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
-import { findingId, generatorId } from './finding-id';
 
 /** A finding as `GetFindings` returns it: only the members the plan reads are typed. */
 export interface ExistingFinding {

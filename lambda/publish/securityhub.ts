@@ -14,9 +14,9 @@ import {
 } from '@aws-sdk/client-securityhub';
 import pThrottle from 'p-throttle';
 import { describeAwsError } from '../errors';
+import { GENERATOR_PREFIX } from '../model/finding-id';
 import type { ImportFailure } from '../model/report';
 import type { AsffFinding } from './asff-schema';
-import { GENERATOR_PREFIX } from './finding-id';
 import type { ExistingFinding } from './lifecycle';
 
 /** BatchImportFindings takes at most 100 findings a call. */

@@ -5,7 +5,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../../lambda/collect/operations';
-import { GENERATOR_PREFIX } from '../../lambda/publish/finding-id';
+import { GENERATOR_PREFIX } from '../../lambda/model/finding-id';
 import { EksPostureStack, type EksPostureStackProps } from '../../lib/eks-posture-stack';
 import { buildApp, ORGANIZATION } from './app-support';
 

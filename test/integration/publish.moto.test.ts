@@ -12,10 +12,10 @@ import {
 } from '@aws-sdk/client-securityhub';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountClients } from '../../lambda/collect/clients';
+import { findingId } from '../../lambda/model/finding-id';
 import { isPublishable } from '../../lambda/model/result';
 import { describeResources, toFinding } from '../../lambda/publish/asff-mapper';
 import { findingProblems } from '../../lambda/publish/asff-schema';
-import { findingId } from '../../lambda/publish/finding-id';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';

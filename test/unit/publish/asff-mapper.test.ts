@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { findingId } from '../../../lambda/model/finding-id';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
-import { findingId } from '../../../lambda/publish/finding-id';
 import { SCANNER_VERSION } from '../../../lambda/scanner-version';
 import { aNodegroup, aRole } from '../../support/factories';
 import { aClusterResult, aRoleResult, CLUSTER, describedWith, mapFinding, ROLE } from '../../support/results';

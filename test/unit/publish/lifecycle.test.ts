@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { findingId } from '../../../lambda/model/finding-id';
 import type { CheckResult } from '../../../lambda/model/result';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
-import { findingId } from '../../../lambda/publish/finding-id';
 import { type ExistingFinding, planScope, storedCopy } from '../../../lambda/publish/lifecycle';
 import { aClusterResult, aRoleResult, aScope, DESCRIPTIONS, mapFinding } from '../../support/results';
 

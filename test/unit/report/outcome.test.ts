@@ -17,7 +17,16 @@ const report = (changes: Partial<RunReport> = {}): RunReport => ({
 
 const published = (changes: Partial<PublishSummary> = {}): PublishSummary => ({
   targets: [
-    { accountId: ACCOUNT, region: REGION, imported: 1, archived: 0, kept: 0, failed: 0, skippedChecks: [] },
+    {
+      accountId: ACCOUNT,
+      region: REGION,
+      imported: 1,
+      archived: 0,
+      kept: 0,
+      unchanged: 0,
+      failed: 0,
+      skippedChecks: [],
+    },
   ],
   failures: [],
   invalidFindings: [],
@@ -64,6 +73,7 @@ describe('Function: runOutcome', () => {
             imported: 0,
             archived: 0,
             kept: 0,
+            unchanged: 0,
             failed: 0,
             skippedChecks: [],
             readError: 'securityhub:GetFindings failed: AccessDeniedException',

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PublishableResult } from '../model/result';
+import type { PublishableResult } from './result';
 
 /** Every GeneratorId and finding Id of this scanner starts with this; it is how its findings are told apart. */
 export const GENERATOR_PREFIX = 'eks-posture/';
