@@ -19,7 +19,16 @@ module.exports = {
       severity: 'error',
       comment: 'The shared vocabulary depends on no layer above it.',
       from: { path: layer('model') },
-      to: { path: [layer('checks'), layer('collect'), layer('publish'), layer('report'), layer('scan')] },
+      to: {
+        path: [
+          layer('checks'),
+          layer('collect'),
+          layer('mutelist'),
+          layer('publish'),
+          layer('report'),
+          layer('scan'),
+        ],
+      },
     },
     {
       name: 'libraries-depend-on-model-only',
@@ -27,6 +36,22 @@ module.exports = {
       comment: 'IAM policy, CIDR and Kubernetes release logic are pure libraries below the checks.',
       from: { path: [layer('policy'), layer('net'), layer('kubernetes')] },
       to: { path: [layer('checks'), layer('collect'), layer('publish'), layer('report'), layer('scan')] },
+    },
+    {
+      name: 'mutelist-judges-results-only',
+      severity: 'error',
+      comment: 'Muting is a pure step over results: it reads no AWS and knows no check, collector or publisher.',
+      from: { path: layer('mutelist') },
+      to: {
+        path: [
+          layer('checks'),
+          layer('collect'),
+          layer('publish'),
+          layer('report'),
+          layer('scan'),
+          '^node_modules/@aws-sdk/',
+        ],
+      },
     },
     {
       name: 'checks-are-pure',

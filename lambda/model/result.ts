@@ -64,7 +64,9 @@ export interface ResourceRef {
 export interface Mute {
   /** Why the risk is accepted, as the entry says. */
   readonly reason: string;
-  /** The day the acceptance ends (YYYY-MM-DD), when the entry sets one. */
+  /** Who accepted it, when the entry says. */
+  readonly owner?: string;
+  /** The last day the acceptance holds (YYYY-MM-DD, UTC), when the entry sets one. */
   readonly expires?: string;
   /** The entry's position in the mutelist, from 1. */
   readonly entry: number;

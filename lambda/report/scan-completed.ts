@@ -22,6 +22,8 @@ export interface ScanCompleted {
   readonly finishedAt: string;
   readonly results: Record<string, number>;
   readonly failedBySeverity: Record<string, number>;
+  /** Results a mutelist entry accepts (counted in `results` too, and never in `failedBySeverity`). */
+  readonly muted: number;
   readonly targets: number;
   readonly failedTargets: readonly {
     readonly accountId: string;
@@ -51,6 +53,7 @@ export function scanCompletedOf(
     finishedAt: report.finishedAt,
     results: summary.byStatus,
     failedBySeverity: summary.failedBySeverity,
+    muted: summary.muted,
     targets: summary.targets,
     failedTargets: report.targets
       .filter((t) => t.status === 'FAILED')

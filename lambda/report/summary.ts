@@ -11,8 +11,12 @@ export interface PublishTotals {
 }
 
 export interface ScanSummary {
+  /** Every result by status, muted ones included. */
   readonly byStatus: Record<string, number>;
+  /** Unmuted FAILED results by severity: what fails a run. */
   readonly failedBySeverity: Record<string, number>;
+  /** Results a mutelist entry accepts, whatever their status. */
+  readonly muted: number;
   readonly targets: number;
   readonly failedTargets: number;
   /** Present when the run published. */
@@ -24,14 +28,17 @@ export function summarize(report: RunReport): ScanSummary {
   const failedBySeverity = Object.fromEntries(
     SEVERITIES.filter((s) => s !== 'INFORMATIONAL').map((s) => [s, 0]),
   );
+  let muted = 0;
   for (const result of report.results) {
     byStatus[result.status] = (byStatus[result.status] ?? 0) + 1;
-    if (result.status === 'FAILED')
+    if (result.muted) muted += 1;
+    else if (result.status === 'FAILED')
       failedBySeverity[result.severity] = (failedBySeverity[result.severity] ?? 0) + 1;
   }
   return {
     byStatus,
     failedBySeverity,
+    muted,
     targets: report.targets.length,
     failedTargets: report.targets.filter((t) => t.status === 'FAILED').length,
     ...(report.publish ? { published: publishTotals(report.publish) } : {}),
@@ -50,7 +57,9 @@ function publishTotals(summary: PublishSummary): PublishTotals {
   };
 }
 
-/** FAILED results at or above a severity. */
+/** Unmuted FAILED results at or above a severity: an accepted risk never fails a run. */
 export function failuresAtOrAbove(results: readonly CheckResult[], threshold: Severity): CheckResult[] {
-  return results.filter((r) => r.status === 'FAILED' && severityRank(r.severity) >= severityRank(threshold));
+  return results.filter(
+    (r) => r.status === 'FAILED' && !r.muted && severityRank(r.severity) >= severityRank(threshold),
+  );
 }

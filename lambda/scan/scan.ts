@@ -25,6 +25,7 @@ import type {
   RegionSnapshot,
   ScanSnapshot,
 } from '../model/snapshot';
+import { applyMutelist, expiredWarning, type Mutelist } from '../mutelist/mutelist';
 import { coverageOf } from './coverage';
 
 /** A scan's report, what it completed, and the snapshots behind it (for the publisher to describe resources). */
@@ -35,6 +36,8 @@ export interface ScanRun {
 }
 
 export interface ScanProgress {
+  readonly accountsDone: number;
+  readonly accountsTotal: number;
   readonly targetsDone: number;
   readonly targetsTotal: number;
   readonly clusters: number;
@@ -59,6 +62,8 @@ export interface ScanOptions {
   readonly config: ScanConfig;
   readonly clock?: () => Date;
   readonly checks?: readonly Check[];
+  /** Accepted risks: the results they match are marked muted. */
+  readonly mutelist?: Mutelist;
   /** Accounts collected at once. @default 8 */
   readonly accountConcurrency?: number;
   /** Regions of one account collected at once. @default 4 */
@@ -71,7 +76,14 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const checks = options.checks ?? CHECKS;
   const started = clock();
   const targets: ScanTarget[] = [];
-  const progress = { targetsDone: 0, targetsTotal: 0, clusters: 0, roles: 0 };
+  const progress = {
+    accountsDone: 0,
+    accountsTotal: options.accounts.length,
+    targetsDone: 0,
+    targetsTotal: 0,
+    clusters: 0,
+    roles: 0,
+  };
   const tracker: Tracker = {
     planned(count) {
       progress.targetsTotal += count;
@@ -84,12 +96,18 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
       progress.roles += found.roles ?? 0;
       options.onProgress?.({ ...progress });
     },
+    accountDone() {
+      progress.accountsDone += 1;
+      options.onProgress?.({ ...progress });
+    },
   };
   const limit = pLimit(options.accountConcurrency ?? 8);
   const versions = new VersionSupport(clock);
   const accounts = (
     await Promise.all(
-      options.accounts.map((account) => limit(() => scanAccount(account, options, tracker, versions))),
+      options.accounts.map((account) =>
+        limit(() => scanAccount(account, options, tracker, versions).finally(() => tracker.accountDone())),
+      ),
     )
   ).filter((scan): scan is AccountSnapshot => scan !== undefined);
   const snapshot: ScanSnapshot = { accounts, versions: await versions.catalogs() };
@@ -102,9 +120,16 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   // IRSA results belong to their issuer's region: report them only where the scan runs, so that
   // `--regions` bounds everything a run says (and, when publishing, everything it touches).
   const scanned = new Set(accounts.flatMap((a) => a.regionNames.map((region) => `${a.accountId}/${region}`)));
-  const results = runChecks(checks, snapshot, context).filter((result) =>
+  const judged = runChecks(checks, snapshot, context).filter((result) =>
     scanned.has(`${result.accountId}/${result.region}`),
   );
+  const tags = clusterTagsOf(snapshot);
+  const muting = applyMutelist(judged, options.mutelist, {
+    now: context.now,
+    clusterTags: (arn) => tags.get(arn),
+  });
+  const { mutelist } = options;
+  const warnings = mutelist ? muting.expired.map((e) => expiredWarning(mutelist, e)) : [];
   const finished = clock();
   const report: ScanReport = {
     schemaVersion: 1,
@@ -112,15 +137,27 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     startedAt: started.toISOString(),
     finishedAt: finished.toISOString(),
     targets: targets.sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region)),
-    results,
+    results: muting.results,
+    ...(warnings.length > 0 ? { warnings } : {}),
     stats: { apiCalls: options.apiCalls.snapshot(), durationMs: finished.getTime() - started.getTime() },
   };
   return { report, coverage: coverageOf(accounts, checks), snapshot };
 }
 
+function clusterTagsOf(snapshot: ScanSnapshot): Map<string, Readonly<Record<string, string>>> {
+  const tags = new Map<string, Readonly<Record<string, string>>>();
+  for (const listed of snapshot.accounts.flatMap((a) => a.regions.flatMap((r) => r.clusters))) {
+    if (listed.description.known && listed.description.value.tags) {
+      tags.set(listed.arn, listed.description.value.tags);
+    }
+  }
+  return tags;
+}
+
 interface Tracker {
   planned(count: number): void;
   done(target: ScanTarget, found?: { clusters?: number; roles?: number }): void;
+  accountDone(): void;
 }
 
 /**
