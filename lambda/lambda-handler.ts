@@ -5,14 +5,16 @@
  */
 import { ApiCallCounter } from './collect/api-calls';
 import type { AccountClients, ClientOptions } from './collect/clients';
+import { parameterRegion, readMutelistParameter } from './collect/mutelist-parameter';
 import { ConfigError, ScanError } from './errors';
+import { type Mutelist, parseMutelist } from './mutelist/mutelist';
 import { emitScanCompleted } from './publish/scan-event';
 import { runOutcome } from './report/outcome';
 import { type ScanCompleted, scanCompletedOf } from './report/scan-completed';
-import { ENV, type LambdaConfig } from './scan/config';
+import { CHECK_IDS, ENV, type LambdaConfig } from './scan/config';
 import { type Invocation, parseInvocation } from './scan/invocation';
 import { scanAndPublish } from './scan/scan-and-publish';
-import { resolveTargets } from './scan/targets';
+import { type ResolvedTargets, resolveTargets } from './scan/targets';
 
 /** The members of Powertools' Logger this shell uses. */
 export interface HandlerLogger {
@@ -93,9 +95,15 @@ export function createHandler(
           }
         : {}),
     });
+    const mutelist = config.mutelistParameter
+      ? await readMutelist(targets, config.mutelistParameter, config.homeRegion)
+      : undefined;
     const { report } = await scanAndPublish({
       targets,
       publish: config.publish,
+      checks: config.checks,
+      refreshUnchangedDays: config.refreshUnchangedDays,
+      ...(mutelist ? { mutelist } : {}),
       apiCalls,
       homeRegion: config.homeRegion,
       ...(config.regions ? { regions: config.regions } : {}),
@@ -130,6 +138,7 @@ export function createHandler(
     // Results carry no credentials, and trust documents are not logged. The calls include the event's.
     logger.info('scan completed', { ...completed, apiCalls: apiCalls.snapshot() });
     for (const target of completed.failedTargets) logger.warn('target failed', { ...target });
+    for (const warning of report.warnings ?? []) logger.warn('mutelist entry expired', { warning });
     for (const failure of report.publish?.failures ?? [])
       logger.error('finding not imported', { ...failure });
     for (const invalid of report.publish?.invalidFindings ?? [])
@@ -143,4 +152,10 @@ export function createHandler(
     }
     return completed;
   };
+}
+
+/** The mutelist from its SSM parameter, in the scanner's own account; a bad list stops the scan before it starts. */
+async function readMutelist(targets: ResolvedTargets, name: string, homeRegion: string): Promise<Mutelist> {
+  const text = await readMutelistParameter(targets.caller.ssm(parameterRegion(name, homeRegion)), name);
+  return parseMutelist(text, `mutelist parameter ${name}`, CHECK_IDS);
 }

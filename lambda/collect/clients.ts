@@ -5,6 +5,7 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
@@ -18,6 +19,8 @@ export interface AccountClients {
   securityHub(region: string): SecurityHubClient;
   /** The scan-completed event goes to the default bus of the scanner's own account. */
   eventBridge(region: string): EventBridgeClient;
+  /** The scanner's own settings kept in Parameter Store (the Lambda's mutelist). */
+  ssm(region: string): SSMClient;
   /** IAM is global; its client talks to the home region's endpoint. */
   iam(): IAMClient;
   sts(): STSClient;
@@ -79,6 +82,7 @@ export function createAccountClients(options: ClientOptions): AccountClients {
       ),
     eventBridge: (region) =>
       memo(`events/${region}`, () => counted(new EventBridgeClient({ ...common, region }), 'events')),
+    ssm: (region) => memo(`ssm/${region}`, () => counted(new SSMClient({ ...common, region }), 'ssm')),
     iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
     sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
     organizations: () =>

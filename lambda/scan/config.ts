@@ -2,10 +2,13 @@
  * Scan settings from untrusted text (CLI flags, Lambda environment), each validated with a
  * one-line error that names the input and what is wrong.
  */
+import { z } from 'zod';
 import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from '../checks/control-plane-logging';
-import type { ScanConfig } from '../checks/types';
+import { CHECKS } from '../checks/registry';
+import type { Check, ScanConfig } from '../checks/types';
 import { ConfigError } from '../errors';
 import { SEVERITIES, type Severity } from '../model/result';
+import { describeIssue, mutelistEntriesSchema } from '../mutelist/mutelist';
 
 export const DEFAULT_VERSION_WARNING_DAYS = 90;
 
@@ -16,59 +19,181 @@ export const DEFAULT_SCAN_CONFIG: ScanConfig = {
 };
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
+const PRINCIPAL_PATTERN = /^arn:[^:\s]+:iam::[^:\s]*:[^:\s]+\/[^\s]+$/;
 
-function list(input: string, name: string): string[] {
-  const items = input
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  if (items.length === 0) throw new ConfigError(`${name} is empty: give a comma-separated list`);
-  return [...new Set(items)];
+/** The smallest and largest refresh interval: well inside Security Hub's 90-day expiry of findings not updated. */
+export const REFRESH_DAYS_RANGE = { min: 1, max: 60 } as const;
+export const DEFAULT_REFRESH_UNCHANGED_DAYS = 7;
+
+export const CHECK_IDS: readonly string[] = CHECKS.map((c) => c.metadata.id);
+
+const EMPTY = 'is empty: give a comma-separated list';
+
+/** A list as a sequence, or as comma-separated text (a flag, an environment variable, a context key). */
+function listOf(
+  item: z.ZodType<string>,
+  refine?: (items: string[]) => string | undefined,
+  { allowEmpty = false } = {},
+) {
+  return z.preprocess(
+    (value) =>
+      typeof value === 'string'
+        ? value
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
+        : value,
+    z
+      .array(item)
+      .min(allowEmpty ? 0 : 1, EMPTY)
+      .transform((items) => [...new Set(items)])
+      .superRefine((items, ctx) => {
+        const problem = refine?.(items);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem });
+      }),
+  );
+}
+
+/** A whole number, as a number or as its digits. */
+function wholeNumber(min: number, max: number, message: (input: string) => string) {
+  return z.unknown().transform((value, ctx) => {
+    const input = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+    const n = Number(input);
+    if (!/^\d+$/.test(input) || !Number.isSafeInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: message(String(value)) });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+const quoted = (items: readonly string[]) => `'${items.join("', '")}'`;
+const bad = (items: readonly string[], test: (item: string) => boolean) => items.filter((i) => !test(i));
+
+const REGIONS = listOf(z.string(), (regions) => {
+  const wrong = bad(regions, (r) => REGION.test(r));
+  return wrong.length > 0 ? `${quoted(wrong)} is not an AWS region name (e.g. us-east-1)` : undefined;
+});
+const ACCOUNTS = listOf(z.string(), (accounts) => {
+  const wrong = bad(accounts, (a) => /^\d{12}$/.test(a));
+  return wrong.length > 0 ? `${quoted(wrong)} is not a 12-digit AWS account id` : undefined;
+});
+const LOG_TYPE_LIST = listOf(z.string(), (types) => {
+  const known: readonly string[] = LOG_TYPES;
+  const wrong = bad(types, (t) => known.includes(t));
+  return wrong.length > 0 ? `unknown log type ${quoted(wrong)} (known: ${LOG_TYPES.join(', ')})` : undefined;
+});
+const PRINCIPALS = listOf(
+  z.string(),
+  (patterns) => {
+    const wrong = bad(patterns, (p) => PRINCIPAL_PATTERN.test(p));
+    return wrong.length > 0
+      ? `${quoted(wrong)} is not an IAM principal ARN pattern (e.g. arn:aws:iam::*:role/platform-admin)`
+      : undefined;
+  },
+  { allowEmpty: true },
+);
+const CHECK_LIST = listOf(z.string(), (ids) => {
+  const wrong = bad(ids, (id) => CHECK_IDS.includes(id));
+  return wrong.length > 0 ? `unknown check ${quoted(wrong)} (known: ${CHECK_IDS.join(', ')})` : undefined;
+});
+const WARNING_DAYS = wholeNumber(
+  0,
+  3650,
+  (input) => `'${input}' is not a whole number of days between 0 and 3650`,
+);
+const REFRESH_DAYS = wholeNumber(
+  REFRESH_DAYS_RANGE.min,
+  REFRESH_DAYS_RANGE.max,
+  (input) =>
+    `'${input}' is not a whole number of days between ${REFRESH_DAYS_RANGE.min} and ${REFRESH_DAYS_RANGE.max}`,
+);
+
+/**
+ * The scan settings every way of running the scanner shares: CLI flags and the config file, the
+ * CDK construct's props and the app's context keys, the function's environment. One schema
+ * validates them all, so they cannot drift apart; each caller names the inputs its own way.
+ */
+export const SCAN_SETTINGS_SCHEMA = z.strictObject({
+  regions: REGIONS.optional(),
+  requiredLogTypes: LOG_TYPE_LIST.optional(),
+  versionWarningDays: WARNING_DAYS.optional(),
+  /** Empty: no principal may hold the cluster admin policy (the default). */
+  allowedAdminPrincipals: PRINCIPALS.optional(),
+  checks: CHECK_LIST.optional(),
+  skipChecks: CHECK_LIST.optional(),
+  refreshUnchangedDays: REFRESH_DAYS.optional(),
+  mutelist: mutelistEntriesSchema(CHECK_IDS).optional(),
+});
+
+export type ScanSettings = z.output<typeof SCAN_SETTINGS_SCHEMA>;
+export type ScanSettingName = keyof typeof SCAN_SETTINGS_SCHEMA.shape;
+export const SCAN_SETTING_NAMES = Object.keys(SCAN_SETTINGS_SCHEMA.shape) as ScanSettingName[];
+
+/**
+ * Validates scan settings from any source; throws one ConfigError naming the input, as `name`
+ * spells it, and what is wrong (for the mutelist, also the entry).
+ */
+export function checkScanSettings(value: unknown, name: (setting: string) => string): ScanSettings {
+  const parsed = SCAN_SETTINGS_SCHEMA.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  if (issue?.code === 'unrecognized_keys') {
+    throw new ConfigError(
+      `${name(issue.keys[0] ?? '')}: unknown setting (known: ${SCAN_SETTING_NAMES.map(name).join(', ')})`,
+    );
+  }
+  const [setting, ...rest] = issue?.path ?? [];
+  if (setting === 'mutelist') {
+    throw new ConfigError(`${name('mutelist')}: ${describeIssue(issue && { ...issue, path: rest })}`);
+  }
+  const message = issue?.message ?? 'invalid';
+  throw new ConfigError(`${name(String(setting))}${message === EMPTY ? ' ' : ': '}${message}`);
+}
+
+/** One setting from text (a flag, a context key, a variable), validated by the shared schema. */
+function parsed<K extends ScanSettingName>(
+  setting: K,
+  input: string,
+  name: string,
+): NonNullable<ScanSettings[K]> {
+  const value = checkScanSettings({ [setting]: input }, () => name)[setting];
+  // The schema gives a value for every input it accepts; this narrows the type.
+  if (value === undefined) throw new ConfigError(`${name}: no value`);
+  return value as NonNullable<ScanSettings[K]>;
 }
 
 export function parseRegions(input: string, name = '--regions'): string[] {
-  const regions = list(input, name);
-  const bad = regions.filter((r) => !REGION.test(r));
-  if (bad.length > 0)
-    throw new ConfigError(`${name}: '${bad.join("', '")}' is not an AWS region name (e.g. us-east-1)`);
-  return regions;
+  return parsed('regions', input, name);
 }
 
 export function parseAccounts(input: string, name = '--accounts'): string[] {
-  const accounts = list(input, name);
-  const bad = accounts.filter((a) => !/^\d{12}$/.test(a));
-  if (bad.length > 0)
-    throw new ConfigError(`${name}: '${bad.join("', '")}' is not a 12-digit AWS account id`);
-  return accounts;
+  const result = ACCOUNTS.safeParse(input);
+  if (result.success) return result.data;
+  const message = result.error.issues[0]?.message ?? 'invalid';
+  throw new ConfigError(`${name}${message === EMPTY ? ' ' : ': '}${message}`);
 }
 
 export function parseLogTypes(input: string, name = '--required-log-types'): string[] {
-  const types = list(input, name);
-  const known: readonly string[] = LOG_TYPES;
-  const bad = types.filter((t) => !known.includes(t));
-  if (bad.length > 0) {
-    throw new ConfigError(`${name}: unknown log type '${bad.join("', '")}' (known: ${LOG_TYPES.join(', ')})`);
-  }
-  return types;
+  return parsed('requiredLogTypes', input, name);
 }
 
 export function parseWarningDays(input: string, name = '--version-warning-days'): number {
-  const days = Number(input);
-  if (!/^\d+$/.test(input.trim()) || !Number.isSafeInteger(days) || days > 3650) {
-    throw new ConfigError(`${name}: '${input}' is not a whole number of days between 0 and 3650`);
-  }
-  return days;
+  return parsed('versionWarningDays', input, name);
+}
+
+export function parseRefreshDays(input: string, name = '--refresh-unchanged-days'): number {
+  return parsed('refreshUnchangedDays', input, name);
+}
+
+export function parseCheckIds(input: string, name = '--checks'): string[] {
+  return parsed('checks', input, name);
 }
 
 /** IAM role or user ARN patterns, `*` and `?` as wildcards, e.g. `arn:aws:iam::*:role/platform-admin`. */
 export function parsePrincipalPatterns(input: string, name = '--allowed-admin-principals'): string[] {
-  const patterns = list(input, name);
-  const bad = patterns.filter((p) => !/^arn:[^:\s]+:iam::[^:\s]*:[^:\s]+\/[^\s]+$/.test(p));
-  if (bad.length > 0) {
-    throw new ConfigError(
-      `${name}: '${bad.join("', '")}' is not an IAM principal ARN pattern (e.g. arn:aws:iam::*:role/platform-admin)`,
-    );
-  }
+  const patterns = parsed('allowedAdminPrincipals', input, name);
+  if (patterns.length === 0) throw new ConfigError(`${name} is empty: give a comma-separated list`);
   return patterns;
 }
 
@@ -88,6 +213,20 @@ export function parseSeverity(input: string, name = '--fail-on'): Severity {
   return severity;
 }
 
+/** The checks a run executes: those named (all by default), less those skipped. */
+export function selectChecks(
+  settings: Pick<ScanSettings, 'checks' | 'skipChecks'>,
+  name: (setting: 'checks' | 'skipChecks') => string,
+): readonly Check[] {
+  const chosen = new Set(settings.checks ?? CHECK_IDS);
+  for (const id of settings.skipChecks ?? []) chosen.delete(id);
+  const checks = CHECKS.filter((c) => chosen.has(c.metadata.id));
+  if (checks.length === 0) {
+    throw new ConfigError(`${name('skipChecks')} leaves no check to run (of ${name('checks')})`);
+  }
+  return checks;
+}
+
 /** The scanner Lambda's settings, read from its environment once at start-up. */
 export interface LambdaConfig {
   /** The function's own region (`AWS_REGION`): global calls and the scan-completed event go there. */
@@ -96,6 +235,12 @@ export interface LambdaConfig {
   /** Set in organization mode: every ACTIVE account is scanned through this role. */
   readonly organization?: { readonly roleName: string; readonly externalId?: string };
   readonly scan: ScanConfig;
+  /** The checks to run, in registry order. */
+  readonly checks: readonly Check[];
+  /** Unchanged findings are re-imported only once this many days have passed since their last import. */
+  readonly refreshUnchangedDays: number;
+  /** SSM parameter holding the mutelist, read at every invocation so that edits apply without a deployment. */
+  readonly mutelistParameter?: string;
   readonly publish: boolean;
   readonly emitScanEvent: boolean;
 }
@@ -106,11 +251,29 @@ export const ENV = {
   requiredLogTypes: 'EKS_POSTURE_REQUIRED_LOG_TYPES',
   versionWarningDays: 'EKS_POSTURE_VERSION_WARNING_DAYS',
   allowedAdminPrincipals: 'EKS_POSTURE_ALLOWED_ADMIN_PRINCIPALS',
+  checks: 'EKS_POSTURE_CHECKS',
+  skipChecks: 'EKS_POSTURE_SKIP_CHECKS',
+  refreshUnchangedDays: 'EKS_POSTURE_REFRESH_UNCHANGED_DAYS',
+  mutelistParameter: 'EKS_POSTURE_MUTELIST_PARAMETER',
   publish: 'EKS_POSTURE_PUBLISH',
   emitScanEvent: 'EKS_POSTURE_EMIT_SCAN_EVENT',
   memberRoleName: 'EKS_POSTURE_MEMBER_ROLE_NAME',
   externalId: 'EKS_POSTURE_EXTERNAL_ID',
 } as const;
+
+/** The scan settings the environment can hold (the mutelist comes from its SSM parameter instead). */
+const ENV_SETTINGS = [
+  'regions',
+  'requiredLogTypes',
+  'versionWarningDays',
+  'allowedAdminPrincipals',
+  'checks',
+  'skipChecks',
+  'refreshUnchangedDays',
+] as const satisfies readonly ScanSettingName[];
+
+/** https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html: a name or an ARN. */
+const PARAMETER_NAME = /^(arn:[\w-]+:ssm:[\w-]+:\d{12}:parameter)?\/?[\w.\-/]{1,2048}$/;
 
 function parseFlag(input: string | undefined, name: string, fallback: boolean): boolean {
   if (input === undefined || input === '') return fallback;
@@ -120,34 +283,45 @@ function parseFlag(input: string | undefined, name: string, fallback: boolean): 
 
 /** Validates the Lambda environment; throws one ConfigError naming the variable and what is wrong. */
 export function parseLambdaEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaConfig {
-  const regions = env[ENV.regions];
-  const logTypes = env[ENV.requiredLogTypes];
-  const days = env[ENV.versionWarningDays];
-  const admins = env[ENV.allowedAdminPrincipals];
   const roleName = env[ENV.memberRoleName];
   const externalId = env[ENV.externalId];
+  const mutelistParameter = env[ENV.mutelistParameter];
   if (externalId && !roleName)
     throw new ConfigError(`${ENV.externalId} is set without ${ENV.memberRoleName}`);
   if (roleName !== undefined && !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
     throw new ConfigError(`${ENV.memberRoleName}: '${roleName}' is not an IAM role name`);
   }
+  if (mutelistParameter && !PARAMETER_NAME.test(mutelistParameter)) {
+    throw new ConfigError(
+      `${ENV.mutelistParameter}: '${mutelistParameter}' is not an SSM parameter name or ARN`,
+    );
+  }
+  const given = Object.fromEntries(
+    ENV_SETTINGS.flatMap((setting) => (env[ENV[setting]] ? [[setting, env[ENV[setting]]]] : [])),
+  );
+  const settings = checkScanSettings(
+    given,
+    (setting) => ENV[setting as (typeof ENV_SETTINGS)[number]] ?? setting,
+  );
   const homeRegion = env.AWS_REGION || 'us-east-1';
   return {
     homeRegion: parseRegions(homeRegion, 'AWS_REGION')[0] ?? 'us-east-1',
-    ...(regions ? { regions: parseRegions(regions, ENV.regions) } : {}),
+    ...(settings.regions ? { regions: settings.regions } : {}),
     ...(roleName ? { organization: { roleName, ...(externalId ? { externalId } : {}) } } : {}),
-    scan: {
-      requiredLogTypes: logTypes
-        ? parseLogTypes(logTypes, ENV.requiredLogTypes)
-        : DEFAULT_SCAN_CONFIG.requiredLogTypes,
-      versionWarningDays: days
-        ? parseWarningDays(days, ENV.versionWarningDays)
-        : DEFAULT_SCAN_CONFIG.versionWarningDays,
-      allowedAdminPrincipals: admins
-        ? parsePrincipalPatterns(admins, ENV.allowedAdminPrincipals)
-        : DEFAULT_SCAN_CONFIG.allowedAdminPrincipals,
-    },
+    scan: scanConfigOf(settings),
+    checks: selectChecks(settings, (setting) => ENV[setting]),
+    refreshUnchangedDays: settings.refreshUnchangedDays ?? DEFAULT_REFRESH_UNCHANGED_DAYS,
+    ...(mutelistParameter ? { mutelistParameter } : {}),
     publish: parseFlag(env[ENV.publish], ENV.publish, true),
     emitScanEvent: parseFlag(env[ENV.emitScanEvent], ENV.emitScanEvent, true),
+  };
+}
+
+/** The checks' settings, with the defaults for those not given. */
+export function scanConfigOf(settings: ScanSettings): ScanConfig {
+  return {
+    requiredLogTypes: settings.requiredLogTypes ?? DEFAULT_SCAN_CONFIG.requiredLogTypes,
+    versionWarningDays: settings.versionWarningDays ?? DEFAULT_SCAN_CONFIG.versionWarningDays,
+    allowedAdminPrincipals: settings.allowedAdminPrincipals ?? DEFAULT_SCAN_CONFIG.allowedAdminPrincipals,
   };
 }

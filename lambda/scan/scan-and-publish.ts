@@ -16,6 +16,8 @@ export interface RunOptions extends Omit<ScanOptions, 'accounts'> {
   readonly publish: boolean;
   /** Security Hub call rates; the documented limits unless a test speeds them up. */
   readonly rates?: RateLimits;
+  /** Unchanged findings are re-imported once this many days have passed since their last import. */
+  readonly refreshUnchangedDays?: number;
 }
 
 /** A run's report (with what publishing did, when it published), coverage and snapshots. */
@@ -26,7 +28,7 @@ export interface Run {
 }
 
 export async function scanAndPublish(options: RunOptions): Promise<Run> {
-  const { targets, publish, rates, ...scan } = options;
+  const { targets, publish, rates, refreshUnchangedDays, ...scan } = options;
   const run = await runScan({ ...scan, accounts: targets.accounts });
   if (!publish) return run;
   const summary = await publishFindings(run, {
@@ -34,6 +36,7 @@ export async function scanAndPublish(options: RunOptions): Promise<Run> {
     securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(rates ? { rates } : {}),
+    ...(refreshUnchangedDays !== undefined ? { refreshUnchangedDays } : {}),
   });
   // The calls of publishing are part of the run's cost too.
   const stats = { ...run.report.stats, apiCalls: options.apiCalls.snapshot() };
