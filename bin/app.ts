@@ -4,13 +4,18 @@
  * the same parsers as the CLI and the construct's own checks, each message naming the context key;
  * see the README for every key and its default.
  */
+import { readFileSync } from 'node:fs';
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '../lambda/errors';
+import { type Mutelist, parseMutelist } from '../lambda/mutelist/mutelist';
 import {
+  CHECK_IDS,
+  parseCheckIds,
   parseCount,
   parseLogTypes,
   parsePrincipalPatterns,
+  parseRefreshDays,
   parseRegions,
   parseSeverity,
   parseWarningDays,
@@ -43,6 +48,11 @@ const CONTEXT_KEYS: Partial<Record<SettingName, string>> = {
   requiredLogTypes: 'requiredLogTypes',
   versionWarningDays: 'versionWarningDays',
   allowedAdminPrincipals: 'allowedAdminPrincipals',
+  checks: 'checks',
+  skipChecks: 'skipChecks',
+  mutelist: 'mutelistFile',
+  mutelistParameterName: 'mutelistParameterName',
+  refreshUnchangedDays: 'refreshUnchangedDays',
   fanOut: 'fanOutMaxConcurrency',
   'fanOut.maxConcurrency': 'fanOutMaxConcurrency',
 };
@@ -66,6 +76,11 @@ function scannerProps(): EksPostureScannerProps {
   const fanOut = text('fanOutMaxConcurrency');
   const alertEmail = text('alertEmail');
   const interval = text('scheduleIntervalMinutes');
+  const checks = text('checks');
+  const skipChecks = text('skipChecks');
+  const refreshDays = text('refreshUnchangedDays');
+  const mutelistFile = text('mutelistFile');
+  const mutelistParameterName = text('mutelistParameterName');
   if (externalId && !memberRoleName)
     throw new ConfigError('context externalId is set without memberRoleName');
   const minimumAlertSeverity = severity ? parseSeverity(severity, 'context minimumAlertSeverity') : undefined;
@@ -88,10 +103,29 @@ function scannerProps(): EksPostureScannerProps {
     ...(alertEmail ? { alertEmail } : {}),
     ...(memberRoleName ? { organization: { memberRoleName, ...(externalId ? { externalId } : {}) } } : {}),
     ...(fanOut ? { fanOut: { maxConcurrency: parseCount(fanOut, 'context fanOutMaxConcurrency') } } : {}),
+    ...(checks ? { checks: parseCheckIds(checks, 'context checks') } : {}),
+    ...(skipChecks ? { skipChecks: parseCheckIds(skipChecks, 'context skipChecks') } : {}),
+    ...(refreshDays
+      ? { refreshUnchangedDays: parseRefreshDays(refreshDays, 'context refreshUnchangedDays') }
+      : {}),
+    ...(mutelistFile ? { mutelist: readMutelistFile(mutelistFile).entries } : {}),
+    ...(mutelistParameterName ? { mutelistParameterName } : {}),
   };
   // What the construct would refuse, refused here first, so that the message names the context key.
   resolveSettings(props, CONTEXT_NAMING);
   return props;
+}
+
+/** A mutelist file named by context, validated at synth as the CLI validates `--mutelist`. */
+function readMutelistFile(file: string): Mutelist {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`context mutelistFile ${file}: ${message.split('\n')[0]}`);
+  }
+  return parseMutelist(text, `context mutelistFile ${file}`, CHECK_IDS);
 }
 
 /** The member role StackSet's settings; what the stack would refuse, refused here naming the context key. */

@@ -9,7 +9,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
+import { ConfigError } from '../lambda/errors';
 import { ENV } from '../lambda/scan/config';
 import { type AlertChannels, METRICS_NAMESPACE, SERVICE_NAME } from './alerting';
 import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
@@ -36,6 +38,7 @@ export function createScannerFunction(
     description: 'eks-posture scanner: reads EKS, IAM and KMS, imports into Security Hub',
   });
   grantScan(role, settings.organization);
+  const mutelistParameter = mutelistParameterOf(scope, settings.scan.mutelist, role);
   // Lambda sends failed asynchronous events to the KMS-encrypted dead-letter queue as this role.
   channels.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   logGroup.grantWrite(role);
@@ -55,7 +58,10 @@ export function createScannerFunction(
     loggingFormat: lambda.LoggingFormat.JSON,
     deadLetterQueue: channels.deadLetterQueue,
     retryAttempts: 0,
-    environment: environment(settings),
+    environment: {
+      ...environment(settings),
+      ...(mutelistParameter ? { [ENV.mutelistParameter]: mutelistParameter } : {}),
+    },
     bundling: {
       // Local esbuild from npm; the SDK is bundled so the function runs the versions the tests ran.
       forceDockerBundling: false,
@@ -92,6 +98,11 @@ function environment({ scan, organization }: ScannerSettings): Record<string, st
       : {}),
     ...(scan.versionWarningDays !== undefined
       ? { [ENV.versionWarningDays]: String(scan.versionWarningDays) }
+      : {}),
+    ...(scan.checks ? { [ENV.checks]: scan.checks.join(',') } : {}),
+    ...(scan.skipChecks ? { [ENV.skipChecks]: scan.skipChecks.join(',') } : {}),
+    ...(scan.refreshUnchangedDays !== undefined
+      ? { [ENV.refreshUnchangedDays]: String(scan.refreshUnchangedDays) }
       : {}),
     ...(organization
       ? {
@@ -136,4 +147,49 @@ function grantScan(role: iam.Role, organization: OrganizationSettings | undefine
       'The scanner assumes the one named member role in each account of the organization; accounts join and leave, so the account is a wildcard and the role name is not.',
     ],
   ]);
+}
+
+/** Parameter Store's limit for an advanced parameter's value; a standard one holds 4 KB. */
+const ADVANCED_PARAMETER_BYTES = 8192;
+const STANDARD_PARAMETER_BYTES = 4096;
+
+/**
+ * The SSM parameter the function reads its mutelist from, and the right to read it and nothing
+ * else: the construct's own parameter holding the entries given, or the one named. Returns its name
+ * for the function's environment.
+ */
+function mutelistParameterOf(
+  scope: Construct,
+  mutelist: ScannerSettings['scan']['mutelist'],
+  role: iam.Role,
+): string | undefined {
+  if (!mutelist) return undefined;
+  const stack = Stack.of(scope);
+  let name: string;
+  let arn: string;
+  if ('entries' in mutelist) {
+    const value = JSON.stringify({ mutelist: mutelist.entries });
+    const bytes = Buffer.byteLength(value);
+    if (bytes > ADVANCED_PARAMETER_BYTES) {
+      throw new ConfigError(
+        `props.mutelist: ${bytes} bytes as JSON, more than an SSM parameter holds (${ADVANCED_PARAMETER_BYTES}); use wildcards or clusterTags to shorten it`,
+      );
+    }
+    const parameter = new ssm.StringParameter(scope, 'Mutelist', {
+      description: 'eks-posture accepted risks: read by the scanner at every scan',
+      stringValue: value,
+      tier: bytes > STANDARD_PARAMETER_BYTES ? ssm.ParameterTier.ADVANCED : ssm.ParameterTier.STANDARD,
+    });
+    name = parameter.parameterName;
+    arn = parameter.parameterArn;
+  } else {
+    name = mutelist.parameterName;
+    arn = name.startsWith('arn:')
+      ? name
+      : `arn:${stack.partition}:ssm:${stack.region}:${stack.account}:parameter/${name.replace(/^\//, '')}`;
+  }
+  role.addToPolicy(
+    new iam.PolicyStatement({ sid: 'ReadMutelist', actions: ['ssm:GetParameter'], resources: [arn] }),
+  );
+  return name;
 }

@@ -1,6 +1,7 @@
 import type { Duration } from 'aws-cdk-lib';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type { Severity } from '../lambda/model/result';
+import type { MutelistEntry } from '../lambda/mutelist/mutelist';
 
 /** Severities that can trigger an alert: an INFORMATIONAL finding never fails. */
 export type AlertSeverity = Exclude<Severity, 'INFORMATIONAL'>;
@@ -81,6 +82,37 @@ export interface EksPostureScannerProps {
    * @default - none
    */
   readonly allowedAdminPrincipals?: readonly string[];
+  /**
+   * Run only these checks (ids as `eks-posture --list-checks` prints them); findings of the others
+   * are left as they are.
+   * @default - every check
+   */
+  readonly checks?: readonly string[];
+  /**
+   * Run every check but these; their findings are left as they are.
+   * @default - none skipped
+   */
+  readonly skipChecks?: readonly string[];
+  /**
+   * Accepted risks, in the format of a mutelist file's `mutelist` entries. The construct keeps them
+   * in an SSM parameter that the function reads at every scan; validated at synth.
+   * @default - no mutelist, unless `mutelistParameterName` names one
+   */
+  readonly mutelist?: readonly MutelistEntry[];
+  /**
+   * Name or ARN of an existing SSM String parameter, in the scanner's account, holding a mutelist
+   * document (YAML or JSON with `mutelist` entries), for teams that edit it without a deployment. The
+   * function may read this parameter only.
+   * @default - no mutelist, unless `mutelist` gives one
+   */
+  readonly mutelistParameterName?: string;
+  /**
+   * Re-import a finding whose content did not change only once this many days have passed since its
+   * last import (1 to 60), to save Security Hub ingestion charges. New, changed, archived and muted
+   * or unmuted findings always go at once.
+   * @default 7
+   */
+  readonly refreshUnchangedDays?: number;
   /**
    * Memory of the scanner function, in MB (128 to 10240).
    * @default 512

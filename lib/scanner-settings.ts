@@ -5,14 +5,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../lambda/errors';
-import {
-  parseCount,
-  parseLogTypes,
-  parsePrincipalPatterns,
-  parseRegions,
-  parseSeverity,
-  parseWarningDays,
-} from '../lambda/scan/config';
+import type { MutelistEntry } from '../lambda/mutelist/mutelist';
+import { checkScanSettings, parseCount, parseSeverity, selectChecks } from '../lambda/scan/config';
 import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
 import type { AlertSeverity, EksPostureScannerProps } from './scanner-props';
 
@@ -29,6 +23,11 @@ export type SettingName =
   | 'requiredLogTypes'
   | 'versionWarningDays'
   | 'allowedAdminPrincipals'
+  | 'checks'
+  | 'skipChecks'
+  | 'mutelist'
+  | 'mutelistParameterName'
+  | 'refreshUnchangedDays'
   | 'memorySize'
   | 'timeout'
   | 'fanOut'
@@ -62,6 +61,11 @@ export interface ScanSettings {
   readonly versionWarningDays?: number;
   /** Empty: no principal may hold the cluster admin policy. */
   readonly allowedAdminPrincipals: readonly string[];
+  readonly checks?: readonly string[];
+  readonly skipChecks?: readonly string[];
+  readonly refreshUnchangedDays?: number;
+  /** Where the function reads its mutelist: entries the construct stores, or a parameter that exists. */
+  readonly mutelist?: { readonly entries: readonly MutelistEntry[] } | { readonly parameterName: string };
 }
 
 export interface OrganizationSettings {
@@ -186,21 +190,64 @@ function resolveOrganization(
   };
 }
 
-function resolveScan(props: EksPostureScannerProps, { input }: InputNaming): ScanSettings {
-  const { regions, requiredLogTypes, versionWarningDays, allowedAdminPrincipals = [] } = props;
-  // The parsers read comma-separated text, as the CLI and the function's environment give it.
-  if (regions) parseRegions(regions.join(','), input('regions'));
-  if (requiredLogTypes) parseLogTypes(requiredLogTypes.join(','), input('requiredLogTypes'));
-  if (versionWarningDays !== undefined)
-    parseWarningDays(String(versionWarningDays), input('versionWarningDays'));
+/** SSM parameter names and ARNs: https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_GetParameter.html */
+const PARAMETER_NAME = /^(arn:[\w-]+:ssm:[\w-]+:\d{12}:parameter)?\/?[\w.\-/]{1,1011}$/;
+
+function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNaming): ScanSettings {
+  const {
+    regions,
+    requiredLogTypes,
+    versionWarningDays,
+    allowedAdminPrincipals = [],
+    checks,
+    skipChecks,
+    refreshUnchangedDays,
+    mutelist,
+    mutelistParameterName,
+  } = props;
+  // The schema the CLI, its config file and the function's environment are validated with.
+  const given = {
+    ...(regions ? { regions } : {}),
+    ...(requiredLogTypes ? { requiredLogTypes } : {}),
+    ...(versionWarningDays !== undefined ? { versionWarningDays } : {}),
+    ...(allowedAdminPrincipals.length ? { allowedAdminPrincipals } : {}),
+    ...(checks ? { checks } : {}),
+    ...(skipChecks ? { skipChecks } : {}),
+    ...(refreshUnchangedDays !== undefined ? { refreshUnchangedDays } : {}),
+    ...(mutelist ? { mutelist } : {}),
+  };
+  const settings = checkScanSettings(given, (setting) => input(setting as SettingName));
+  if (checks || skipChecks) selectChecks(settings, (setting) => input(setting));
+  if (mutelist && mutelistParameterName !== undefined) {
+    throw new ConfigError(
+      `${input('mutelistParameterName')} and ${mention('mutelist')} both give a mutelist: give one`,
+    );
+  }
+  if (
+    mutelistParameterName !== undefined &&
+    !Token.isUnresolved(mutelistParameterName) &&
+    !PARAMETER_NAME.test(mutelistParameterName)
+  ) {
+    throw new ConfigError(
+      `${input('mutelistParameterName')}: '${mutelistParameterName}' is not an SSM parameter name or ARN`,
+    );
+  }
   return {
     ...(regions ? { regions } : {}),
     ...(requiredLogTypes ? { requiredLogTypes } : {}),
     ...(versionWarningDays !== undefined ? { versionWarningDays } : {}),
-    // An empty list is the default, none allowed: nothing to validate.
-    allowedAdminPrincipals: allowedAdminPrincipals.length
-      ? parsePrincipalPatterns(allowedAdminPrincipals.join(','), input('allowedAdminPrincipals'))
-      : [],
+    // An empty list is the default, none allowed.
+    allowedAdminPrincipals: settings.allowedAdminPrincipals ?? [],
+    ...(settings.checks ? { checks: settings.checks } : {}),
+    ...(settings.skipChecks ? { skipChecks: settings.skipChecks } : {}),
+    ...(settings.refreshUnchangedDays !== undefined
+      ? { refreshUnchangedDays: settings.refreshUnchangedDays }
+      : {}),
+    ...(settings.mutelist
+      ? { mutelist: { entries: settings.mutelist as MutelistEntry[] } }
+      : mutelistParameterName !== undefined
+        ? { mutelist: { parameterName: mutelistParameterName } }
+        : {}),
   };
 }
 
