@@ -3,9 +3,12 @@
  * Starts moto_server, seeds a demo account, runs the `eks-posture` CLI against it, stops moto.
  */
 import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seedClients } from '../scripts/emulator/clients';
-import { seedDemoAccount } from '../scripts/emulator/demo-account';
+import { demoMutelist, seedDemoAccount } from '../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS, startMoto } from '../scripts/emulator/moto';
 
 // The demo runs on the Node of the machine; the SDK's notice about future Node versions is noise here.
@@ -14,14 +17,26 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 async function demo(): Promise<number> {
   process.stderr.write('Starting the AWS emulator (moto_server)…\n');
   const moto = await startMoto();
+  const dir = await mkdtemp(join(tmpdir(), 'eks-posture-demo-'));
   try {
     process.stderr.write(
       'Seeding a demo account: 6 clusters in us-east-1 and eu-west-1, KMS keys, IRSA roles…\n',
     );
     await seedDemoAccount(seedClients(moto.endpoint));
-    process.stderr.write('Scanning every enabled region with eks-posture…\n\n');
+    const mutelist = join(dir, 'mutelist.yaml');
+    await writeFile(mutelist, demoMutelist(new Date()));
+    process.stderr.write('Scanning every enabled region with eks-posture, one accepted risk muted…\n\n');
     const cli = fileURLToPath(new URL('./eks-posture.ts', import.meta.url));
-    const args = ['--import', 'tsx', cli, '--format', 'table', ...process.argv.slice(2)];
+    const args = [
+      '--import',
+      'tsx',
+      cli,
+      '--format',
+      'table',
+      '--mutelist',
+      mutelist,
+      ...process.argv.slice(2),
+    ];
     const child = spawn(process.execPath, args, {
       stdio: 'inherit',
       env: {
@@ -39,6 +54,7 @@ async function demo(): Promise<number> {
     return code === 1 || code === 0 ? 0 : code;
   } finally {
     await moto.stop();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

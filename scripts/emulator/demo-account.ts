@@ -41,6 +41,7 @@ export interface ClusterSeed {
   /** Defaults to two subnet ids that exist nowhere. */
   readonly subnetIds?: readonly string[];
   readonly securityGroupIds?: readonly string[];
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** A VPC with private subnets, a public one, and one left on a main route table that reaches the internet. */
@@ -200,6 +201,7 @@ export async function createCluster(
       ...(seed.keyArn
         ? { encryptionConfig: [{ resources: ['secrets'], provider: { keyArn: seed.keyArn } }] }
         : {}),
+      ...(seed.tags ? { tags: { ...seed.tags } } : {}),
       logging: {
         clusterLogging: (seed.logging ?? [{ types: ALL_LOGS, enabled: false }]).map((l) => ({
           types: [...l.types],
@@ -374,6 +376,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       publicAccessCidrs: ['::/0'],
       subnetIds: west.privateSubnets,
       securityGroupIds: [west.openSshGroup],
+      // The demo mutelist accepts this sandbox's public endpoint (demoMutelist).
+      tags: { env: 'sandbox', team: 'data-science' },
     },
     {
       name: 'edge-canary',
@@ -496,4 +500,22 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     'shared-pod-identity': await createRole(clients, 'shared-pod-identity', podIdentityTrust()),
   };
   return { clusters, nodegroups, roles, regions: ['eu-west-1', 'us-east-1'] };
+}
+
+/**
+ * The demo's mutelist: the public endpoint of the sandbox cluster is an accepted risk, matched by the
+ * cluster's tags, for 90 days from `now`.
+ */
+export function demoMutelist(now: Date): string {
+  const expires = new Date(now.getTime() + 90 * 86_400_000).toISOString().slice(0, 10);
+  return [
+    '# Accepted risks of the demo account: each entry needs a reason; expires is the last day it mutes.',
+    'mutelist:',
+    '  - checks: [endpoint-public-access]',
+    '    clusterTags: [env=sandbox]',
+    '    reason: Sandbox for notebooks; no production data, reached from home networks (SEC-1042)',
+    '    owner: data-science-leads',
+    `    expires: ${expires}`,
+    '',
+  ].join('\n');
 }
