@@ -17,6 +17,8 @@ export function renderCheckDocs(): string {
       '',
       escapeMarkdown(metadata.severityRules),
       '',
+      `Severities: ${metadata.severities.join(', ')}.`,
+      '',
       `Remediation: ${escapeMarkdown(metadata.remediation.text)} ([AWS documentation](${metadata.remediation.url}))`,
       '',
       `References: ${metadata.references.map((url) => `<${url}>`).join(', ')}`,

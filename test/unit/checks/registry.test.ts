@@ -36,4 +36,17 @@ describe('Registry: CHECKS', () => {
       for (const url of metadata.references) expect(url).toMatch(/^https:\/\//);
     },
   );
+
+  it.each(CHECKS.map((c) => [c.metadata.id, c.metadata] as const))(
+    '%s lists the severities its rules name, worst first',
+    (_, metadata) => {
+      // The rules are prose ("FAILED HIGH ..., MEDIUM for ..."): every severity word in them after a status.
+      const named = new Set(
+        [...metadata.severityRules.matchAll(/\b(CRITICAL|HIGH|MEDIUM|LOW)\b/g)].map((m) => m[1]),
+      );
+      expect(new Set(metadata.severities)).toEqual(named);
+      const order = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
+      expect([...metadata.severities]).toEqual(order.filter((s) => named.has(s)));
+    },
+  );
 });
