@@ -5,6 +5,8 @@ export interface PublishTotals {
   readonly imported: number;
   readonly archived: number;
   readonly kept: number;
+  /** Not sent: same content as stored, imported less than the refresh interval ago. */
+  readonly unchanged: number;
   readonly failed: number;
   /** Account regions published to. */
   readonly scopes: number;
@@ -46,12 +48,13 @@ export function summarize(report: RunReport): ScanSummary {
 }
 
 function publishTotals(summary: PublishSummary): PublishTotals {
-  const total = (key: 'imported' | 'archived' | 'kept' | 'failed') =>
+  const total = (key: 'imported' | 'archived' | 'kept' | 'unchanged' | 'failed') =>
     summary.targets.reduce((sum, t) => sum + t[key], 0);
   return {
     imported: total('imported'),
     archived: total('archived'),
     kept: total('kept'),
+    unchanged: total('unchanged'),
     failed: total('failed'),
     scopes: summary.targets.length,
   };
