@@ -10,13 +10,14 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { describe, expect, it } from 'vitest';
 import { type ClientOptions, createAccountClients } from '../../lambda/collect/clients';
 import { createHandler, type HandlerLogger, type HandlerMetrics } from '../../lambda/lambda-handler';
 import { SCAN_EVENT_SOURCE, type ScanCompleted } from '../../lambda/report/scan-completed';
 import { parseLambdaEnvironment } from '../../lambda/scan/config';
 import { createOrganizationWithMember, seedClients } from '../../scripts/emulator/clients';
-import { seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { demoMutelist, seedDemoAccount } from '../../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 
@@ -136,5 +137,62 @@ describe('Handler: createHandler', () => {
     await expect(
       handler({ eksPosture: { action: 'scan-account', accountId: 'not-an-account' } }),
     ).rejects.toThrow("eksPosture.accountId: 'not-an-account' is not a 12-digit AWS account id");
+  });
+
+  it('reads its mutelist from the SSM parameter at every scan, and mutes and counts what it matches', async () => {
+    // Prepare
+    await seedDemoAccount(seedClients(moto.endpoint));
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+    await ssm.send(
+      new PutParameterCommand({
+        Name: '/security/eks-mutelist',
+        Type: 'String',
+        Value: demoMutelist(new Date()),
+      }),
+    );
+    const record = recorders();
+    const handler = handlerFor(
+      {
+        EKS_POSTURE_MUTELIST_PARAMETER: '/security/eks-mutelist',
+        EKS_POSTURE_CHECKS: 'endpoint-public-access',
+      },
+      record,
+    );
+
+    // Act
+    const completed = (await handler({ 'detail-type': 'Scheduled Event' })) as ScanCompleted;
+
+    // Assess: the sandbox's public endpoint is muted, and is not among the failures that count.
+    expect(completed.muted).toBe(1);
+    expect(completed.failedBySeverity.HIGH).toBe(0);
+    expect(completed.results.FAILED).toBe(2);
+  });
+
+  it('stops before scanning when its mutelist parameter is missing or not valid, naming it', async () => {
+    const ssm = new SSMClient({
+      region: 'us-east-1',
+      endpoint: moto.endpoint,
+      credentials: MOTO_CREDENTIALS,
+    });
+    await ssm.send(
+      new PutParameterCommand({
+        Name: 'broken-mutelist',
+        Type: 'String',
+        Value: 'mutelist:\n  - checks: [nope]\n',
+      }),
+    );
+    const record = recorders();
+
+    await expect(
+      handlerFor({ EKS_POSTURE_MUTELIST_PARAMETER: '/security/absent' }, record)({}),
+    ).rejects.toThrow(/^mutelist parameter \/security\/absent: ssm:GetParameter failed: /);
+    await expect(
+      handlerFor({ EKS_POSTURE_MUTELIST_PARAMETER: 'broken-mutelist' }, record)({}),
+    ).rejects.toThrow("mutelist parameter broken-mutelist: entry 1: checks: unknown check id 'nope'");
+    expect(record.logs.some((l) => l.message === 'scan completed')).toBe(false);
   });
 });
