@@ -2,6 +2,7 @@
  * Results to ASFF findings: a pure function of the result, the account's partition, the snapshot
  * of the resource it names, and the clock.
  */
+import { createHash } from 'node:crypto';
 import { arnName, arnRegion, type Partition, productArn } from '../model/arn';
 import { findingId, GENERATOR_PREFIX, generatorId } from '../model/finding-id';
 import type { PublishableResult } from '../model/result';
@@ -58,6 +59,16 @@ export function describeResources(snapshot: ScanSnapshot): ResourceDescriptions 
 
 /** Product field that marks a FAILED finding as new or worse than before; the alert rule matches it. */
 export const NEW_OR_WORSE_FIELD = `${GENERATOR_PREFIX}NewOrWorse`;
+/** Product fields of a muted result: the reason (the alert rule excludes findings that have it), owner, last day. */
+export const MUTED_FIELD = `${GENERATOR_PREFIX}Muted`;
+export const MUTED_BY_FIELD = `${GENERATOR_PREFIX}MutedBy`;
+export const MUTED_UNTIL_FIELD = `${GENERATOR_PREFIX}MutedUntil`;
+/**
+ * Product field holding a digest of what the finding says (everything sent but the timestamps, the
+ * customer's members and the NewOrWorse mark): the lifecycle compares it with the stored copy's to
+ * leave an unchanged finding alone until its refresh is due.
+ */
+export const CONTENT_DIGEST_FIELD = `${GENERATOR_PREFIX}ContentDigest`;
 
 export interface FindingOptions {
   /** The partition of the result's account, decided once when the account was resolved. */
@@ -81,7 +92,8 @@ export function toFinding(
   options: FindingOptions,
 ): AsffFinding {
   const { partition, firstSeen } = options;
-  const newOrWorse = options.newOrWorse ?? result.status === 'FAILED';
+  // An accepted risk is never news: it must not alert.
+  const newOrWorse = !result.muted && (options.newOrWorse ?? result.status === 'FAILED');
   const observed = options.now.toISOString();
   const resources: Resource[] = [primaryResource(result, descriptions, partition)];
   if (result.resource.type !== 'AwsEksCluster' && result.clusterArn) {
@@ -95,7 +107,7 @@ export function toFinding(
     );
   }
   const severity = { Label: result.severity, Original: result.severity };
-  return {
+  const finding: AsffFinding = {
     SchemaVersion: SCHEMA_VERSION,
     Id: findingId(result),
     ProductArn: productArn(partition, result.region, result.accountId),
@@ -118,12 +130,68 @@ export function toFinding(
       [`${GENERATOR_PREFIX}ResourceArn`]: cut(result.resource.id, 2048),
       ...(result.clusterArn ? { [`${GENERATOR_PREFIX}ClusterArn`]: result.clusterArn } : {}),
       ...(result.oidcIssuer ? { [`${GENERATOR_PREFIX}OidcIssuer`]: cut(result.oidcIssuer, 2048) } : {}),
+      ...(result.muted
+        ? {
+            [MUTED_FIELD]: cut(result.muted.reason, 2048),
+            ...(result.muted.owner ? { [MUTED_BY_FIELD]: cut(result.muted.owner, 2048) } : {}),
+            ...(result.muted.expires ? { [MUTED_UNTIL_FIELD]: result.muted.expires } : {}),
+          }
+        : {}),
       [NEW_OR_WORSE_FIELD]: String(newOrWorse),
     },
     Compliance: { Status: result.status },
     RecordState: 'ACTIVE',
+    // BatchImportFindings sets Workflow only when it creates a finding; after that it is the people's
+    // (BatchUpdateFindings), so an update never carries it, and the scanner does not call
+    // BatchUpdateFindings: an existing muted finding is marked by its product fields alone.
+    ...(result.muted && !firstSeen ? { Workflow: { Status: 'SUPPRESSED' as const } } : {}),
     Resources: resources,
   };
+  const productFields = finding.ProductFields ?? {};
+  return { ...finding, ProductFields: { ...productFields, [CONTENT_DIGEST_FIELD]: contentDigest(finding) } };
+}
+
+/** Members that change without the finding's content changing, or that are not the provider's to compare. */
+const NOT_CONTENT = new Set([
+  'CreatedAt',
+  'FirstObservedAt',
+  'UpdatedAt',
+  'LastObservedAt',
+  'Severity',
+  'Types',
+  'Workflow',
+]);
+
+/** SHA-256 over the canonical JSON (keys sorted) of what the finding says, its NewOrWorse mark and digest aside. */
+export function contentDigest(finding: AsffFinding): string {
+  const content = Object.fromEntries(
+    Object.entries(finding)
+      .filter(([key]) => !NOT_CONTENT.has(key))
+      .map(([key, value]) =>
+        key === 'ProductFields'
+          ? [
+              key,
+              Object.fromEntries(
+                Object.entries(value as Record<string, string>).filter(
+                  ([field]) => field !== NEW_OR_WORSE_FIELD && field !== CONTENT_DIGEST_FIELD,
+                ),
+              ),
+            ]
+          : [key, value],
+      ),
+  );
+  return createHash('sha256').update(canonicalJson(content)).digest('hex');
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function primaryResource(

@@ -16,7 +16,13 @@
 import { isUnsettled, type ScopeCoverage } from '../model/coverage';
 import { findingId, generatorId } from '../model/finding-id';
 import { type CheckResult, isPublishable, type Severity, severityRank } from '../model/result';
-import { type FirstSeen, type ResourceDescriptions, toFinding } from './asff-mapper';
+import {
+  CONTENT_DIGEST_FIELD,
+  type FirstSeen,
+  MUTED_FIELD,
+  type ResourceDescriptions,
+  toFinding,
+} from './asff-mapper';
 import type { AsffFinding } from './asff-schema';
 
 /** A finding as `GetFindings` returns it: only the members the plan reads are typed. */
@@ -26,7 +32,21 @@ export interface ExistingFinding {
   readonly RecordState?: string | undefined;
   readonly CreatedAt?: string | undefined;
   readonly FirstObservedAt?: string | undefined;
+  readonly UpdatedAt?: string | undefined;
   readonly [member: string]: unknown;
+}
+
+/** How often a finding that did not change is sent again, unless a test or a setting says otherwise. */
+export const DEFAULT_REFRESH_UNCHANGED_DAYS = 7;
+
+export interface PlanOptions {
+  /**
+   * A finding whose content is what Security Hub holds is sent again only once its last import is
+   * this many days old. Its LastObservedAt then stays at that import: the price of the saving. Kept
+   * well under 90 days (the setting allows at most 60), after which Security Hub deletes findings
+   * that were not updated. @default 7
+   */
+  readonly refreshUnchangedDays?: number;
 }
 
 export interface ScopePlan {
@@ -34,6 +54,8 @@ export interface ScopePlan {
   readonly archives: AsffFinding[];
   /** Ids whose verdict is left as it is: NOT_AVAILABLE results over an active finding. */
   readonly kept: string[];
+  /** Ids not sent: their content is what Security Hub holds, and their refresh is not due. */
+  readonly unchanged: string[];
 }
 
 /**
@@ -47,8 +69,15 @@ export function planScope(
   existing: readonly ExistingFinding[],
   descriptions: ResourceDescriptions,
   now: Date,
+  options: PlanOptions = {},
 ): ScopePlan {
   const { partition } = scope;
+  const refreshMs = (options.refreshUnchangedDays ?? DEFAULT_REFRESH_UNCHANGED_DAYS) * 86_400_000;
+  const due = (prior: ExistingFinding) => {
+    const updated = Date.parse(prior.UpdatedAt ?? '');
+    return Number.isNaN(updated) || now.getTime() - updated >= refreshMs;
+  };
+  const unchanged: string[] = [];
   const completed = new Set(scope.completedChecks);
   const known = new Map(existing.flatMap((f) => (f.Id ? [[f.Id, f] as const] : [])));
   const imports: AsffFinding[] = [];
@@ -68,19 +97,22 @@ export function planScope(
     const prior = known.get(id);
     if (result.status === 'NOT_AVAILABLE' && prior && !isArchived(prior)) {
       kept.push(id);
-      // Still refreshed, so that Security Hub does not delete it after 90 days without an update.
-      imports.push(storedCopy(prior, now, 'ACTIVE'));
+      // Still refreshed when due, so that Security Hub does not delete it after 90 days without an update.
+      if (due(prior)) imports.push(storedCopy(prior, now, 'ACTIVE'));
       continue;
     }
     const seen = prior ? firstSeen(prior) : undefined;
-    imports.push(
-      toFinding(result, descriptions, {
-        partition,
-        now,
-        ...(seen ? { firstSeen: seen } : {}),
-        newOrWorse: newOrWorse(result, prior),
-      }),
-    );
+    const finding = toFinding(result, descriptions, {
+      partition,
+      now,
+      ...(seen ? { firstSeen: seen } : {}),
+      newOrWorse: newOrWorse(result, prior),
+    });
+    if (prior && !isArchived(prior) && !due(prior) && sameContent(finding, prior)) {
+      unchanged.push(id);
+      continue;
+    }
+    imports.push(finding);
   }
   const archivable = new Set(scope.completedChecks.map(generatorId));
   const archives: AsffFinding[] = [];
@@ -89,21 +121,34 @@ export function planScope(
     if (isUnsettled(scope.unsettled, primaryResourceArn(f))) {
       // Not seen this run, and not known to be gone: kept as it is, and refreshed like any kept verdict.
       kept.push(f.Id);
-      imports.push(storedCopy(f, now, 'ACTIVE'));
+      if (due(f)) imports.push(storedCopy(f, now, 'ACTIVE'));
     } else {
       archives.push(storedCopy(f, now, 'ARCHIVED'));
     }
   }
-  return { imports, archives, kept };
+  return { imports, archives, kept, unchanged };
+}
+
+/** Whether a finding says what its stored copy says (the digest our last import left there). */
+function sameContent(finding: AsffFinding, prior: ExistingFinding): boolean {
+  const stored = productFields(prior)[CONTENT_DIGEST_FIELD];
+  return stored !== undefined && stored === finding.ProductFields?.[CONTENT_DIGEST_FIELD];
+}
+
+function productFields(finding: ExistingFinding): Record<string, unknown> {
+  const fields = finding.ProductFields;
+  return typeof fields === 'object' && fields !== null ? (fields as Record<string, unknown>) : {};
 }
 
 /**
- * Whether a FAILED result is news: no active FAILED finding before it, or a lower severity. The
+ * Whether a FAILED result is news: no active FAILED finding before it, a lower severity, or a muted one. The
  * alert rule matches this, so an untriaged finding does not alert again on every run.
  */
 function newOrWorse(result: CheckResult, prior: ExistingFinding | undefined): boolean {
   if (result.status !== 'FAILED') return false;
   if (!prior || isArchived(prior)) return true;
+  // Its acceptance ended (the entry expired or was removed): it is news again.
+  if (productFields(prior)[MUTED_FIELD] !== undefined && !result.muted) return true;
   const compliance = (prior.Compliance as { Status?: string } | undefined)?.Status;
   const label = (prior.FindingProviderFields as { Severity?: { Label?: string } } | undefined)?.Severity
     ?.Label;

@@ -31,6 +31,8 @@ export interface PublishOptions {
   readonly rates?: RateLimits;
   /** Account regions published at once; Security Hub limits each separately. @default 16 */
   readonly concurrency?: number;
+  /** An unchanged finding is sent again once its last import is this many days old. @default 7 */
+  readonly refreshUnchangedDays?: number;
 }
 
 /** The findings a scan would import, without reading Security Hub (for `--format asff`). */
@@ -100,7 +102,14 @@ async function publishScope(
       invalid: [],
     };
   }
-  const plan = planScope(scan.report.results, scope, existing, descriptions, clock());
+  const plan = planScope(
+    scan.report.results,
+    scope,
+    existing,
+    descriptions,
+    clock(),
+    options.refreshUnchangedDays === undefined ? {} : { refreshUnchangedDays: options.refreshUnchangedDays },
+  );
   const valid: AsffFinding[] = [];
   const invalid: { id: string; problems: string[] }[] = [];
   for (const finding of [...plan.imports, ...plan.archives]) {
@@ -117,7 +126,7 @@ async function publishScope(
       imported: outcome.imported,
       archived: plan.archives.filter((f) => valid.includes(f) && !failedIds.has(f.Id)).length,
       kept: plan.kept.length,
-      unchanged: 0,
+      unchanged: plan.unchanged.length,
       failed: outcome.failedCount + invalid.length,
       skippedChecks,
     },

@@ -90,6 +90,7 @@ describe('Function: toFinding', () => {
         'eks-posture/ResourceArn': CLUSTER.arn,
         'eks-posture/ClusterArn': CLUSTER.arn,
         'eks-posture/NewOrWorse': 'true',
+        'eks-posture/ContentDigest': expect.stringMatching(/^[0-9a-f]{64}$/),
       },
       Compliance: { Status: 'FAILED' },
       RecordState: 'ACTIVE',
