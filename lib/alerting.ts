@@ -17,7 +17,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { GENERATOR_PREFIX } from '../lambda/model/finding-id';
 import { SEVERITIES } from '../lambda/model/result';
-import { NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
+import { MUTED_FIELD, NEW_OR_WORSE_FIELD } from '../lambda/publish/asff-mapper';
 import { acknowledge } from './permissions';
 import type { AlertSeverity } from './scanner-props';
 import type { ScannerSettings } from './scanner-settings';
@@ -90,8 +90,8 @@ export function alertOnFailedFindings(scope: Construct, topic: sns.ITopic, minim
           Workflow: { Status: ['NEW'] },
           // The scanner's own view: the top-level Severity is the customer's to change after creation.
           FindingProviderFields: { Severity: { Label: labels } },
-          // Every run re-imports every finding; only the ones that newly failed or got worse alert.
-          ProductFields: { [NEW_OR_WORSE_FIELD]: ['true'] },
+          // Only findings that newly failed or got worse alert, and never an accepted (muted) risk.
+          ProductFields: { [NEW_OR_WORSE_FIELD]: ['true'], [MUTED_FIELD]: [{ exists: false }] },
         },
       },
     },

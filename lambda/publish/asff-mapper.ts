@@ -141,10 +141,10 @@ export function toFinding(
     },
     Compliance: { Status: result.status },
     RecordState: 'ACTIVE',
-    // BatchImportFindings sets Workflow only when it creates a finding; after that it is the people's
-    // (BatchUpdateFindings), so an update never carries it, and the scanner does not call
-    // BatchUpdateFindings: an existing muted finding is marked by its product fields alone.
-    ...(result.muted && !firstSeen ? { Workflow: { Status: 'SUPPRESSED' as const } } : {}),
+    // No Workflow, even for a finding created muted: after creation Workflow is the people's
+    // (BatchUpdateFindings), so one born SUPPRESSED would stay so when its acceptance ends, and could
+    // not alert again. A muted finding is marked by its product fields alone, which the alert rule
+    // excludes; the scanner does not call BatchUpdateFindings.
     Resources: resources,
   };
   const productFields = finding.ProductFields ?? {};

@@ -111,8 +111,6 @@ export const AsffFinding = z
       .strictObject({ Status: z.enum(['PASSED', 'WARNING', 'FAILED', 'NOT_AVAILABLE']) })
       .optional(),
     RecordState: z.enum(['ACTIVE', 'ARCHIVED']).optional(),
-    // Sent only when a finding is created muted (see asff-mapper.ts): after that it is the customer's.
-    Workflow: z.strictObject({ Status: z.enum(['NEW', 'NOTIFIED', 'RESOLVED', 'SUPPRESSED']) }).optional(),
     Resources: z.array(Resource).min(1).max(32),
   })
   .refine((f) => f.Severity !== undefined || f.FindingProviderFields?.Severity !== undefined, {

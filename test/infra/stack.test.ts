@@ -95,7 +95,7 @@ describe('Stack: EksPosture (single account)', () => {
             RecordState: ['ACTIVE'],
             Workflow: { Status: ['NEW'] },
             FindingProviderFields: { Severity: { Label: ['HIGH', 'CRITICAL'] } },
-            ProductFields: { 'eks-posture/NewOrWorse': ['true'] },
+            ProductFields: { 'eks-posture/NewOrWorse': ['true'], 'eks-posture/Muted': [{ exists: false }] },
           },
         },
       },
