@@ -40,7 +40,8 @@ module.exports = {
     {
       name: 'mutelist-judges-results-only',
       severity: 'error',
-      comment: 'Muting is a pure step over results: it reads no AWS and knows no check, collector or publisher.',
+      comment:
+        'Muting is a pure step over results: it reads no AWS and knows no check, collector or publisher.',
       from: { path: layer('mutelist') },
       to: {
         path: [

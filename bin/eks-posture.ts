@@ -3,28 +3,44 @@
  * `eks-posture`: scans the EKS clusters and IRSA roles of the account behind the default AWS
  * credentials and prints a report. A thin shell over `runScan`.
  */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { STSClient } from '@aws-sdk/client-sts';
 import { Command, CommanderError, Option } from 'commander';
+import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { ConfigError } from '../lambda/errors';
+import { type ResultStatus, SEVERITIES, type Severity, STATUSES } from '../lambda/model/result';
+import { checkMutelist, type Mutelist, parseMutelist } from '../lambda/mutelist/mutelist';
 import { previewFindings } from '../lambda/publish/publish';
+import { renderCheckListJson, renderCheckListTable } from '../lambda/report/check-list';
+import { renderCsv } from '../lambda/report/csv';
+import { filterReport } from '../lambda/report/filter';
+import { renderHtml } from '../lambda/report/html';
 import { renderJson } from '../lambda/report/json';
+import { renderOcsf } from '../lambda/report/ocsf';
 import { EXIT, runOutcome } from '../lambda/report/outcome';
 import { renderTable } from '../lambda/report/table';
 import {
+  CHECK_IDS,
+  DEFAULT_REFRESH_UNCHANGED_DAYS,
   DEFAULT_SCAN_CONFIG,
   parseAccounts,
+  parseCheckIds,
   parseCount,
   parseLogTypes,
   parsePrincipalPatterns,
+  parseRefreshDays,
   parseRegions,
   parseSeverity,
   parseWarningDays,
+  selectChecks,
 } from '../lambda/scan/config';
+import { camelCase, type OptionSpec, parseConfigFile } from '../lambda/scan/config-file';
 import { checkOutputFile, writeOutputFile } from '../lambda/scan/output-file';
 import { checkProfile } from '../lambda/scan/profile';
 import type { ScanProgress } from '../lambda/scan/scan';
-import { scanAndPublish } from '../lambda/scan/scan-and-publish';
+import { type Run, scanAndPublish } from '../lambda/scan/scan-and-publish';
 import { type ResolvedTargets, resolveTargets } from '../lambda/scan/targets';
 import { unreachableReason } from '../lambda/scan/unreachable';
 import { SCANNER_VERSION } from '../lambda/scanner-version';
@@ -39,92 +55,270 @@ Exit codes:
   3  some target (account region, or IAM) could not be scanned, or with --publish some finding could not
      be imported or some region's findings could not be read back; the report says which and why
 
+Muted results (--mutelist) keep their status and severity but never count for --fail-on. --min-severity,
+--status and --hide-muted narrow the report only: what is published and the exit code stay the whole run's.
+
 Credentials come from the default AWS chain (or --profile); AWS_ENDPOINT_URL points every client at
 another endpoint.`;
 
-/** Commander passes the previous value as a second argument; the parsers take the option's name there. */
-function optionParser<T>(parse: (input: string) => T) {
-  return (input: string): T => parse(input);
+type Parse = (input: string, name: string) => unknown;
+
+/** One option: its flags and help, and how its value is read, from the command line and the config file alike. */
+interface CliOption {
+  readonly flags: string;
+  readonly description: string;
+  /** Reads a text value; the option's own name (`--regions`, `<file>: regions`) is in its messages. */
+  readonly parse?: Parse;
+  readonly choices?: readonly string[];
+  readonly default?: { readonly value: unknown; readonly shown?: string };
+  /** Not settable in the config file (`--config` itself, `--list-checks`). */
+  readonly commandLineOnly?: boolean;
 }
 
-async function main(argv: string[]): Promise<number> {
+const FORMATS = ['table', 'json', 'csv', 'html', 'ocsf', 'asff'] as const;
+type Format = (typeof FORMATS)[number];
+
+const parseStatuses: Parse = (input, name) => {
+  const statuses = input
+    .split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
+  const known: readonly string[] = STATUSES;
+  const unknown = statuses.filter((s) => !known.includes(s));
+  if (statuses.length === 0 || unknown.length > 0) {
+    throw new ConfigError(
+      `${name}: ${statuses.length === 0 ? 'is empty' : `unknown status '${unknown.join("', '")}'`} (known: ${STATUSES.join(', ')})`,
+    );
+  }
+  return [...new Set(statuses)];
+};
+
+const parseMinSeverity: Parse = (input, name) => {
+  const severity = SEVERITIES.find((s) => s === input.trim().toUpperCase());
+  if (!severity) throw new ConfigError(`${name}: '${input}' is not one of ${SEVERITIES.join(', ')}`);
+  return severity;
+};
+
+const OPTIONS: readonly CliOption[] = [
+  {
+    flags: '--config <file>',
+    description: 'read options from a YAML file (keys are the long option names; flags win)',
+    commandLineOnly: true,
+  },
+  {
+    flags: '--regions <list>',
+    description: "comma-separated regions (default: the account's enabled regions)",
+    parse: parseRegions,
+  },
+  {
+    flags: '--format <format>',
+    description:
+      'report format: table, json, csv, html, ocsf (OCSF 1.6 Compliance Findings), or asff (the findings a publish would import) (default: table on a terminal, else json)',
+    choices: FORMATS,
+  },
+  { flags: '--org', description: 'scan every ACTIVE account of the organization (needs --role-name)' },
+  {
+    flags: '--accounts <list>',
+    description: 'scan these accounts (needs --role-name for any but your own)',
+    parse: parseAccounts,
+  },
+  {
+    flags: '--profile <name>',
+    description:
+      'profile of the shared AWS config and credentials files, instead of the environment (as AWS_PROFILE)',
+  },
+  { flags: '--role-name <name>', description: 'role assumed in every scanned account other than your own' },
+  { flags: '--external-id <id>', description: 'external id the member role requires' },
+  {
+    flags: '--account-concurrency <n>',
+    description: 'accounts scanned at once',
+    parse: (v, name) => parseCount(v, name),
+    default: { value: 8 },
+  },
+  {
+    flags: '--region-concurrency <n>',
+    description: 'regions of one account scanned at once',
+    parse: (v, name) => parseCount(v, name),
+    default: { value: 4 },
+  },
+  {
+    flags: '--checks <list>',
+    description:
+      'run only these checks (ids, see --list-checks); findings of other checks are left untouched',
+    parse: parseCheckIds,
+  },
+  {
+    flags: '--skip-checks <list>',
+    description: 'run every check but these; their findings are left untouched',
+    parse: parseCheckIds,
+  },
+  { flags: '--list-checks', description: 'list every check and exit', commandLineOnly: true },
+  {
+    flags: '--mutelist <file>',
+    description: 'YAML or JSON file of accepted risks: matching results are muted (they never fail or alert)',
+  },
+  {
+    flags: '--publish',
+    description:
+      'import findings into the Security Hub of each scanned account and region, archiving those whose resource is gone',
+  },
+  {
+    flags: '--refresh-unchanged-days <days>',
+    description:
+      'with --publish, re-import a finding that did not change only this many days after its last import (1-60)',
+    parse: parseRefreshDays,
+    default: { value: DEFAULT_REFRESH_UNCHANGED_DAYS },
+  },
+  { flags: '--output <file>', description: 'write the report to a file instead of stdout' },
+  {
+    flags: '--fail-on <severity>',
+    description: 'exit 1 when an unmuted FAILED result is at or above LOW|MEDIUM|HIGH|CRITICAL',
+    parse: parseSeverity,
+  },
+  {
+    flags: '--min-severity <severity>',
+    description: 'report only results at or above this severity (PASSED results are INFORMATIONAL)',
+    parse: parseMinSeverity,
+  },
+  {
+    flags: '--status <list>',
+    description: `report only results with these statuses (${STATUSES.join(',')})`,
+    parse: parseStatuses,
+  },
+  { flags: '--hide-muted', description: 'leave muted results out of the report' },
+  { flags: '--quiet', description: 'table: print only unmuted failures and the summary' },
+  { flags: '--no-color', description: 'no colours in the table (NO_COLOR is honoured too)' },
+  {
+    flags: '--required-log-types <list>',
+    description: 'control-plane log types that must be enabled',
+    parse: parseLogTypes,
+    default: {
+      value: DEFAULT_SCAN_CONFIG.requiredLogTypes,
+      shown: DEFAULT_SCAN_CONFIG.requiredLogTypes.join(','),
+    },
+  },
+  {
+    flags: '--version-warning-days <days>',
+    description: 'warn when standard support ends within this many days',
+    parse: parseWarningDays,
+    default: { value: DEFAULT_SCAN_CONFIG.versionWarningDays },
+  },
+  {
+    flags: '--allowed-admin-principals <patterns>',
+    description: 'IAM ARN patterns (* and ?) of principals allowed to hold AmazonEKSClusterAdminPolicy',
+    parse: parsePrincipalPatterns,
+    default: { value: DEFAULT_SCAN_CONFIG.allowedAdminPrincipals, shown: 'none' },
+  },
+];
+
+interface CliOptions {
+  config?: string;
+  profile?: string;
+  regions?: string[];
+  format?: Format;
+  publish?: boolean;
+  org?: boolean;
+  accounts?: string[];
+  roleName?: string;
+  externalId?: string;
+  output?: string;
+  failOn?: Severity;
+  minSeverity?: Severity;
+  status?: ResultStatus[];
+  checks?: string[];
+  skipChecks?: string[];
+  listChecks?: boolean;
+  mutelist?: string | unknown[];
+  hideMuted?: boolean;
+  quiet?: boolean;
+  color: boolean;
+  refreshUnchangedDays: number;
+  requiredLogTypes: string[];
+  versionWarningDays: number;
+  allowedAdminPrincipals: string[];
+  accountConcurrency: number;
+  regionConcurrency: number;
+}
+
+/** The long name of an option (`--no-color` is the `color` option, `no-color` in no file). */
+function longName(option: CliOption): string {
+  return (option.flags.split(' ')[0] ?? '').replace(/^--(no-)?/, '');
+}
+
+function buildProgram(): Command {
   const program = new Command()
     .name('eks-posture')
     .description('Security posture scan of Amazon EKS clusters and IRSA trust policies.')
-    .version(SCANNER_VERSION)
-    .addOption(
-      new Option(
-        '--regions <list>',
-        "comma-separated regions (default: the account's enabled regions)",
-      ).argParser(optionParser(parseRegions)),
-    )
-    .addOption(
-      new Option(
-        '--format <format>',
-        'report format; asff prints the findings a publish would import (default: table on a terminal, else json)',
-      ).choices(['table', 'json', 'asff']),
-    )
-    .addOption(
-      new Option('--org', 'scan every ACTIVE account of the organization (needs --role-name)').conflicts(
-        'accounts',
-      ),
-    )
-    .addOption(
-      new Option(
-        '--accounts <list>',
-        'scan these accounts (needs --role-name for any but your own)',
-      ).argParser(optionParser(parseAccounts)),
-    )
-    .option(
-      '--profile <name>',
-      'profile of the shared AWS config and credentials files, instead of the environment (as AWS_PROFILE)',
-    )
-    .option('--role-name <name>', 'role assumed in every scanned account other than your own')
-    .option('--external-id <id>', 'external id the member role requires')
-    .addOption(
-      new Option('--account-concurrency <n>', 'accounts scanned at once')
-        .default(8)
-        .argParser(optionParser((v) => parseCount(v, '--account-concurrency'))),
-    )
-    .addOption(
-      new Option('--region-concurrency <n>', 'regions of one account scanned at once')
-        .default(4)
-        .argParser(optionParser((v) => parseCount(v, '--region-concurrency'))),
-    )
-    .option(
-      '--publish',
-      'import findings into the Security Hub of each scanned account and region, archiving those whose resource is gone',
-    )
-    .option('--output <file>', 'write the report to a file instead of stdout')
-    .addOption(
-      new Option(
-        '--fail-on <severity>',
-        'exit 1 when a FAILED result is at or above LOW|MEDIUM|HIGH|CRITICAL',
-      ).argParser(optionParser(parseSeverity)),
-    )
-    .addOption(
-      new Option('--required-log-types <list>', 'control-plane log types that must be enabled')
-        .default(DEFAULT_SCAN_CONFIG.requiredLogTypes, DEFAULT_SCAN_CONFIG.requiredLogTypes.join(','))
-        .argParser(optionParser(parseLogTypes)),
-    )
-    .addOption(
-      new Option('--version-warning-days <days>', 'warn when standard support ends within this many days')
-        .default(DEFAULT_SCAN_CONFIG.versionWarningDays)
-        .argParser(optionParser(parseWarningDays)),
-    )
-    .addOption(
-      new Option(
-        '--allowed-admin-principals <patterns>',
-        'IAM ARN patterns (* and ?) of principals allowed to hold AmazonEKSClusterAdminPolicy',
-      )
-        .default(DEFAULT_SCAN_CONFIG.allowedAdminPrincipals, 'none')
-        .argParser(optionParser(parsePrincipalPatterns)),
-    )
+    .version(SCANNER_VERSION);
+  for (const spec of OPTIONS) {
+    const option = new Option(spec.flags, spec.description);
+    const { parse } = spec;
+    // Commander passes the previous value as a second argument; the parsers take the option's name there.
+    if (parse) option.argParser((input: string) => parse(input, `--${longName(spec)}`));
+    if (spec.choices) option.choices(spec.choices);
+    if (spec.default) option.default(spec.default.value, spec.default.shown);
+    if (spec.flags.startsWith('--org')) option.conflicts('accounts');
+    program.addOption(option);
+  }
+  return program
     .addHelpText('after', HELP_AFTER)
     .exitOverride()
     .configureOutput({ writeErr: () => undefined })
     .showHelpAfterError(false);
+}
 
+/** The config file's values under the command line's: a flag given on the command line wins. */
+async function applyConfigFile(program: Command, file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch((error: unknown) => {
+    throw new ConfigError(
+      `--config ${file}: ${oneLine(error instanceof Error ? error.message : String(error))}`,
+    );
+  });
+  const specs = Object.fromEntries(
+    OPTIONS.filter((o) => !o.commandLineOnly).map((o): [string, OptionSpec] => [
+      longName(o),
+      { kind: o.flags.includes('<') ? 'text' : 'flag', ...(o.parse ? { parse: o.parse } : {}) },
+    ]),
+  );
+  const values = parseConfigFile(text, `--config ${file}`, specs);
+  for (const [key, value] of Object.entries(values)) {
+    if (program.getOptionValueSource(key) === 'cli') continue;
+    const choices = OPTIONS.find((o) => camelCase(longName(o)) === key)?.choices;
+    if (choices && !choices.includes(String(value))) {
+      throw new ConfigError(
+        `--config ${file}: ${key}: '${String(value)}' is not one of ${choices.join(', ')}`,
+      );
+    }
+    // A mutelist path in the file is relative to the file.
+    const resolved = key === 'mutelist' && typeof value === 'string' ? resolve(dirname(file), value) : value;
+    program.setOptionValueWithSource(key, resolved, 'config');
+  }
+  const options = program.opts<CliOptions>();
+  if (options.org && options.accounts) {
+    throw new ConfigError(`--config ${file}: org and accounts cannot be used together`);
+  }
+}
+
+/**
+ * The mutelist of `--mutelist` or of the config file (inline, or a file it names), validated as a
+ * whole before any AWS call; messages name where it came from.
+ */
+async function loadMutelist(
+  mutelist: CliOptions['mutelist'],
+  configFile?: string,
+): Promise<Mutelist | undefined> {
+  if (mutelist === undefined) return undefined;
+  const from = configFile === undefined ? '' : `--config ${configFile}: `;
+  if (Array.isArray(mutelist)) return checkMutelist(mutelist, `${from}mutelist`, CHECK_IDS);
+  const label = `${from}${configFile === undefined ? '--' : ''}mutelist ${mutelist}`;
+  const text = await readFile(mutelist, 'utf8').catch((error: unknown) => {
+    throw new ConfigError(`${label}: ${oneLine(error instanceof Error ? error.message : String(error))}`);
+  });
+  return parseMutelist(text, label, CHECK_IDS);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
     program.parse(argv);
   } catch (error) {
@@ -135,28 +329,28 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const options = program.opts<{
-    profile?: string;
-    regions?: string[];
-    format?: 'table' | 'json' | 'asff';
-    publish?: boolean;
-    org?: boolean;
-    accounts?: string[];
-    roleName?: string;
-    externalId?: string;
-    output?: string;
-    failOn?: ReturnType<typeof parseSeverity>;
-    requiredLogTypes: string[];
-    versionWarningDays: number;
-    allowedAdminPrincipals: string[];
-    accountConcurrency: number;
-    regionConcurrency: number;
-  }>();
+  const configFile = program.opts<CliOptions>().config;
+  if (configFile !== undefined) await applyConfigFile(program, configFile);
+  const options = program.opts<CliOptions>();
 
+  if (options.listChecks) {
+    const listed = CHECKS.map((c) => c.metadata);
+    process.stdout.write(
+      options.format === 'json'
+        ? renderCheckListJson(listed)
+        : renderCheckListTable(listed, process.stdout.columns ?? 80),
+    );
+    return EXIT.OK;
+  }
   if ((options.externalId || options.roleName) && !options.org && !options.accounts) {
     throw new ConfigError('--role-name and --external-id apply only with --org or --accounts');
   }
-  // Both before any AWS call, and before the home region is read (it may come from the profile).
+  const checks = selectChecks(options, (setting) => (setting === 'checks' ? '--checks' : '--skip-checks'));
+  const mutelist = await loadMutelist(
+    options.mutelist,
+    program.getOptionValueSource('mutelist') === 'config' ? configFile : undefined,
+  );
+  // All before any AWS call, and before the home region is read (it may come from the profile).
   if (options.profile !== undefined) await useProfile(options.profile);
   if (options.output !== undefined) await checkOutputFile(options.output);
   const homeRegion = await configuredRegion();
@@ -181,6 +375,9 @@ async function main(argv: string[]): Promise<number> {
     publish: options.publish === true,
     apiCalls,
     homeRegion,
+    checks,
+    ...(mutelist ? { mutelist } : {}),
+    refreshUnchangedDays: options.refreshUnchangedDays,
     ...(options.regions ? { regions: options.regions } : {}),
     config: {
       requiredLogTypes: options.requiredLogTypes,
@@ -191,26 +388,51 @@ async function main(argv: string[]): Promise<number> {
     regionConcurrency: options.regionConcurrency,
     onProgress: progress.update,
   }).finally(progress.stop);
-  const { report } = scan;
+  for (const warning of scan.report.warnings ?? [])
+    process.stderr.write(`eks-posture: warning: ${warning}\n`);
+  // What is reported may be narrowed; what was published and the exit code are the whole run's.
+  const report = filterReport(scan.report, {
+    ...(options.minSeverity ? { minSeverity: options.minSeverity } : {}),
+    ...(options.status ? { statuses: options.status } : {}),
+    ...(options.hideMuted ? { hideMuted: true } : {}),
+  });
 
   const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
-  const text =
-    format === 'asff'
-      ? `${JSON.stringify(previewFindings(scan, new Date()), null, 2)}\n`
-      : format === 'json'
-        ? renderJson(report)
-        : renderTable(report, {
-            coverage: scan.coverage,
-            width: process.stdout.columns ?? 160,
-            color: !options.output && process.stdout.isTTY === true,
-          });
+  const text = render(format, { ...scan, report }, options);
   if (options.output) {
     await writeOutputFile(options.output, text);
     process.stderr.write(`eks-posture: report written to ${options.output}\n`);
   } else {
     process.stdout.write(text);
   }
-  return runOutcome(report, options.failOn).exitCode;
+  return runOutcome(scan.report, options.failOn).exitCode;
+}
+
+function render(format: Format, scan: Run, options: CliOptions): string {
+  const { report } = scan;
+  switch (format) {
+    case 'asff':
+      return `${JSON.stringify(previewFindings(scan, new Date()), null, 2)}\n`;
+    case 'json':
+      return renderJson(report);
+    case 'csv':
+      return renderCsv(report);
+    case 'ocsf':
+      return renderOcsf(report);
+    case 'html':
+      return renderHtml(report, { coverage: scan.coverage, checks: CHECKS.map((c) => c.metadata) });
+    case 'table': {
+      const terminal = !options.output && process.stdout.isTTY === true;
+      return renderTable(report, {
+        coverage: scan.coverage,
+        width: (terminal ? process.stdout.columns : undefined) ?? 80,
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        color: terminal && options.color && !process.env.NO_COLOR,
+        ...(options.quiet ? { quiet: true } : {}),
+        ...(options.hideMuted ? { hideMuted: true } : {}),
+      });
+    }
+  }
 }
 
 /**
@@ -241,7 +463,8 @@ async function configuredRegion(): Promise<string> {
 
 /**
  * Progress on stderr once a scan takes more than a moment: a line redrawn in place on a terminal,
- * otherwise a log line at most every ten seconds.
+ * otherwise a log line at most every ten seconds. Over several accounts it counts accounts and
+ * gives an estimate of the time left, from the pace of the targets done so far.
  */
 function progressReporter() {
   const terminal = process.stderr.isTTY === true;
@@ -254,13 +477,35 @@ function progressReporter() {
       if (now - since < 1000 || (!terminal && now - last < 10_000)) return;
       last = now;
       shown = true;
-      const line = `scanning: ${p.targetsDone}/${p.targetsTotal} targets, ${p.clusters} clusters, ${p.roles} roles`;
+      const parts = [
+        ...(p.accountsTotal > 1 ? [`${p.accountsDone}/${p.accountsTotal} accounts`] : []),
+        `${p.targetsDone}/${p.targetsTotal} targets`,
+        `${p.clusters} clusters, ${p.roles} roles found`,
+      ];
+      const eta = timeLeft(p, now - since);
+      const line = `scanning: ${parts.join(', ')}${eta ? `, about ${eta} left` : ''}`;
       process.stderr.write(terminal ? `\r\u001b[2K${line}` : `eks-posture: ${line}\n`);
     },
     stop() {
       if (shown && terminal) process.stderr.write('\r\u001b[2K');
     },
   };
+}
+
+/**
+ * Time left at the pace so far. The total of targets is known only for accounts already started,
+ * so over several accounts the pace of whole accounts gives the estimate; none before the first is done.
+ */
+function timeLeft(p: ScanProgress, elapsedMs: number): string | undefined {
+  const share =
+    p.accountsTotal > 1
+      ? p.accountsDone / p.accountsTotal
+      : p.targetsTotal > 0
+        ? p.targetsDone / p.targetsTotal
+        : 0;
+  if (share <= 0 || share >= 1) return undefined;
+  const seconds = Math.round((elapsedMs / share - elapsedMs) / 1000);
+  return seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
 }
 
 /** Missing, expired or rejected credentials: a configuration problem for the person running the CLI. */

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport as ScanReport } from '../../lambda/model/report';
 import { findingProblems } from '../../lambda/publish/asff-schema';
 import { seedClients } from '../../scripts/emulator/clients';
-import { seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { demoMutelist, seedDemoAccount } from '../../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
@@ -489,6 +489,219 @@ describe('CLI: eks-posture', () => {
           ),
         }),
       );
+    });
+  });
+});
+
+describe('CLI: accepted risks, check selection, filters and formats', () => {
+  const resultsOf = (run: Run) => (JSON.parse(run.stdout) as ScanReport).results;
+  const file = async (name: string, text: string) => {
+    const dir = await mkdtemp(join(tmpdir(), 'eks-posture-cli-'));
+    const path = join(dir, name);
+    await writeFile(path, text);
+    return path;
+  };
+
+  it("mutes the demo account's accepted public endpoint: it keeps its status, and --fail-on HIGH then exits 0", async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    const mutelist = await file('mutelist.yaml', demoMutelist(new Date()));
+    const args = ['--regions', 'eu-west-1', '--checks', 'endpoint-public-access', '--fail-on', 'HIGH'];
+
+    const unmuted = await cli(args);
+    const muted = await cli([...args, '--mutelist', mutelist]);
+
+    // The sandbox's endpoint (open to every IPv6 address) is the only HIGH result of the check there.
+    expect(unmuted.code).toBe(1);
+    expect(muted.code).toBe(0);
+    const results = resultsOf(muted);
+    expect(new Set(results.map((r) => r.checkId))).toEqual(new Set(['endpoint-public-access']));
+    const sandbox = results.find((r) => r.resource.name === 'ml-sandbox');
+    expect(sandbox).toMatchObject({
+      status: 'FAILED',
+      severity: 'HIGH',
+      muted: {
+        reason: expect.stringContaining('Sandbox for notebooks'),
+        owner: 'data-science-leads',
+        entry: 1,
+      },
+    });
+    expect(results.filter((r) => r.muted)).toHaveLength(1);
+
+    const table = await cli([...args, '--mutelist', mutelist, '--format', 'table']);
+    expect(table.stdout).toContain('Muted (accepted risks)');
+    expect(table.stdout).toContain('Sandbox for notebooks');
+  });
+
+  it('warns once of an expired entry, which mutes nothing', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    const mutelist = await file(
+      'mutelist.yaml',
+      'mutelist:\n  - checks: ["*"]\n    reason: old exception\n    expires: 2020-01-31\n',
+    );
+
+    const run = await cli([
+      '--regions',
+      'eu-west-1',
+      '--checks',
+      'endpoint-public-access',
+      '--mutelist',
+      mutelist,
+    ]);
+
+    expect(run.code).toBe(0);
+    expect(resultsOf(run).some((r) => r.muted)).toBe(false);
+    expect(withoutProgress(run.stderr)).toBe(
+      `eks-posture: warning: --mutelist ${mutelist}: entry 1 expired on 2020-01-31 and no longer mutes (old exception)`,
+    );
+  });
+
+  it('narrows the report with --status and --min-severity, but not the exit code', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const run = await cli([
+      '--regions',
+      'eu-west-1',
+      '--status',
+      'FAILED',
+      '--min-severity',
+      'HIGH',
+      '--fail-on',
+      'LOW',
+    ]);
+
+    expect(run.code).toBe(1);
+    const results = resultsOf(run);
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) {
+      expect(r.status).toBe('FAILED');
+      expect(['HIGH', 'CRITICAL']).toContain(r.severity);
+    }
+  });
+
+  it('takes options from --config, the command line winning', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    const config = await file(
+      'eks-posture.yaml',
+      [
+        'regions: [us-east-1]',
+        'checks: [endpoint-public-access, deletion-protection]',
+        'format: csv',
+        'mutelist:',
+        '  - checks: [endpoint-public-access]',
+        '    resources: [analytics]',
+        '    reason: accepted in the config file',
+      ].join('\n'),
+    );
+
+    const run = await cli(['--config', config, '--regions', 'eu-west-1', '--format', 'json']);
+
+    expect(run.code).toBe(0);
+    const results = resultsOf(run);
+    expect(new Set(results.map((r) => r.region))).toEqual(new Set(['eu-west-1']));
+    expect(new Set(results.map((r) => r.checkId))).toEqual(
+      new Set(['endpoint-public-access', 'deletion-protection']),
+    );
+    // analytics is a us-east-1 cluster: nothing of eu-west-1 matches the entry.
+    expect(results.some((r) => r.muted)).toBe(false);
+  });
+
+  it('writes CSV, OCSF and HTML', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+    const args = ['--regions', 'eu-west-1', '--checks', 'endpoint-public-access'];
+
+    const [json, csv, ocsf, html] = await Promise.all(
+      ['json', 'csv', 'ocsf', 'html'].map((format) => cli([...args, '--format', format])),
+    );
+
+    const count = resultsOf(json as Run).length;
+    expect(count).toBe(3);
+    expect(csv?.stdout.trimEnd().split('\n')).toHaveLength(count + 1);
+    expect(csv?.stdout.split('\n')[0]).toContain('checkId');
+    const events = JSON.parse(ocsf?.stdout ?? '') as { class_uid: number }[];
+    expect(events).toHaveLength(count);
+    expect(new Set(events.map((e) => e.class_uid))).toEqual(new Set([2003]));
+    expect(html?.stdout).toMatch(/^<!doctype html>/i);
+    expect(html?.stdout).toContain('ml-sandbox');
+  });
+
+  describe('before any AWS call', () => {
+    let endpoint: LocalEndpoint;
+    beforeAll(async () => {
+      endpoint = await localEndpoint();
+    });
+    afterAll(() => endpoint.close());
+
+    it.each([
+      [
+        ['--checks', 'endpoint-public'],
+        "--checks: unknown check 'endpoint-public' (known: endpoint-public-access,",
+      ],
+      [
+        ['--checks', 'supported-version', '--skip-checks', 'supported-version'],
+        '--skip-checks leaves no check to run',
+      ],
+      [
+        ['--status', 'BROKEN'],
+        "--status: unknown status 'BROKEN' (known: PASSED, FAILED, WARNING, NOT_AVAILABLE)",
+      ],
+      [
+        ['--min-severity', 'SEVERE'],
+        "--min-severity: 'SEVERE' is not one of INFORMATIONAL, LOW, MEDIUM, HIGH, CRITICAL",
+      ],
+      [
+        ['--refresh-unchanged-days', '90'],
+        "--refresh-unchanged-days: '90' is not a whole number of days between 1 and 60",
+      ],
+      [['--format', 'sarif'], "option '--format <format>' argument 'sarif' is invalid"],
+    ])('refuses %j with exit 2 and one line', async (args, message) => {
+      const run = await cli(args, { AWS_ENDPOINT_URL: endpoint.url });
+      expect(run.code).toBe(2);
+      expect(run.stderr.startsWith(`eks-posture: ${message}`)).toBe(true);
+      expect(run.stderr.trimEnd()).not.toContain('\n');
+      expect(run.stdout).toBe('');
+      expect(endpoint.requests()).toBe(0);
+    });
+
+    it('refuses a bad mutelist or config file, naming the file, the entry and the problem', async () => {
+      const mutelist = await file(
+        'bad.yaml',
+        'mutelist:\n  - checks: ["*"]\n    reason: fine\n  - checks: [nope]\n    reason: x\n',
+      );
+      const config = await file(
+        'bad-config.yaml',
+        'regions: [us-east-1]\nfail-on: HIGH\nregion: eu-west-1\n',
+      );
+
+      const badList = await cli(['--mutelist', mutelist], { AWS_ENDPOINT_URL: endpoint.url });
+      const badConfig = await cli(['--config', config], { AWS_ENDPOINT_URL: endpoint.url });
+
+      expect(badList.code).toBe(2);
+      expect(badList.stderr).toMatch(
+        new RegExp(
+          `^eks-posture: --mutelist ${mutelist}: entry 2: checks: unknown check id 'nope' \\(known: `,
+        ),
+      );
+      expect(badConfig.code).toBe(2);
+      expect(badConfig.stderr).toMatch(
+        new RegExp(`^eks-posture: --config ${config}: region: unknown option \\(known: `),
+      );
+      expect(endpoint.requests()).toBe(0);
+    });
+
+    it('lists the checks without credentials or AWS calls', async () => {
+      const table = await cli(['--list-checks'], { AWS_ENDPOINT_URL: endpoint.url, AWS_ACCESS_KEY_ID: '' });
+      const json = await cli(['--list-checks', '--format', 'json'], { AWS_ENDPOINT_URL: endpoint.url });
+
+      expect(table.code).toBe(0);
+      expect(table.stdout).toContain('irsa-trust-policy');
+      expect(JSON.parse(json.stdout)).toContainEqual(
+        expect.objectContaining({
+          id: 'endpoint-public-access',
+          resourceType: 'AwsEksCluster',
+          severities: ['HIGH', 'MEDIUM'],
+        }),
+      );
+      expect(endpoint.requests()).toBe(0);
     });
   });
 });

@@ -118,7 +118,7 @@ describe('Function: findingProblems', () => {
     ['an account id that is not 12 digits', { AwsAccountId: '1234' }, 'AwsAccountId'],
     ['a time that is not ISO 8601', { UpdatedAt: 'yesterday' }, 'UpdatedAt'],
     ['an unknown severity', { Severity: { Label: 'SEVERE' } }, 'Severity.Label'],
-    ['a member the scanner never sends (the customer\'s)', { Note: { Text: 'x', UpdatedBy: 'me' } }, 'Note'],
+    ["a member the scanner never sends (the customer's)", { Note: { Text: 'x', UpdatedBy: 'me' } }, 'Note'],
     ['no resources', { Resources: [] }, 'Resources'],
     ['a type outside the ASFF namespaces', { Types: ['Security/Stuff'] }, 'Types.0'],
   ])('rejects %s', (_, change, path) => {
