@@ -193,6 +193,7 @@ describe('CLI: eks-posture', () => {
         imported: EU_RESULTS,
         archived: 0,
         kept: 0,
+        unchanged: 0,
         failed: 0,
         skippedChecks: [],
       },

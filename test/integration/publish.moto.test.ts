@@ -172,19 +172,28 @@ describe('Publish: lifecycle on moto', () => {
     }
   });
 
-  it('changes no Id and no CreatedAt on an unchanged re-run, and refreshes UpdatedAt', async () => {
+  it('changes no Id and no CreatedAt on a re-run, sends again only what changed, and refreshes the rest when due', async () => {
     await seedDemoAccount(seedClients(moto.endpoint));
     await scanAndPublish('2026-11-23T10:00:00Z');
     const before = await findingsIn('us-east-1');
 
-    await scanAndPublish('2026-11-24T10:00:00Z');
-
+    // A day later nothing changed but what depends on the date (days left of a version's support).
+    const { publish } = await scanAndPublish('2026-11-24T10:00:00Z');
+    const next = await findingsIn('us-east-1');
+    // A week after the first import, every finding is due.
+    await scanAndPublish('2026-11-30T10:00:00Z');
     const after = await findingsIn('us-east-1');
+
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort());
+    const unchanged = publish.targets.find((t) => t.region === 'us-east-1')?.unchanged ?? 0;
+    expect(unchanged).toBeGreaterThan(before.size / 2);
+    // Left as stored: at least the unchanged ones (kept verdicts of what could not be judged wait too).
+    const leftAsStored = [...next.values()].filter((f) => f.UpdatedAt === '2026-11-23T10:00:00.000Z');
+    expect(leftAsStored.length).toBeGreaterThanOrEqual(unchanged);
     for (const [id, finding] of after) {
       expect(finding.CreatedAt).toBe(before.get(id)?.CreatedAt);
       expect(finding.CreatedAt).toBe('2026-11-23T10:00:00.000Z');
-      expect(finding.UpdatedAt).toBe('2026-11-24T10:00:00.000Z');
+      expect(finding.UpdatedAt).toBe('2026-11-30T10:00:00.000Z');
       expect(finding.RecordState ?? 'ACTIVE').toBe('ACTIVE');
     }
   });
@@ -296,7 +305,7 @@ describe('Publish: lifecycle on moto', () => {
       .iam()
       .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
 
-    const { publish } = await scanAndPublish('2026-11-24T10:00:00Z', REGIONS, (clients) => ({
+    const { publish } = await scanAndPublish('2026-11-30T10:00:00Z', REGIONS, (clients) => ({
       ...clients,
       iam: () => {
         const iam = clients.iam();
@@ -315,6 +324,6 @@ describe('Publish: lifecycle on moto', () => {
     expect(ciDeployer?.UpdatedAt).toBe('2026-11-23T10:00:00.000Z');
     expect(publish.targets.every((t) => t.skippedChecks.includes('irsa-trust-policy'))).toBe(true);
     const cluster = [...stored.values()].find((f) => f.Resources?.[0]?.Id === seeded.clusters.analytics);
-    expect(cluster?.UpdatedAt).toBe('2026-11-24T10:00:00.000Z');
+    expect(cluster?.UpdatedAt).toBe('2026-11-30T10:00:00.000Z');
   });
 });
