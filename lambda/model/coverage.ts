@@ -3,7 +3,7 @@
  * and region, which checks completed there, and which resources were seen but not judged in full.
  * The publisher archives only what coverage says is gone; nothing downstream re-derives it.
  */
-import { type Partition, parseNodegroupArn } from './arn';
+import { arnName, type Partition, parseNodegroupArn } from './arn';
 
 export interface Coverage {
   /** Every account region that was scanned, sorted by account and region. */
@@ -49,4 +49,13 @@ export function isUnsettled(unsettled: readonly UnsettledResource[], resourceArn
       (u.name === undefined || u.name === nodegroup.name)
     );
   });
+}
+
+/** How reports name an unsettled resource: `cluster a`, `node group a/b`, `the node groups of cluster a`. */
+export function unsettledName(resource: UnsettledResource): string {
+  if (resource.type === 'AwsEksCluster') return `cluster ${arnName(resource.arn)}`;
+  const cluster = arnName(resource.clusterArn);
+  return resource.name === undefined
+    ? `the node groups of cluster ${cluster}`
+    : `node group ${cluster}/${resource.name}`;
 }

@@ -43,18 +43,21 @@ const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ACCOUNT_GLOB = /^[\d*?]{1,12}$/;
 const REGION_GLOB = /^[a-z\d*?-]+$/;
 
-/** A list given as a YAML sequence, or as one value (a single id, or a comma-separated text). */
+/**
+ * A list given as a sequence, or as one text: a single value or comma-separated ones (a flag, an
+ * environment variable, a context key). Anything else is left for the schema to refuse.
+ */
+export function splitList(value: unknown): unknown {
+  return typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : value;
+}
+
 const listOf = (item: z.ZodString) =>
-  z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : value,
-    z.array(item).min(1, 'give at least one value'),
-  );
+  z.preprocess(splitList, z.array(item).min(1, 'give at least one value'));
 
 const text = z.string().trim().min(1, 'must not be empty');
 

@@ -39,8 +39,7 @@
  *   terminal would cut that line at the same place.
  * - The width is `width` (the terminal's), at least 40; 80 when not given.
  */
-import { arnName } from '../model/arn';
-import type { Coverage, UnsettledResource } from '../model/coverage';
+import { type Coverage, unsettledName } from '../model/coverage';
 import { compareText } from '../model/order';
 import type { RunReport } from '../model/report';
 import {
@@ -431,14 +430,6 @@ function summaryLines(report: RunReport, coverage: Coverage | undefined, layout:
     }
   }
   return lines;
-}
-
-function unsettledName(resource: UnsettledResource): string {
-  if (resource.type === 'AwsEksCluster') return `cluster ${arnName(resource.arn)}`;
-  const cluster = arnName(resource.clusterArn);
-  return resource.name === undefined
-    ? `the node groups of cluster ${cluster}`
-    : `node group ${cluster}/${resource.name}`;
 }
 
 // --- Text ------------------------------------------------------------------------------------------

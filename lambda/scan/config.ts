@@ -8,7 +8,7 @@ import { CHECKS } from '../checks/registry';
 import type { Check, ScanConfig } from '../checks/types';
 import { ConfigError } from '../errors';
 import { SEVERITIES, type Severity } from '../model/result';
-import { describeIssue, mutelistEntriesSchema } from '../mutelist/mutelist';
+import { describeIssue, mutelistEntriesSchema, splitList } from '../mutelist/mutelist';
 
 export const DEFAULT_VERSION_WARNING_DAYS = 90;
 
@@ -36,13 +36,7 @@ function listOf(
   { allowEmpty = false } = {},
 ) {
   return z.preprocess(
-    (value) =>
-      typeof value === 'string'
-        ? value
-            .split(',')
-            .map((s) => s.trim())
-            .filter(Boolean)
-        : value,
+    splitList,
     z
       .array(item)
       .min(allowEmpty ? 0 : 1, EMPTY)
