@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { arnName, arnRegion } from '../model/arn';
-import type { Coverage, ScopeCoverage, UnsettledResource } from '../model/coverage';
+import { type Coverage, type ScopeCoverage, unsettledName } from '../model/coverage';
 import { compareText } from '../model/order';
 import type { RunReport } from '../model/report';
 import {
@@ -549,14 +549,6 @@ function gapsOf(scopes: readonly ScopeCoverage[]): Gap[] {
   ]);
 }
 
-function unsettledName(resource: UnsettledResource): string {
-  if (resource.type === 'AwsEksCluster') return `cluster ${arnName(resource.arn)}`;
-  const cluster = arnName(resource.clusterArn);
-  return resource.name === undefined
-    ? `the node groups of cluster ${cluster}`
-    : `node group ${cluster}/${resource.name}`;
-}
-
 function coverageSection(report: RunReport, scopes: readonly ScopeCoverage[]): Markup {
   const failed = report.targets.filter((t) => t.status === 'FAILED');
   const gaps = gapsOf(scopes);
@@ -664,9 +656,9 @@ main section{background:var(--panel);border:1px solid var(--line);border-radius:
 .legend li{display:flex;align-items:center;gap:6px}
 .swatch{position:relative;display:inline-block;width:18px;height:14px;border-radius:3px;border:1px solid rgba(0,0,0,.08)}
 .matrix-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
-.matrix{border-collapse:separate;border-spacing:3px;width:100%;min-width:900px}
-.matrix thead th{font-size:11.5px;font-weight:600;color:var(--soft);text-align:center;vertical-align:bottom;padding:4px 2px;line-height:1.25;min-width:62px}
-.matrix th.corner{text-align:left;width:170px;min-width:130px}
+.matrix{border-collapse:separate;border-spacing:3px;width:100%;min-width:900px;table-layout:fixed}
+.matrix thead th{font-size:11px;font-weight:600;color:var(--soft);text-align:center;vertical-align:bottom;padding:4px 2px;line-height:1.25;min-width:62px;overflow-wrap:anywhere}
+.matrix th.corner{text-align:left;width:116px}
 .matrix tbody th,.matrix tfoot th{text-align:left;font-weight:500;padding:4px 8px 4px 0;position:sticky;left:0;background:var(--panel);z-index:1}
 .matrix tbody th .sub{display:block;font-size:11.5px;color:var(--soft);white-space:nowrap}
 .matrix tbody th .name{font-weight:600;overflow-wrap:anywhere}
