@@ -1,5 +1,5 @@
 import { DescribeClusterCommand, type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeAwsError, TargetError } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { ClusterSnapshot } from '../model/snapshot';

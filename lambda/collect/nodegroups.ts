@@ -1,6 +1,6 @@
 import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeAwsError, isNotFound } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { ClusterSnapshot, Listed, NodegroupSnapshot } from '../model/snapshot';

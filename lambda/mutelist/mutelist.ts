@@ -10,7 +10,7 @@
  * has not expired mutes the result.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../errors';
 import type { CheckResult, Mute } from '../model/result';
 import { globToRegExp } from '../policy/glob';

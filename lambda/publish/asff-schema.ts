@@ -4,7 +4,7 @@
  * botocore's copy of it); length limits follow the ASFF syntax reference:
  * https://docs.aws.amazon.com/securityhub/latest/userguide/securityhub-findings-format-syntax.html
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECURITY_HUB_PARTITIONS } from '../model/arn';
 
 export const SCHEMA_VERSION = '2018-10-08';

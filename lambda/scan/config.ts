@@ -2,7 +2,7 @@
  * Scan settings from untrusted text (CLI flags, Lambda environment), each validated with a
  * one-line error that names the input and what is wrong.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from '../checks/control-plane-logging';
 import { CHECKS } from '../checks/registry';
 import type { Check, ScanConfig } from '../checks/types';
