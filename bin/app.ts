@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { App, Duration, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ConfigError } from '../lambda/errors';
-import { type Mutelist, parseMutelist } from '../lambda/mutelist/mutelist';
+import type { Mutelist } from '../lambda/mutelist/mutelist';
+import { parseMutelist } from '../lambda/mutelist/mutelist-file';
 import {
   CHECK_IDS,
   parseCheckIds,

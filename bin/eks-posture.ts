@@ -11,16 +11,10 @@ import { CHECKS } from '../lambda/checks/registry';
 import { ApiCallCounter } from '../lambda/collect/api-calls';
 import { ConfigError } from '../lambda/errors';
 import { type ResultStatus, SEVERITIES, type Severity, STATUSES } from '../lambda/model/result';
-import { checkMutelist, type Mutelist, parseMutelist } from '../lambda/mutelist/mutelist';
-import { previewFindings } from '../lambda/publish/publish';
-import { renderCheckListJson, renderCheckListTable } from '../lambda/report/check-list';
-import { renderCsv } from '../lambda/report/csv';
+import { checkMutelist, type Mutelist } from '../lambda/mutelist/mutelist';
 import { filterReport } from '../lambda/report/filter';
-import { renderHtml } from '../lambda/report/html';
 import { renderJson } from '../lambda/report/json';
-import { renderOcsf } from '../lambda/report/ocsf';
 import { EXIT, runOutcome } from '../lambda/report/outcome';
-import { renderTable } from '../lambda/report/table';
 import {
   CHECK_IDS,
   DEFAULT_REFRESH_UNCHANGED_DAYS,
@@ -36,7 +30,7 @@ import {
   parseWarningDays,
   selectChecks,
 } from '../lambda/scan/config';
-import { camelCase, type OptionSpec, parseConfigFile } from '../lambda/scan/config-file';
+import type { OptionSpec } from '../lambda/scan/config-file';
 import { checkOutputFile, writeOutputFile } from '../lambda/scan/output-file';
 import { checkProfile } from '../lambda/scan/profile';
 import type { ScanProgress } from '../lambda/scan/scan';
@@ -274,6 +268,7 @@ async function applyConfigFile(program: Command, file: string): Promise<void> {
       `--config ${file}: ${oneLine(error instanceof Error ? error.message : String(error))}`,
     );
   });
+  const { camelCase, parseConfigFile } = await import('../lambda/scan/config-file');
   const specs = Object.fromEntries(
     OPTIONS.filter((o) => !o.commandLineOnly).map((o): [string, OptionSpec] => [
       longName(o),
@@ -314,6 +309,7 @@ async function loadMutelist(
   const text = await readFile(mutelist, 'utf8').catch((error: unknown) => {
     throw new ConfigError(`${label}: ${oneLine(error instanceof Error ? error.message : String(error))}`);
   });
+  const { parseMutelist } = await import('../lambda/mutelist/mutelist-file');
   return parseMutelist(text, label, CHECK_IDS);
 }
 
@@ -335,6 +331,7 @@ async function main(argv: string[]): Promise<number> {
 
   if (options.listChecks) {
     const listed = CHECKS.map((c) => c.metadata);
+    const { renderCheckListJson, renderCheckListTable } = await import('../lambda/report/check-list');
     process.stdout.write(
       options.format === 'json'
         ? renderCheckListJson(listed)
@@ -398,7 +395,7 @@ async function main(argv: string[]): Promise<number> {
   });
 
   const format = options.format ?? (process.stdout.isTTY && !options.output ? 'table' : 'json');
-  const text = render(format, { ...scan, report }, options);
+  const text = await render(format, { ...scan, report }, options);
   if (options.output) {
     await writeOutputFile(options.output, text);
     process.stderr.write(`eks-posture: report written to ${options.output}\n`);
@@ -408,20 +405,26 @@ async function main(argv: string[]): Promise<number> {
   return runOutcome(scan.report, options.failOn).exitCode;
 }
 
-function render(format: Format, scan: Run, options: CliOptions): string {
+/** Each format's code is loaded by the runs that ask for it; JSON, the default off a terminal, is always there. */
+async function render(format: Format, scan: Run, options: CliOptions): Promise<string> {
   const { report } = scan;
   switch (format) {
-    case 'asff':
+    case 'asff': {
+      const { previewFindings } = await import('../lambda/publish/publish');
       return `${JSON.stringify(previewFindings(scan, new Date()), null, 2)}\n`;
+    }
     case 'json':
       return renderJson(report);
     case 'csv':
-      return renderCsv(report);
+      return (await import('../lambda/report/csv')).renderCsv(report);
     case 'ocsf':
-      return renderOcsf(report);
-    case 'html':
+      return (await import('../lambda/report/ocsf')).renderOcsf(report);
+    case 'html': {
+      const { renderHtml } = await import('../lambda/report/html');
       return renderHtml(report, { coverage: scan.coverage, checks: CHECKS.map((c) => c.metadata) });
+    }
     case 'table': {
+      const { renderTable } = await import('../lambda/report/table');
       const terminal = !options.output && process.stdout.isTTY === true;
       return renderTable(report, {
         coverage: scan.coverage,

@@ -5,10 +5,11 @@
  */
 import { ApiCallCounter } from './collect/api-calls';
 import type { AccountClients, ClientOptions } from './collect/clients';
-import { parameterRegion, readMutelistParameter } from './collect/mutelist-parameter';
+import { parameterRegion, readMutelistParameter, SSM } from './collect/mutelist-parameter';
 import { ConfigError, ScanError } from './errors';
-import { type Mutelist, parseMutelist } from './mutelist/mutelist';
-import { emitScanCompleted } from './publish/scan-event';
+import type { Mutelist } from './mutelist/mutelist';
+import { parseMutelist } from './mutelist/mutelist-file';
+import { EVENT_BRIDGE, emitScanCompleted } from './publish/scan-event';
 import { runOutcome } from './report/outcome';
 import { type ScanCompleted, scanCompletedOf } from './report/scan-completed';
 import { CHECK_IDS, ENV, type LambdaConfig } from './scan/config';
@@ -132,7 +133,10 @@ export function createHandler(
     }
     metrics.publishStoredMetrics();
     if (config.emitScanEvent) {
-      const problem = await emitScanCompleted(targets.caller.eventBridge(config.homeRegion), completed);
+      const problem = await emitScanCompleted(
+        targets.caller.service(EVENT_BRIDGE, config.homeRegion),
+        completed,
+      );
       if (problem) logger.error('scan-completed event not sent', { error: problem });
     }
     // Results carry no credentials, and trust documents are not logged. The calls include the event's.
@@ -156,6 +160,9 @@ export function createHandler(
 
 /** The mutelist from its SSM parameter, in the scanner's own account; a bad list stops the scan before it starts. */
 async function readMutelist(targets: ResolvedTargets, name: string, homeRegion: string): Promise<Mutelist> {
-  const text = await readMutelistParameter(targets.caller.ssm(parameterRegion(name, homeRegion)), name);
+  const text = await readMutelistParameter(
+    targets.caller.service(SSM, parameterRegion(name, homeRegion)),
+    name,
+  );
   return parseMutelist(text, `mutelist parameter ${name}`, CHECK_IDS);
 }

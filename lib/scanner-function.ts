@@ -2,12 +2,12 @@
  * The scanner Lambda, its log group and its least-privilege role, created in the scope given (the
  * scanner construct), so their logical ids are those of the scanner's own children.
  */
+import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Stack } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
@@ -17,10 +17,10 @@ import { type AlertChannels, METRICS_NAMESPACE, SERVICE_NAME } from './alerting'
 import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
 import type { OrganizationSettings, ScannerSettings } from './scanner-settings';
 
-const HANDLER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'handler.ts');
+const PROJECT_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export interface ScannerFunction {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
 }
 
@@ -43,9 +43,9 @@ export function createScannerFunction(
   channels.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
   logGroup.grantWrite(role);
 
-  const fn = new nodejs.NodejsFunction(scope, 'Function', {
-    entry: HANDLER_ENTRY,
-    handler: 'handler',
+  const fn = new lambda.Function(scope, 'Function', {
+    code: handlerCode(),
+    handler: 'index.handler',
     runtime: lambda.Runtime.NODEJS_22_X,
     architecture: lambda.Architecture.ARM_64,
     memorySize: settings.memorySize,
@@ -62,18 +62,6 @@ export function createScannerFunction(
       ...environment(settings),
       ...(mutelistParameter ? { [ENV.mutelistParameter]: mutelistParameter } : {}),
     },
-    bundling: {
-      // Local esbuild from npm; the SDK is bundled so the function runs the versions the tests ran.
-      forceDockerBundling: false,
-      bundleAwsSDK: true,
-      minify: true,
-      sourceMap: true,
-      target: 'node22',
-      format: nodejs.OutputFormat.ESM,
-      mainFields: ['module', 'main'],
-      banner:
-        "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-    },
   });
   acknowledge(fn, [
     [
@@ -82,6 +70,35 @@ export function createScannerFunction(
     ],
   ]);
   return { function: fn, role };
+}
+
+/**
+ * The function's code: lambda/handler.ts bundled by scripts/build.mjs (the same options and esbuild
+ * plugin as the CLI's bundle, which the CDK's NodejsFunction cannot take), with local esbuild from
+ * npm. The AWS SDK is bundled, so the function runs the versions the tests ran.
+ */
+function handlerCode(): lambda.Code {
+  return lambda.Code.fromAsset(PROJECT_ROOT, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Only used if local bundling fails, which then fails the synthesis instead.
+      image: DockerImage.fromRegistry('unused'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          const built = spawnSync(
+            process.execPath,
+            [path.join(PROJECT_ROOT, 'scripts', 'build.mjs'), 'handler', '--outdir', outputDir],
+            { cwd: PROJECT_ROOT, encoding: 'utf8' },
+          );
+          if (built.status !== 0) {
+            const why = built.stderr?.trim() || built.error?.message || `exit code ${built.status}`;
+            throw new Error(`bundling the scanner function failed: ${why}`);
+          }
+          return true;
+        },
+      },
+    },
+  });
 }
 
 /** What the function reads at start-up (lambda/scan/config.ts): only the settings given. */

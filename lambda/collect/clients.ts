@@ -1,31 +1,44 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
 import { ApiCallCounter } from './api-calls';
+
+/** The configuration every client of an account is made with. */
+export interface ServiceConfig {
+  readonly region: string;
+  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  readonly endpoint?: string;
+  readonly maxAttempts: number;
+  readonly retryMode: 'adaptive';
+  readonly requestHandler: NodeHttpHandler;
+}
+
+/**
+ * A service that only some runs call (Security Hub with publishing, Organizations with `--org`, …):
+ * the module that calls it names its client class here, so a run loads only the SDKs it uses.
+ */
+export interface OptionalService<C> {
+  /** Calls are counted as `<id>:<Operation>`, as IAM names the actions. */
+  readonly id: string;
+  readonly Client: new (config: ServiceConfig) => C;
+  /** Global services talk to the home region's endpoint. */
+  readonly global?: boolean;
+}
 
 /** The SDK clients of one account. The collector and publisher receive these and never build clients themselves. */
 export interface AccountClients {
   eks(region: string): EKSClient;
   kms(region: string): KMSClient;
   ec2(region: string): EC2Client;
-  securityHub(region: string): SecurityHubClient;
-  /** The scan-completed event goes to the default bus of the scanner's own account. */
-  eventBridge(region: string): EventBridgeClient;
-  /** The scanner's own settings kept in Parameter Store (the Lambda's mutelist). */
-  ssm(region: string): SSMClient;
   /** IAM is global; its client talks to the home region's endpoint. */
   iam(): IAMClient;
   sts(): STSClient;
-  /** Organizations is global too; only the management (or delegated) account can list accounts. */
-  organizations(): OrganizationsClient;
+  /** A client of an optional service, in a region (ignored for a global one). */
+  service<C extends object>(service: OptionalService<C>, region: string): C;
 }
 
 export interface ClientOptions {
@@ -48,7 +61,7 @@ export interface ClientOptions {
  */
 export function createAccountClients(options: ClientOptions): AccountClients {
   const counter = options.apiCalls ?? new ApiCallCounter();
-  const common = {
+  const common: Omit<ServiceConfig, 'region'> = {
     ...(options.credentials === undefined ? {} : { credentials: options.credentials }),
     ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
     maxAttempts: options.maxAttempts ?? 8,
@@ -59,7 +72,7 @@ export function createAccountClients(options: ClientOptions): AccountClients {
       requestTimeout: options.requestTimeoutMs ?? 15_000,
       throwOnRequestTimeout: true,
     }),
-  } as const;
+  };
   const cache = new Map<string, unknown>();
   function memo<C>(key: string, make: () => C): C {
     if (!cache.has(key)) cache.set(key, make());
@@ -76,18 +89,16 @@ export function createAccountClients(options: ClientOptions): AccountClients {
     eks: (region) => memo(`eks/${region}`, () => counted(new EKSClient({ ...common, region }), 'eks')),
     kms: (region) => memo(`kms/${region}`, () => counted(new KMSClient({ ...common, region }), 'kms')),
     ec2: (region) => memo(`ec2/${region}`, () => counted(new EC2Client({ ...common, region }), 'ec2')),
-    securityHub: (region) =>
-      memo(`securityhub/${region}`, () =>
-        counted(new SecurityHubClient({ ...common, region }), 'securityhub'),
-      ),
-    eventBridge: (region) =>
-      memo(`events/${region}`, () => counted(new EventBridgeClient({ ...common, region }), 'events')),
-    ssm: (region) => memo(`ssm/${region}`, () => counted(new SSMClient({ ...common, region }), 'ssm')),
     iam: () => memo('iam', () => counted(new IAMClient({ ...common, region: options.homeRegion }), 'iam')),
     sts: () => memo('sts', () => counted(new STSClient({ ...common, region: options.homeRegion }), 'sts')),
-    organizations: () =>
-      memo('organizations', () =>
-        counted(new OrganizationsClient({ ...common, region: options.homeRegion }), 'organizations'),
-      ),
+    service: <C extends object>(service: OptionalService<C>, region: string): C => {
+      const at = service.global ? options.homeRegion : region;
+      return memo(`${service.id}/${at}`, () => {
+        const client = new service.Client({ ...common, region: at });
+        // Every SDK v3 client has a middleware stack; the counter attaches to it.
+        counter.attach(client as C & { middlewareStack: MiddlewareStack<object, object> }, service.id);
+        return client;
+      });
+    },
   };
 }

@@ -1,6 +1,9 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { ConfigError, describeAwsError } from '../errors';
 import { arnRegion } from '../model/arn';
+import type { OptionalService } from './clients';
+
+export const SSM: OptionalService<SSMClient> = { id: 'ssm', Client: SSMClient };
 
 /**
  * The text of the SSM parameter that holds the Lambda's mutelist. Read at every invocation, so an

@@ -2,12 +2,20 @@
  * The accounts of a scan and their credentials: the caller's own account with its own credentials,
  * every other one through `sts:AssumeRole` into the named member role, once per account per run.
  */
-import { type OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
+import { OrganizationsClient, paginateListAccounts } from '@aws-sdk/client-organizations';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { describeAwsError, ScanError } from '../errors';
 import { roleArn } from '../model/arn';
+import type { OptionalService } from './clients';
+
+/** Organizations is global; only the management (or a delegated) account can list accounts. */
+export const ORGANIZATIONS: OptionalService<OrganizationsClient> = {
+  id: 'organizations',
+  Client: OrganizationsClient,
+  global: true,
+};
 
 /**
  * ACTIVE accounts of the organization, sorted. `ListAccounts` is rate limited; the client's

@@ -9,7 +9,6 @@
  * except clusterTags, where every listed tag must be on the cluster. The first matching entry that
  * has not expired mutes the result.
  */
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { ConfigError } from '../errors';
 import type { CheckResult, Mute } from '../model/result';
@@ -232,34 +231,4 @@ function matcher(entry: MutelistEntry, context: MutingContext): (result: CheckRe
     }
     return true;
   };
-}
-
-/**
- * A mutelist document: YAML (JSON is YAML too) with the entries under `mutelist`, the same key the
- * config file uses, so an inline list can move to its own file unchanged.
- */
-export function parseMutelist(text: string, source: string, knownChecks: readonly string[]): Mutelist {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch (error) {
-    throw new ConfigError(`${source}: not valid YAML or JSON: ${firstLine(error)}`);
-  }
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new ConfigError(`${source}: expected a mapping with a 'mutelist' list of entries`);
-  }
-  const extra = Object.keys(document).filter((key) => key !== 'mutelist');
-  if (extra.length > 0) {
-    throw new ConfigError(
-      `${source}: unknown key '${extra.join("', '")}' (a mutelist file holds only 'mutelist')`,
-    );
-  }
-  const entries = (document as { mutelist?: unknown }).mutelist;
-  if (!Array.isArray(entries)) throw new ConfigError(`${source}: 'mutelist' must be a list of entries`);
-  return checkMutelist(entries, source, knownChecks);
-}
-
-function firstLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]?.trim() ?? message;
 }

@@ -1,7 +1,10 @@
 /** Sends the scan-completed event to the default event bus of the scanner's account. */
-import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { OptionalService } from '../collect/clients';
 import { describeAwsError } from '../errors';
 import { SCAN_EVENT_DETAIL_TYPE, SCAN_EVENT_SOURCE, type ScanCompleted } from '../report/scan-completed';
+
+export const EVENT_BRIDGE: OptionalService<EventBridgeClient> = { id: 'events', Client: EventBridgeClient };
 
 /** `undefined` when the event was accepted, else why not; the event is informational, so nothing throws. */
 export async function emitScanCompleted(

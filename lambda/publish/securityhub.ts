@@ -10,14 +10,21 @@ import {
   BatchImportFindingsCommand,
   type BatchImportFindingsCommandOutput,
   GetFindingsCommand,
-  type SecurityHubClient,
+  SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import pThrottle from 'p-throttle';
+import type { OptionalService } from '../collect/clients';
 import { describeAwsError } from '../errors';
 import { GENERATOR_PREFIX } from '../model/finding-id';
 import type { ImportFailure } from '../model/report';
 import type { AsffFinding } from './asff-schema';
 import type { ExistingFinding } from './lifecycle';
+
+/** Only publishing runs load the Security Hub SDK. */
+export const SECURITY_HUB: OptionalService<SecurityHubClient> = {
+  id: 'securityhub',
+  Client: SecurityHubClient,
+};
 
 /** BatchImportFindings takes at most 100 findings a call. */
 export const MAX_BATCH_FINDINGS = 100;

@@ -6,7 +6,6 @@
 import type { Coverage } from '../model/coverage';
 import type { RunReport } from '../model/report';
 import type { ScanSnapshot } from '../model/snapshot';
-import { publishFindings } from '../publish/publish';
 import type { RateLimits } from '../publish/securityhub';
 import { runScan, type ScanOptions } from './scan';
 import { clientsFor, type ResolvedTargets } from './targets';
@@ -31,9 +30,14 @@ export async function scanAndPublish(options: RunOptions): Promise<Run> {
   const { targets, publish, rates, refreshUnchangedDays, ...scan } = options;
   const run = await runScan({ ...scan, accounts: targets.accounts });
   if (!publish) return run;
+  // Loaded by publishing runs only: a scan alone does not load the Security Hub SDK.
+  const [{ publishFindings }, { SECURITY_HUB }] = await Promise.all([
+    import('../publish/publish'),
+    import('../publish/securityhub'),
+  ]);
   const summary = await publishFindings(run, {
     // Each account's findings go into its own Security Hub, with its own credentials.
-    securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
+    securityHub: (accountId, region) => clientsFor(targets, accountId).service(SECURITY_HUB, region),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(rates ? { rates } : {}),
     ...(refreshUnchangedDays !== undefined ? { refreshUnchangedDays } : {}),

@@ -5,7 +5,6 @@
 import { resolveCallerAccount } from '../collect/account';
 import type { ApiCallCounter } from '../collect/api-calls';
 import { type AccountClients, type ClientOptions, createAccountClients } from '../collect/clients';
-import { listOrganizationAccounts, memberRoleCredentials } from '../collect/organization';
 import { ConfigError } from '../errors';
 import type { AccountTarget } from './scan';
 
@@ -46,8 +45,12 @@ export async function resolveTargets(options: TargetOptions): Promise<ResolvedTa
       clientsOf: () => caller,
     };
   }
+  // Only runs over several accounts load the Organizations SDK and the role assumption.
+  const { listOrganizationAccounts, memberRoleCredentials, ORGANIZATIONS } = await import(
+    '../collect/organization'
+  );
   const ids = options.organization
-    ? await listOrganizationAccounts(caller.organizations())
+    ? await listOrganizationAccounts(caller.service(ORGANIZATIONS, options.homeRegion))
     : [...new Set(options.accounts)].sort();
   const role = {
     partition,

@@ -13,7 +13,7 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseMutelist } from '../../lambda/mutelist/mutelist';
+import { parseMutelist } from '../../lambda/mutelist/mutelist-file';
 import { MUTED_FIELD, NEW_OR_WORSE_FIELD } from '../../lambda/publish/asff-mapper';
 import { CHECK_IDS, DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { scanAndPublish } from '../../lambda/scan/scan-and-publish';

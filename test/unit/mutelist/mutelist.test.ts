@@ -5,8 +5,8 @@ import {
   checkMutelist,
   expiredWarning,
   type Mutelist,
-  parseMutelist,
 } from '../../../lambda/mutelist/mutelist';
+import { parseMutelist } from '../../../lambda/mutelist/mutelist-file';
 import { CHECK_IDS } from '../../../lambda/scan/config';
 import { ACCOUNT, REGION } from '../../support/factories';
 import { aClusterResult, aRoleResult, CLUSTER } from '../../support/results';
