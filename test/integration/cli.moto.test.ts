@@ -1,5 +1,8 @@
-/** The `eks-posture` CLI as a user runs it: a child process, credentials and endpoint from the environment. */
-import { spawn } from 'node:child_process';
+/**
+ * The `eks-posture` CLI as a user runs it: the bundle `npm run build` makes (its chunks loaded on
+ * demand), as a child process, credentials and endpoint from the environment.
+ */
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo, createServer as createTcpServer } from 'node:net';
@@ -23,6 +26,14 @@ const EU_RESULTS = 3 * checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup')
 
 const moto = useMoto({ resetEachTest: true });
 
+/** Built once for the file by the project's one builder, into a scratch directory. */
+let bundle = '';
+beforeAll(async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'eks-posture-cli-'));
+  execFileSync(process.execPath, ['scripts/build.mjs', 'cli', '--outdir', dir]);
+  bundle = join(dir, 'eks-posture.mjs');
+});
+
 interface Run {
   readonly code: number | null;
   readonly stdout: string;
@@ -39,7 +50,7 @@ function cli(
   env: Record<string, string> = {},
   closeStdout?: 'at-once' | 'after-first-chunk',
 ): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/eks-posture.ts', ...args], {
+  const child = spawn(process.execPath, [bundle, ...args], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: process.env.HOME ?? '',
