@@ -63,6 +63,8 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '0-0' },
     'reference-cloudsploit': { type: 'string' },
     build: { type: 'boolean', default: false },
+    // Extra flags for our CLI's node, e.g. --node-arg=--cpu-prof --node-arg=--cpu-prof-dir=/tmp/prof
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const plan = {
@@ -213,7 +215,7 @@ function childEnvironment(endpoint: string): NodeJS.ProcessEnv {
 
 function command(tool: Tool, output: string): string[] {
   return tool === 'eks-posture'
-    ? [process.execPath, CLI, '--regions', plan.region, '--format', 'json']
+    ? [process.execPath, ...(values['node-arg'] ?? []), CLI, '--regions', plan.region, '--format', 'json']
     : [process.execPath, CLOUDSPLOIT_RUNNER, plan.cloudsploit ?? '', plan.region, output];
 }
 

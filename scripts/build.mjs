@@ -1,8 +1,11 @@
 /**
  * The two bundles, built with esbuild from the same options wherever they are made:
  *
- *   node scripts/build.mjs cli [--outdir dist] [--metafile FILE]      the `eks-posture` bin (npm run build)
- *   node scripts/build.mjs handler --outdir DIR [--metafile FILE]    the Lambda function (the CDK app)
+ *   node scripts/build.mjs cli [--outdir dist] [--metafile FILE] [--sizes]      the `eks-posture` bin (npm run build)
+ *   node scripts/build.mjs handler --outdir DIR [--metafile FILE] [--sizes]    the Lambda function (the CDK app)
+ *
+ * `--sizes` prints the JavaScript's bytes (source maps and license files apart): all of it, what a
+ * run loads before it starts, and each chunk loaded on demand with the modules that weigh most in it.
  *
  * The CLI is split into chunks loaded on demand (Security Hub only with --publish, Organizations
  * only over several accounts, each output format only when chosen); the Lambda the same way, though
@@ -81,7 +84,7 @@ const BUNDLES = {
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
-  options: { outdir: { type: 'string' }, metafile: { type: 'string' } },
+  options: { outdir: { type: 'string' }, metafile: { type: 'string' }, sizes: { type: 'boolean' } },
 });
 const [kind] = positionals;
 if (kind !== 'cli' && kind !== 'handler') {
@@ -97,3 +100,54 @@ if (!outdir) {
 await rm(join(outdir, 'chunks'), { recursive: true, force: true });
 const result = await build(BUNDLES[kind](outdir));
 if (values.metafile) await writeFile(values.metafile, JSON.stringify(result.metafile));
+if (values.sizes) printSizes(result.metafile);
+
+/** Bytes of the output's JavaScript, by what loads when. */
+function printSizes(metafile) {
+  const outputs = Object.entries(metafile.outputs).filter(([file]) => file.endsWith('.mjs'));
+  const byFile = new Map(outputs);
+  const main = Object.values(BUNDLES[kind]('.').entryPoints)[0];
+  const [entry] = outputs.find(([, output]) => output.entryPoint === main) ?? [];
+  const atStart = new Set();
+  const visit = (file) => {
+    if (atStart.has(file) || !byFile.has(file)) return;
+    atStart.add(file);
+    for (const imported of byFile.get(file).imports)
+      if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  const sum = (files) => files.reduce((total, file) => total + byFile.get(file).bytes, 0);
+  const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
+  const heaviest = (files) => {
+    const weights = new Map();
+    for (const file of files)
+      for (const [input, { bytesInOutput }] of Object.entries(byFile.get(file).inputs)) {
+        const name =
+          input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? input.split('/').slice(0, 2).join('/');
+        weights.set(name, (weights.get(name) ?? 0) + bytesInOutput);
+      }
+    return [...weights]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 5)
+      .map(([name, bytes]) => `${name} ${kb(bytes)}`)
+      .join(', ');
+  };
+  const all = outputs.map(([file]) => file);
+  console.log(`${kind}: ${kb(sum(all))} of JavaScript in ${all.length} files`);
+  console.log(
+    `  loaded at start: ${kb(sum([...atStart]))} in ${atStart.size} files (${heaviest([...atStart])})`,
+  );
+  // Each dynamically imported chunk with what it alone brings (chunks shared with the start set are not counted twice).
+  for (const [file, output] of outputs) {
+    if (atStart.has(file) || !output.entryPoint) continue;
+    const brought = new Set();
+    const add = (f) => {
+      if (brought.has(f) || atStart.has(f) || !byFile.has(f)) return;
+      brought.add(f);
+      for (const imported of byFile.get(f).imports)
+        if (imported.kind === 'import-statement') add(imported.path);
+    };
+    add(file);
+    console.log(`  on demand ${output.entryPoint}: ${kb(sum([...brought]))} (${heaviest([...brought])})`);
+  }
+}
