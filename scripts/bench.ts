@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: an organization seeded into moto, scanned (and published) end to end, optionally
  * behind a proxy that adds per-call latency. Prints wall time, API calls by operation against the
- * minimum the design promises, peak memory and findings. A benchmark to run, not a test.
+ * minimum the design promises, the critical path of each account region in round trips, peak memory
+ * and findings. A benchmark to run, not a test.
  *
  *   npm run bench -- --accounts 20 --regions 3 --clusters 2 --nodegroups 1 --roles 50 --latency 50-100
  */
@@ -11,8 +12,9 @@ import {
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { ApiCallCounter } from '../lambda/collect/api-calls';
+import { ApiCallCounter, type ApiCallTiming } from '../lambda/collect/api-calls';
 import { publishFindings } from '../lambda/publish/publish';
+import { SECURITY_HUB } from '../lambda/publish/securityhub';
 import { DEFAULT_SCAN_CONFIG } from '../lambda/scan/config';
 import { runScan } from '../lambda/scan/scan';
 import { clientsFor, resolveTargets } from '../lambda/scan/targets';
@@ -171,6 +173,69 @@ function minimum(accounts: number, findingsPerScope: readonly number[]): Record<
   };
 }
 
+/** The services of an account region's reads; IAM, STS and Organizations are global. */
+const REGIONAL_SERVICES = new Set(['eks', 'ec2', 'kms']);
+
+/**
+ * The critical path of each account region with clusters, in round trips: a call's depth is 1 + the
+ * greatest depth of the calls of the same account and region that ended before it started, and the
+ * region's critical path is its greatest depth. Latency that varies between calls can only make a
+ * call look later than its inputs required, never earlier: the figure is at least the true path.
+ */
+function criticalPaths(timings: readonly ApiCallTiming[]): { depth: number; chain: string[] }[] {
+  const regions = new Map<string, ApiCallTiming[]>();
+  for (const call of timings) {
+    if (!REGIONAL_SERVICES.has(call.operation.split(':')[0] ?? '')) continue;
+    const key = `${call.accessKeyId}/${call.region}`;
+    regions.set(key, [...(regions.get(key) ?? []), call]);
+  }
+  const paths: { depth: number; chain: string[] }[] = [];
+  for (const calls of regions.values()) {
+    if (!calls.some((c) => c.operation === 'eks:DescribeCluster')) continue;
+    const byStart = [...calls].sort((a, b) => a.startMs - b.startMs);
+    const depths: number[] = [];
+    const previous: (number | undefined)[] = [];
+    byStart.forEach((call, i) => {
+      let before: number | undefined;
+      // Only a call that started earlier can have ended before this one started.
+      for (let j = 0; j < i; j++) {
+        const earlier = byStart[j];
+        if (earlier === undefined || earlier.endMs > call.startMs) continue;
+        if (before === undefined || (depths[j] ?? 0) > (depths[before] ?? 0)) before = j;
+      }
+      depths.push(before === undefined ? 1 : (depths[before] ?? 0) + 1);
+      previous.push(before);
+    });
+    const depth = Math.max(...depths);
+    const chain: string[] = [];
+    for (let at: number | undefined = depths.indexOf(depth); at !== undefined; at = previous[at]) {
+      chain.unshift(byStart[at]?.operation ?? '?');
+    }
+    paths.push({ depth, chain });
+  }
+  return paths.sort((a, b) => a.depth - b.depth);
+}
+
+/**
+ * The fewest round trips in sequence a region's data dependencies allow on moto (see
+ * lambda/collect/region.ts for the chain). On AWS it is one fewer with node groups: moto's
+ * DescribeCluster echoes the request's resourcesVpcConfig, without the vpcId AWS adds, so the route
+ * tables cannot be read by the clusters' VPCs beside the subnets and follow them instead.
+ */
+function minimumCriticalPath(): number {
+  if (plan.clusters === 0) return 1; // ListClusters
+  // ListClusters -> DescribeCluster with ListNodegroups -> DescribeNodegroup -> DescribeSubnets
+  // -> DescribeRouteTables (by the subnets' VPCs: moto gives no cluster VPC)
+  if (plan.nodegroups > 0) return 5;
+  // ListClusters -> DescribeCluster -> ListAccessEntries and the rest (moto has no entries to read further)
+  return 3;
+}
+
+function median(sorted: readonly number[]): number {
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
 const moto = await startMoto();
 const proxy = await startAwsProxy({ target: moto.endpoint, seed: 7, rules: [{ latencyMs: plan.latency }] });
 try {
@@ -179,7 +244,7 @@ try {
   process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
   process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
-  const apiCalls = new ApiCallCounter();
+  const apiCalls = new ApiCallCounter({ timings: true });
   const started = process.hrtime.bigint();
   const targets = await resolveTargets({
     homeRegion: 'us-east-1',
@@ -200,7 +265,7 @@ try {
   const scanned = Number(process.hrtime.bigint() - started) / 1e6;
   const publish = values.publish
     ? await publishFindings(run, {
-        securityHub: (accountId, region) => clientsFor(targets, accountId).securityHub(region),
+        securityHub: (accountId, region) => clientsFor(targets, accountId).service(SECURITY_HUB, region),
       })
     : undefined;
   const total = Number(process.hrtime.bigint() - started) / 1e6;
@@ -226,8 +291,15 @@ try {
       `${key.padEnd(36)}${String(actual[key] ?? 0).padStart(6)}${String(expected[key] ?? 0).padStart(9)}${mark}`,
     );
   }
+  const paths = criticalPaths(await apiCalls.timings());
+  const depths = paths.map((p) => p.depth);
   console.log(
-    `\nper API call: ${(total / callTotal).toFixed(1)} ms of wall time (proxy saw ${proxy.stats().requests} requests)`,
+    `\ncritical path: ${paths.length ? `median ${median(depths)}, max ${Math.max(...depths)}` : 'none'} round trips in sequence per account region with clusters (${paths.length} of them; minimum ${minimumCriticalPath()} on moto${plan.clusters > 0 && plan.nodegroups > 0 ? ', 4 on AWS' : ''})`,
+  );
+  const longest = paths.at(-1);
+  if (longest) console.log(`longest: ${longest.chain.join(' -> ')}`);
+  console.log(
+    `per API call: ${(total / callTotal).toFixed(1)} ms of wall time (proxy saw ${proxy.stats().requests} requests)`,
   );
 } finally {
   await proxy.close();

@@ -1,46 +1,49 @@
 import { DescribeClusterCommand, type EKSClient, paginateListClusters } from '@aws-sdk/client-eks';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { describeAwsError, TargetError } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { ClusterSnapshot } from '../model/snapshot';
 
+const optionalStrings = () => z.optional(z.array(z.string()));
+
 /** The parts of a DescribeCluster answer the checks read; anything else is ignored, anything missing stays missing. */
 const ClusterShape = z.object({
-  name: z.string().min(1),
-  arn: z.string().startsWith('arn:'),
-  status: z.string().optional(),
-  version: z.string().optional(),
-  platformVersion: z.string().optional(),
-  roleArn: z.string().optional(),
-  resourcesVpcConfig: z
-    .object({
-      endpointPublicAccess: z.boolean().optional(),
-      endpointPrivateAccess: z.boolean().optional(),
-      publicAccessCidrs: z.array(z.string()).optional(),
-      vpcId: z.string().optional(),
-      clusterSecurityGroupId: z.string().optional(),
-      securityGroupIds: z.array(z.string()).optional(),
-    })
-    .optional(),
-  encryptionConfig: z
-    .array(
+  name: z.string().check(z.minLength(1)),
+  arn: z.string().check(z.startsWith('arn:')),
+  status: z.optional(z.string()),
+  version: z.optional(z.string()),
+  platformVersion: z.optional(z.string()),
+  roleArn: z.optional(z.string()),
+  resourcesVpcConfig: z.optional(
+    z.object({
+      endpointPublicAccess: z.optional(z.boolean()),
+      endpointPrivateAccess: z.optional(z.boolean()),
+      publicAccessCidrs: optionalStrings(),
+      vpcId: z.optional(z.string()),
+      clusterSecurityGroupId: z.optional(z.string()),
+      securityGroupIds: optionalStrings(),
+    }),
+  ),
+  encryptionConfig: z.optional(
+    z.array(
       z.object({
-        resources: z.array(z.string()).optional(),
-        provider: z.object({ keyArn: z.string().optional() }).optional(),
+        resources: optionalStrings(),
+        provider: z.optional(z.object({ keyArn: z.optional(z.string()) })),
       }),
-    )
-    .optional(),
-  logging: z
-    .object({
-      clusterLogging: z
-        .array(z.object({ types: z.array(z.string()).optional(), enabled: z.boolean().optional() }))
-        .optional(),
-    })
-    .optional(),
-  identity: z.object({ oidc: z.object({ issuer: z.string().optional() }).optional() }).optional(),
-  accessConfig: z.object({ authenticationMode: z.string().optional() }).optional(),
-  deletionProtection: z.boolean().optional(),
-  tags: z.record(z.string(), z.string()).optional(),
+    ),
+  ),
+  logging: z.optional(
+    z.object({
+      clusterLogging: z.optional(
+        z.array(z.object({ types: optionalStrings(), enabled: z.optional(z.boolean()) })),
+      ),
+    }),
+  ),
+  identity: z.optional(z.object({ oidc: z.optional(z.object({ issuer: z.optional(z.string()) })) })),
+  accessConfig: z.optional(z.object({ authenticationMode: z.optional(z.string()) })),
+  deletionProtection: z.optional(z.boolean()),
+  tags: z.optional(z.record(z.string(), z.string())),
 });
 
 /** What DescribeCluster says of a cluster; the reads that follow it complete the snapshot. */

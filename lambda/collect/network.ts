@@ -21,23 +21,49 @@ const FILTER_VALUES = 200;
  * The subnets of the region's node groups and their VPCs' route tables: one paginated call per
  * resource type, filtered by those ids, whatever the number of node groups. Nothing is read when no
  * node group names a subnet; a failed read is kept as its reason.
+ *
+ * The subnets stay filtered by the node groups' subnet ids, not by VPC: a VPC filter would return
+ * every subnet of the clusters' VPCs (more pages), and would spend a call where no node group names
+ * a subnet. The route tables need only VPC ids, and EKS requires a node group's subnets to be in its
+ * cluster's VPC (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html): they are read
+ * by `clusterVpcIds` (the VPCs of the clusters whose node groups name these subnets) beside the
+ * subnets, not after them. A subnet in any other VPC has that VPC's tables read once the subnets
+ * are known, one round trip later, so that every subnet is still judged by its own route table.
  */
 export async function collectSubnetRoutes(
   ec2: EC2Client,
   ids: readonly string[],
+  clusterVpcIds: readonly string[] = [],
 ): Promise<Pick<NetworkSnapshot, 'subnets' | 'routeTables'>> {
-  const subnets = await read('ec2:DescribeSubnets', unique(ids), (values) => describeSubnets(ec2, values));
+  const subnetIds = unique(ids);
+  const expected = subnetIds.length > 0 ? unique(clusterVpcIds) : [];
+  const early = readRouteTables(ec2, expected);
+  const subnets = await read('ec2:DescribeSubnets', subnetIds, (values) => describeSubnets(ec2, values));
   if (!subnets.known) {
     return {
       subnets,
-      routeTables: { known: false, reason: `the route tables were not read because ${subnets.reason}` },
+      routeTables:
+        expected.length > 0
+          ? await early
+          : { known: false, reason: `the route tables were not read because ${subnets.reason}` },
     };
   }
   const vpcIds = unique(subnets.value.flatMap((s) => (s.vpcId ? [s.vpcId] : [])));
-  const routeTables = await read('ec2:DescribeRouteTables', vpcIds, (values) =>
-    describeRouteTables(ec2, values),
-  );
-  return { subnets, routeTables };
+  const missing = vpcIds.filter((id) => !expected.includes(id));
+  const [first, more] = await Promise.all([early, readRouteTables(ec2, missing)]);
+  // The early read counts only where a subnet lies in one of its VPCs.
+  const parts = vpcIds.some((id) => expected.includes(id)) ? [first, more] : [more];
+  const failed = parts.find((part) => !part.known);
+  if (failed) return { subnets, routeTables: failed };
+  // Only the tables of the subnets' VPCs, as when they were read by those VPCs alone.
+  const tables = parts
+    .flatMap((part) => (part.known ? part.value : []))
+    .filter((table) => table.vpcId === undefined || vpcIds.includes(table.vpcId));
+  return { subnets, routeTables: { known: true, value: tables } };
+}
+
+function readRouteTables(ec2: EC2Client, vpcIds: readonly string[]): Promise<Readout<RouteTableInfo[]>> {
+  return read('ec2:DescribeRouteTables', vpcIds, (values) => describeRouteTables(ec2, values));
 }
 
 /** The cluster and additional security groups of the region's clusters, in one filtered, paginated read. */

@@ -1,52 +1,60 @@
 import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from '@aws-sdk/client-eks';
 import pLimit from 'p-limit';
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { describeAwsError, isNotFound } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { ClusterSnapshot, Listed, NodegroupSnapshot } from '../model/snapshot';
 
 /** The parts of a DescribeNodegroup answer the checks read. */
 const NodegroupShape = z.object({
-  nodegroupName: z.string().min(1),
-  nodegroupArn: z.string().startsWith('arn:'),
-  status: z.string().optional(),
-  amiType: z.string().optional(),
-  subnets: z.array(z.string()).optional(),
-  remoteAccess: z
-    .object({
-      ec2SshKey: z.string().optional(),
-      sourceSecurityGroups: z.array(z.string()).optional(),
-    })
-    .optional(),
-  launchTemplate: z
-    .object({ id: z.string().optional(), name: z.string().optional(), version: z.string().optional() })
-    .optional(),
+  nodegroupName: z.string().check(z.minLength(1)),
+  nodegroupArn: z.string().check(z.startsWith('arn:')),
+  status: z.optional(z.string()),
+  amiType: z.optional(z.string()),
+  subnets: z.optional(z.array(z.string())),
+  remoteAccess: z.optional(
+    z.object({
+      ec2SshKey: z.optional(z.string()),
+      sourceSecurityGroups: z.optional(z.array(z.string())),
+    }),
+  ),
+  launchTemplate: z.optional(
+    z.object({ id: z.optional(z.string()), name: z.optional(z.string()), version: z.optional(z.string()) }),
+  ),
 });
 
 type ClusterRef = Pick<ClusterSnapshot, 'accountId' | 'region' | 'name' | 'arn'>;
 
 /**
- * Lists and describes the managed node groups of one cluster. A failed listing makes the list
- * unknown, with the reason (the cluster's node-group findings are then left as they are); a node
- * group that cannot be described is listed with the reason, like a cluster; one deleted since it
- * was listed is gone.
+ * The names of one cluster's managed node groups; it needs only the cluster's name. A failed
+ * listing makes the list unknown, with the reason (the cluster's node-group findings are then left
+ * as they are).
  */
-export async function collectNodegroups(
-  eks: EKSClient,
-  cluster: ClusterRef,
-  describeConcurrency = 4,
-): Promise<Readout<Listed<NodegroupSnapshot>[]>> {
+export async function listNodegroups(eks: EKSClient, clusterName: string): Promise<Readout<string[]>> {
   const names: string[] = [];
   try {
-    for await (const page of paginateListNodegroups(
-      { client: eks, pageSize: 100 },
-      { clusterName: cluster.name },
-    )) {
+    for await (const page of paginateListNodegroups({ client: eks, pageSize: 100 }, { clusterName })) {
       names.push(...(page.nodegroups ?? []));
     }
   } catch (error) {
     return unknown(`eks:ListNodegroups failed: ${describeAwsError(error)}`);
   }
+  return known(names);
+}
+
+/**
+ * Describes the node groups a listing named. One that cannot be described is listed with the
+ * reason, like a cluster; one deleted since it was listed is gone.
+ */
+export async function describeNodegroups(
+  eks: EKSClient,
+  cluster: ClusterRef,
+  listed: Readout<readonly string[]>,
+  describeConcurrency = 4,
+): Promise<Readout<Listed<NodegroupSnapshot>[]>> {
+  if (!listed.known) return listed;
+  const names = listed.value;
   const limit = pLimit(describeConcurrency);
   const described = await Promise.all(names.map((name) => limit(() => describe(eks, cluster, name))));
   return known(

@@ -2,25 +2,41 @@
  * One account region, read in full: every cluster with its description, access entries, node
  * groups and Pod Identity associations; the KMS keys the clusters name; the EC2 network all of them
  * use, read once for the region. What cannot be read is kept with the reason, in its place.
+ *
+ * The reads are pipelined: each starts as soon as the answers it needs are in, never behind a
+ * barrier over unrelated work. The critical path is four round trips:
+ *   1. ListClusters
+ *   2. DescribeCluster, ListNodegroups (needs only the name), DescribeClusterVersions
+ *   3. ListAccessEntries (needs the authentication mode), ListPodIdentityAssociations,
+ *      DescribeNodegroup, DescribeKey and DescribeSecurityGroups (need the description)
+ *   4. ListAssociatedAccessPolicies, DescribePodIdentityAssociation, DescribeSubnets (needs the node
+ *      groups' subnet ids) and DescribeRouteTables (by the clusters' VPCs, see `collectSubnetRoutes`)
+ * A fifth only when a node-group subnet lies outside the VPCs DescribeCluster named (or it named
+ * none, as moto does): that VPC's route tables are then read once the subnets are known.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { clusterArn } from '../model/arn';
-import { known } from '../model/readout';
-import type { ClusterSnapshot, ListedCluster, RegionSnapshot } from '../model/snapshot';
+import { known, type Readout, unknown } from '../model/readout';
+import type { Listed, ListedCluster, NodegroupSnapshot, RegionSnapshot } from '../model/snapshot';
 import { securityGroupsOf } from '../model/snapshot';
 import { collectAccessEntries } from './access-entries';
 import type { AccountClients } from './clients';
 import { type ClusterDescription, describeCluster, listClusterNames, type RegionTarget } from './clusters';
-import { collectKeyStates } from './keys';
+import { KeyStates } from './keys';
 import { collectSecurityGroups, collectSubnetRoutes } from './network';
-import { collectNodegroups } from './nodegroups';
+import { describeNodegroups, listNodegroups } from './nodegroups';
 import { collectPodIdentity } from './pod-identity';
 import type { VersionSupport } from './version-support';
 
 export interface RegionOptions {
-  /** Clusters described at once. @default 8 */
-  readonly describeConcurrency?: number;
-  /** Clusters whose own resources are read at once. @default 4 */
+  /**
+   * Clusters read at once at each stage (description, node groups, access entries with Pod
+   * Identity), and KMS keys described at once. 20 lets a region of 20 clusters go through each stage
+   * in one round trip; past that the clusters queue, so that one region has at most 20 x 13 EKS calls
+   * in flight (a description, 4 node-group reads, 4 access-entry and 4 association reads a cluster),
+   * of which the SDK's HTTP agent sends 50 at a time per client; throttling backs off adaptively.
+   * @default 20
+   */
   readonly clusterConcurrency?: number;
 }
 
@@ -38,52 +54,119 @@ export async function collectRegion(
   const eks = clients.eks(target.region);
   const ec2 = clients.ec2(target.region);
   const names = await listClusterNames(eks, target);
+  // Version support needs only to know that the region has clusters: asked now, beside the rest.
   if (names.length > 0) versions.offer(target.region, eks);
-  const describeLimit = pLimit(options.describeConcurrency ?? 8);
-  const descriptions = await Promise.all(
-    names.map((name) =>
-      describeLimit(async () => ({ name, description: await describeCluster(eks, target, name) })),
-    ),
+  const concurrency = options.clusterConcurrency ?? 20;
+  const stages: Stages = {
+    describe: pLimit(concurrency),
+    nodegroups: pLimit(concurrency),
+    resources: pLimit(concurrency),
+  };
+  const keys = new KeyStates(clients, target.region, concurrency);
+  const reads = names.map((name) => readCluster(eks, target, name, stages, keys));
+  // The one-call-per-region EC2 reads need every cluster's ids: each waits for the last answer
+  // it needs, and no longer.
+  const described = Promise.all(reads.map((r) => r.description)).then((all) =>
+    all.flatMap((d) => (d.known ? [d.value] : [])),
   );
-  const described = descriptions.flatMap(({ description }) => (description.known ? [description.value] : []));
-  const keyArns = described
-    .flatMap((c) => c.encryptionConfig ?? [])
-    .flatMap((e) => (e.keyArn ? [e.keyArn] : []));
-  // The security groups are known from DescribeCluster: read them while the clusters' own reads run.
-  const securityGroups = collectSecurityGroups(ec2, described.flatMap(securityGroupsOf));
-  const keys = collectKeyStates(clients, keyArns, target.region);
-  const clusterLimit = pLimit(options.clusterConcurrency ?? 4);
-  const clusters = await Promise.all(
-    descriptions.map(({ name, description }): Promise<ListedCluster> | ListedCluster =>
-      description.known
-        ? clusterLimit(async () => ({
-            name,
-            arn: description.value.arn,
-            description: known(await completeCluster(eks, description.value)),
-          }))
-        : { name, arn: clusterArn(target.partition, target.region, target.accountId, name), description },
-    ),
+  const securityGroups = described.then((clusters) =>
+    collectSecurityGroups(ec2, clusters.flatMap(securityGroupsOf)),
   );
-  const subnets = clusters.flatMap(({ description: cluster }) =>
-    cluster.known && cluster.value.nodegroups.known
-      ? cluster.value.nodegroups.value.flatMap((n) =>
-          n.description.known ? (n.description.value.subnets ?? []) : [],
-        )
-      : [],
-  );
-  const network = { ...(await collectSubnetRoutes(ec2, subnets)), securityGroups: await securityGroups };
-  return { accountId: target.accountId, region: target.region, clusters, keys: await keys, network };
+  const subnetRoutes = Promise.all(reads.map((r) => r.nodegroups)).then((all) => {
+    const used = all.flatMap((read) => {
+      if (read === undefined || !read.nodegroups.known) return [];
+      const subnets = read.nodegroups.value.flatMap((n) =>
+        n.description.known ? (n.description.value.subnets ?? []) : [],
+      );
+      return subnets.length > 0 ? [{ subnets, vpcId: read.cluster.vpcId }] : [];
+    });
+    return collectSubnetRoutes(
+      ec2,
+      used.flatMap((u) => u.subnets),
+      used.flatMap((u) => (u.vpcId ? [u.vpcId] : [])),
+    );
+  });
+  const keyStates = described.then((clusters) => keys.of(clusters.flatMap(keyArnsOf)));
+  const [clusters, keyMap, network, groups] = await Promise.all([
+    Promise.all(reads.map((r) => r.cluster)),
+    keyStates,
+    subnetRoutes,
+    securityGroups,
+  ]);
+  return {
+    accountId: target.accountId,
+    region: target.region,
+    clusters,
+    keys: keyMap,
+    network: { ...network, securityGroups: groups },
+  };
 }
 
-/** A described cluster with its access entries, node groups and Pod Identity associations. */
-async function completeCluster(
+interface Stages {
+  readonly describe: LimitFunction;
+  readonly nodegroups: LimitFunction;
+  readonly resources: LimitFunction;
+}
+
+type Nodegroups = Readout<Listed<NodegroupSnapshot>[]>;
+
+interface ClusterReads {
+  readonly description: Promise<Readout<ClusterDescription>>;
+  /** With the description they were read for; a cluster that cannot be described has none read. */
+  readonly nodegroups: Promise<{ cluster: ClusterDescription; nodegroups: Nodegroups } | undefined>;
+  readonly cluster: Promise<ListedCluster>;
+}
+
+/**
+ * One cluster's reads, each started as soon as what it needs is known. ListNodegroups needs only
+ * the name, so it is asked beside DescribeCluster: the node groups' subnets, which the EC2 reads
+ * wait for, are then known one round trip sooner. Every other read waits for the description, as
+ * before (access entries are not listed in `CONFIG_MAP` mode), and nothing more is read of a
+ * cluster that cannot be described: its node-group listing is the one call it spends for nothing.
+ */
+function readCluster(
   eks: ReturnType<AccountClients['eks']>,
-  description: ClusterDescription,
-): Promise<ClusterSnapshot> {
-  const [accessEntries, nodegroups, podIdentityAssociations] = await Promise.all([
-    collectAccessEntries(eks, description),
-    collectNodegroups(eks, description),
-    collectPodIdentity(eks, description),
-  ]);
-  return { ...description, accessEntries, nodegroups, podIdentityAssociations };
+  target: RegionTarget,
+  name: string,
+  stages: Stages,
+  keys: KeyStates,
+): ClusterReads {
+  const description = stages.describe(() => describeCluster(eks, target, name));
+  const nodegroups = stages.nodegroups(async () => {
+    const [listed, described] = await Promise.all([listNodegroups(eks, name), description]);
+    if (!described.known) return undefined;
+    return { cluster: described.value, nodegroups: await describeNodegroups(eks, described.value, listed) };
+  });
+  const cluster = description.then(async (described): Promise<ListedCluster> => {
+    if (!described.known) {
+      await nodegroups;
+      return {
+        name,
+        arn: clusterArn(target.partition, target.region, target.accountId, name),
+        description: described,
+      };
+    }
+    for (const keyArn of keyArnsOf(described.value)) void keys.read(keyArn);
+    const [groups, [accessEntries, podIdentityAssociations]] = await Promise.all([
+      nodegroups,
+      stages.resources(() =>
+        Promise.all([collectAccessEntries(eks, described.value), collectPodIdentity(eks, described.value)]),
+      ),
+    ]);
+    return {
+      name,
+      arn: described.value.arn,
+      description: known({
+        ...described.value,
+        accessEntries,
+        nodegroups: groups?.nodegroups ?? unknown('the node groups were not read'),
+        podIdentityAssociations,
+      }),
+    };
+  });
+  return { description, nodegroups, cluster };
+}
+
+function keyArnsOf(cluster: ClusterDescription): string[] {
+  return (cluster.encryptionConfig ?? []).flatMap((e) => (e.keyArn ? [e.keyArn] : []));
 }

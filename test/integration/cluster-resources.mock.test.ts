@@ -306,6 +306,11 @@ describe('Collector: node groups', () => {
 
 describe('Collector: EC2 network', () => {
   beforeEach(() => {
+    // EKS requires a node group's subnets to be in its cluster's VPC: beta's subnet-3 is in vpc-2.
+    const beta = cluster('beta', 'CONFIG_MAP').cluster;
+    eks.on(DescribeClusterCommand, { name: 'beta' }).resolves({
+      cluster: { ...beta, resourcesVpcConfig: { ...beta.resourcesVpcConfig, vpcId: 'vpc-2' } },
+    });
     eks
       .on(ListNodegroupsCommand, { clusterName: 'alpha' })
       .resolves({ nodegroups: ['a1', 'a2'] })
@@ -408,8 +413,8 @@ describe('Collector: EC2 network', () => {
     const a1 = find(report.results, 'nodegroup-public-subnets', 'alpha/a1');
     expect(a1?.status).toBe('NOT_AVAILABLE');
     expect(a1?.detail).toContain('ec2:DescribeSubnets failed: UnauthorizedOperation');
-    // Without subnets there is no VPC to read route tables for.
-    expect(ec2.commandCalls(DescribeRouteTablesCommand)).toHaveLength(0);
+    // The route tables were read by the clusters' VPCs beside the subnets; without the subnets they judge nothing.
+    expect(ec2.commandCalls(DescribeRouteTablesCommand)).toHaveLength(1);
     expect(find(report.results, 'cluster-security-group', 'beta')?.status).toBe('PASSED');
   });
 });
