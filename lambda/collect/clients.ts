@@ -5,29 +5,10 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider, MiddlewareStack } from '@smithy/types';
+import type { OptionalService, ServiceConfig } from '../service';
 import { ApiCallCounter } from './api-calls';
 
-/** The configuration every client of an account is made with. */
-export interface ServiceConfig {
-  readonly region: string;
-  readonly credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
-  readonly endpoint?: string;
-  readonly maxAttempts: number;
-  readonly retryMode: 'adaptive';
-  readonly requestHandler: NodeHttpHandler;
-}
-
-/**
- * A service that only some runs call (Security Hub with publishing, Organizations with `--org`, …):
- * the module that calls it names its client class here, so a run loads only the SDKs it uses.
- */
-export interface OptionalService<C> {
-  /** Calls are counted as `<id>:<Operation>`, as IAM names the actions. */
-  readonly id: string;
-  readonly Client: new (config: ServiceConfig) => C;
-  /** Global services talk to the home region's endpoint. */
-  readonly global?: boolean;
-}
+export type { OptionalService, ServiceConfig };
 
 /** The SDK clients of one account. The collector and publisher receive these and never build clients themselves. */
 export interface AccountClients {

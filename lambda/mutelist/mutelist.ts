@@ -9,7 +9,8 @@
  * except clusterTags, where every listed tag must be on the cluster. The first matching entry that
  * has not expired mutes the result.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { ConfigError } from '../errors';
 import type { CheckResult, Mute } from '../model/result';
 import { globToRegExp } from '../policy/glob';
@@ -55,10 +56,12 @@ export function splitList(value: unknown): unknown {
     : value;
 }
 
-const listOf = (item: z.ZodString) =>
-  z.preprocess(splitList, z.array(item).min(1, 'give at least one value'));
+const listOf = (item: z.ZodMiniString) =>
+  z.pipe(z.transform(splitList), z.array(item).check(z.minLength(1, 'give at least one value')));
 
-const text = z.string().trim().min(1, 'must not be empty');
+const trimmed = () => z.string().check(z.trim());
+
+const text = trimmed().check(z.minLength(1, 'must not be empty'));
 
 function isRealDate(value: string): boolean {
   const match = DATE.exec(value);
@@ -68,8 +71,8 @@ function isRealDate(value: string): boolean {
 }
 
 /** `key=value` texts, or a mapping of keys to values. */
-const clusterTags = z.preprocess(
-  (value) => {
+const clusterTags = z.pipe(
+  z.transform((value) => {
     const items = typeof value === 'string' ? [value] : value;
     if (!Array.isArray(items)) return value;
     const tags: Record<string, unknown> = {};
@@ -79,43 +82,49 @@ const clusterTags = z.preprocess(
       tags[item.slice(0, at).trim()] = item.slice(at + 1).trim();
     }
     return tags;
-  },
-  z
-    .record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String))
-    .refine((tags) => Object.keys(tags).length > 0, 'give at least one key=value tag')
-    .refine((tags) => !('' in tags), 'each tag is key=value with a non-empty key'),
+  }),
+  z.record(z.string(), z.pipe(z.union([z.string(), z.number(), z.boolean()]), z.transform(String))).check(
+    z.refine((tags) => Object.keys(tags).length > 0, 'give at least one key=value tag'),
+    z.refine((tags) => !('' in tags), 'each tag is key=value with a non-empty key'),
+  ),
 );
 
 /** The schema of the entries, for the known check ids: the same wherever a mutelist is given. */
 export function mutelistEntriesSchema(knownChecks: readonly string[]) {
   const known = new Set(knownChecks);
   const entry = z.strictObject({
-    checks: listOf(z.string().trim()).superRefine((checks, ctx) => {
-      const unknown = checks.filter((c) => c !== '*' && !known.has(c));
-      if (unknown.length > 0) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `unknown check id '${unknown.join("', '")}' (known: ${knownChecks.join(', ')}, or *)`,
-        });
-      }
-    }),
-    accounts: listOf(
-      z.string().trim().regex(ACCOUNT_GLOB, 'each account is a 12-digit id, or a glob of one'),
-    ).optional(),
-    regions: listOf(
-      z.string().trim().regex(REGION_GLOB, 'each region is a region name (e.g. us-east-1), or a glob of one'),
-    ).optional(),
-    resources: listOf(z.string().trim().min(1)).optional(),
-    clusterTags: clusterTags.optional(),
+    checks: listOf(trimmed()).check(
+      z.superRefine((checks, ctx) => {
+        const unknown = checks.filter((c) => c !== '*' && !known.has(c));
+        if (unknown.length > 0) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown check id '${unknown.join("', '")}' (known: ${knownChecks.join(', ')}, or *)`,
+          });
+        }
+      }),
+    ),
+    accounts: z.optional(
+      listOf(trimmed().check(z.regex(ACCOUNT_GLOB, 'each account is a 12-digit id, or a glob of one'))),
+    ),
+    regions: z.optional(
+      listOf(
+        trimmed().check(
+          z.regex(REGION_GLOB, 'each region is a region name (e.g. us-east-1), or a glob of one'),
+        ),
+      ),
+    ),
+    resources: z.optional(listOf(trimmed().check(z.minLength(1)))),
+    clusterTags: z.optional(clusterTags),
     reason: text,
-    owner: text.optional(),
-    expires: z
-      .preprocess(
+    owner: z.optional(text),
+    expires: z.optional(
+      z.pipe(
         // A YAML 1.1 reader would give a date object; `yaml` keeps the text, but a JSON caller may not.
-        (value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value),
-        z.string().trim().refine(isRealDate, 'must be a date written YYYY-MM-DD'),
-      )
-      .optional(),
+        z.transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value)),
+        trimmed().check(z.refine(isRealDate, 'must be a date written YYYY-MM-DD')),
+      ),
+    ),
   });
   return z.array(entry);
 }

@@ -1,8 +1,8 @@
 /** Sends the scan-completed event to the default event bus of the scanner's account. */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { OptionalService } from '../collect/clients';
 import { describeAwsError } from '../errors';
 import { SCAN_EVENT_DETAIL_TYPE, SCAN_EVENT_SOURCE, type ScanCompleted } from '../report/scan-completed';
+import type { OptionalService } from '../service';
 
 export const EVENT_BRIDGE: OptionalService<EventBridgeClient> = { id: 'events', Client: EventBridgeClient };
 

@@ -13,10 +13,10 @@ import {
   SecurityHubClient,
 } from '@aws-sdk/client-securityhub';
 import pThrottle from 'p-throttle';
-import type { OptionalService } from '../collect/clients';
 import { describeAwsError } from '../errors';
 import { GENERATOR_PREFIX } from '../model/finding-id';
 import type { ImportFailure } from '../model/report';
+import type { OptionalService } from '../service';
 import type { AsffFinding } from './asff-schema';
 import type { ExistingFinding } from './lifecycle';
 

@@ -2,7 +2,8 @@
  * Scan settings from untrusted text (CLI flags, Lambda environment), each validated with a
  * one-line error that names the input and what is wrong.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import '../zod-messages';
 import { DEFAULT_REQUIRED_LOG_TYPES, LOG_TYPES } from '../checks/control-plane-logging';
 import { CHECKS } from '../checks/registry';
 import type { Check, ScanConfig } from '../checks/types';
@@ -31,34 +32,40 @@ const EMPTY = 'is empty: give a comma-separated list';
 
 /** A list as a sequence, or as comma-separated text (a flag, an environment variable, a context key). */
 function listOf(
-  item: z.ZodType<string>,
+  item: z.ZodMiniType<string>,
   refine?: (items: string[]) => string | undefined,
   { allowEmpty = false } = {},
 ) {
-  return z.preprocess(
-    splitList,
+  return z.pipe(
+    z.transform(splitList),
     z
-      .array(item)
-      .min(allowEmpty ? 0 : 1, EMPTY)
-      .transform((items) => [...new Set(items)])
-      .superRefine((items, ctx) => {
-        const problem = refine?.(items);
-        if (problem) ctx.addIssue({ code: 'custom', message: problem });
-      }),
+      .pipe(
+        z.array(item).check(z.minLength(allowEmpty ? 0 : 1, EMPTY)),
+        z.transform((items: string[]) => [...new Set(items)]),
+      )
+      .check(
+        z.superRefine((items, ctx) => {
+          const problem = refine?.(items);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        }),
+      ),
   );
 }
 
 /** A whole number, as a number or as its digits. */
 function wholeNumber(min: number, max: number, message: (input: string) => string) {
-  return z.unknown().transform((value, ctx) => {
-    const input = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
-    const n = Number(input);
-    if (!/^\d+$/.test(input) || !Number.isSafeInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: message(String(value)) });
-      return z.NEVER;
-    }
-    return n;
-  });
+  return z.pipe(
+    z.unknown(),
+    z.transform((value, ctx) => {
+      const input = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : '';
+      const n = Number(input);
+      if (!/^\d+$/.test(input) || !Number.isSafeInteger(n) || n < min || n > max) {
+        ctx.issues.push({ code: 'custom', message: message(String(value)), input: value });
+        return z.NEVER;
+      }
+      return n;
+    }),
+  );
 }
 
 const quoted = (items: readonly string[]) => `'${items.join("', '")}'`;
@@ -109,15 +116,15 @@ const REFRESH_DAYS = wholeNumber(
  * validates them all, so they cannot drift apart; each caller names the inputs its own way.
  */
 export const SCAN_SETTINGS_SCHEMA = z.strictObject({
-  regions: REGIONS.optional(),
-  requiredLogTypes: LOG_TYPE_LIST.optional(),
-  versionWarningDays: WARNING_DAYS.optional(),
+  regions: z.optional(REGIONS),
+  requiredLogTypes: z.optional(LOG_TYPE_LIST),
+  versionWarningDays: z.optional(WARNING_DAYS),
   /** Empty: no principal may hold the cluster admin policy (the default). */
-  allowedAdminPrincipals: PRINCIPALS.optional(),
-  checks: CHECK_LIST.optional(),
-  skipChecks: CHECK_LIST.optional(),
-  refreshUnchangedDays: REFRESH_DAYS.optional(),
-  mutelist: mutelistEntriesSchema(CHECK_IDS).optional(),
+  allowedAdminPrincipals: z.optional(PRINCIPALS),
+  checks: z.optional(CHECK_LIST),
+  skipChecks: z.optional(CHECK_LIST),
+  refreshUnchangedDays: z.optional(REFRESH_DAYS),
+  mutelist: z.optional(mutelistEntriesSchema(CHECK_IDS)),
 });
 
 export type ScanSettings = z.output<typeof SCAN_SETTINGS_SCHEMA>;

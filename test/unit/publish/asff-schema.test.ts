@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { AsffFinding, findingProblems } from '../../../lambda/publish/asff-schema';
 import { aClusterResult, mapFinding } from '../../support/results';
 
@@ -46,17 +46,23 @@ const model = botocoreModel([
   'FindingProviderFields',
 ]);
 
-function objectShape(schema: z.ZodType): Record<string, z.ZodType> {
-  return (schema as unknown as z.ZodObject).shape as Record<string, z.ZodType>;
+// The product's schemas are zod/mini ones: read them through zod's core classes, which both flavours share.
+type Schema = z.core.$ZodType;
+
+function objectShape(schema: Schema): Record<string, Schema> {
+  return (schema as z.core.$ZodObject)._zod.def.shape as Record<string, Schema>;
 }
 
-function unwrap(schema: z.ZodType): z.ZodType {
+function unwrap(schema: Schema): Schema {
   let current = schema;
-  while (current instanceof z.ZodOptional || current instanceof z.ZodArray) {
-    current =
-      current instanceof z.ZodOptional ? (current.unwrap() as z.ZodType) : (current.element as z.ZodType);
+  while (current instanceof z.core.$ZodOptional || current instanceof z.core.$ZodArray) {
+    current = current instanceof z.core.$ZodOptional ? current._zod.def.innerType : current._zod.def.element;
   }
   return current;
+}
+
+function options(schema: Schema): unknown[] {
+  return Object.values((unwrap(schema) as z.core.$ZodEnum)._zod.def.entries);
 }
 
 describe('Schema: AsffFinding against the Security Hub API model', () => {
@@ -64,21 +70,21 @@ describe('Schema: AsffFinding against the Security Hub API model', () => {
 
   it('sends only members the model defines', () => {
     expect(model.AwsSecurityFinding?.members).toEqual(expect.arrayContaining(Object.keys(finding)));
-    const resource = objectShape(unwrap(finding.Resources as z.ZodType));
+    const resource = objectShape(unwrap(finding.Resources as Schema));
     expect(model.Resource?.members).toEqual(expect.arrayContaining(Object.keys(resource)));
-    const details = objectShape(unwrap(resource.Details as z.ZodType));
+    const details = objectShape(unwrap(resource.Details as Schema));
     expect(model.ResourceDetails?.members).toEqual(expect.arrayContaining(Object.keys(details)));
     expect(model.AwsEksClusterDetails?.members).toEqual(
-      expect.arrayContaining(Object.keys(objectShape(unwrap(details.AwsEksCluster as z.ZodType)))),
+      expect.arrayContaining(Object.keys(objectShape(unwrap(details.AwsEksCluster as Schema)))),
     );
     expect(model.AwsIamRoleDetails?.members).toEqual(
-      expect.arrayContaining(Object.keys(objectShape(unwrap(details.AwsIamRole as z.ZodType)))),
+      expect.arrayContaining(Object.keys(objectShape(unwrap(details.AwsIamRole as Schema)))),
     );
   });
 
   it('requires every member the model requires', () => {
     const required = Object.entries(finding)
-      .filter(([, schema]) => !(schema instanceof z.ZodOptional))
+      .filter(([, schema]) => !(schema instanceof z.core.$ZodOptional))
       .map(([name]) => name);
     expect(required).toEqual(
       expect.arrayContaining(model.AwsSecurityFinding?.required ?? ['(model missing)']),
@@ -86,17 +92,13 @@ describe('Schema: AsffFinding against the Security Hub API model', () => {
   });
 
   it('uses the model enums for compliance status, severity label, record state and partition', () => {
-    const compliance = objectShape(unwrap(finding.Compliance as z.ZodType));
-    expect((compliance.Status as z.ZodEnum).options).toEqual(model.Compliance?.enums.Status);
-    const severity = objectShape(unwrap(finding.Severity as z.ZodType));
-    expect((severity.Label as z.ZodEnum).options).toEqual(model.Severity?.enums.Label);
-    expect((unwrap(finding.RecordState as z.ZodType) as z.ZodEnum).options).toEqual(
-      model.AwsSecurityFinding?.enums.RecordState,
-    );
-    const resource = objectShape(unwrap(finding.Resources as z.ZodType));
-    expect((unwrap(resource.Partition as z.ZodType) as z.ZodEnum).options).toEqual(
-      model.Resource?.enums.Partition,
-    );
+    const compliance = objectShape(unwrap(finding.Compliance as Schema));
+    expect(options(compliance.Status as Schema)).toEqual(model.Compliance?.enums.Status);
+    const severity = objectShape(unwrap(finding.Severity as Schema));
+    expect(options(severity.Label as Schema)).toEqual(model.Severity?.enums.Label);
+    expect(options(finding.RecordState as Schema)).toEqual(model.AwsSecurityFinding?.enums.RecordState);
+    const resource = objectShape(unwrap(finding.Resources as Schema));
+    expect(options(resource.Partition as Schema)).toEqual(model.Resource?.enums.Partition);
   });
 });
 
