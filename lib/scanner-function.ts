@@ -3,9 +3,11 @@
  * scanner construct), so their logical ids are those of the scanner's own children.
  */
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AssetHashType, DockerImage, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -75,30 +77,29 @@ export function createScannerFunction(
 /**
  * The function's code: lambda/handler.ts bundled by scripts/build.mjs (the same options and esbuild
  * plugin as the CLI's bundle, which the CDK's NodejsFunction cannot take), with local esbuild from
- * npm. The AWS SDK is bundled, so the function runs the versions the tests ran.
+ * npm. The AWS SDK is bundled, so the function runs the versions the tests ran. Built once per
+ * process: every stack an app (or a test) synthesizes ships the same code, staged by its hash.
  */
+let bundled: string | undefined;
 function handlerCode(): lambda.Code {
-  return lambda.Code.fromAsset(PROJECT_ROOT, {
-    assetHashType: AssetHashType.OUTPUT,
-    bundling: {
-      // Only used if local bundling fails, which then fails the synthesis instead.
-      image: DockerImage.fromRegistry('unused'),
-      local: {
-        tryBundle(outputDir: string): boolean {
-          const built = spawnSync(
-            process.execPath,
-            [path.join(PROJECT_ROOT, 'scripts', 'build.mjs'), 'handler', '--outdir', outputDir],
-            { cwd: PROJECT_ROOT, encoding: 'utf8' },
-          );
-          if (built.status !== 0) {
-            const why = built.stderr?.trim() || built.error?.message || `exit code ${built.status}`;
-            throw new Error(`bundling the scanner function failed: ${why}`);
-          }
-          return true;
-        },
-      },
-    },
-  });
+  bundled ??= bundleHandler();
+  return lambda.Code.fromAsset(bundled);
+}
+
+function bundleHandler(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'eks-posture-handler-'));
+  // Synthesis copies the asset into the cloud assembly; the scratch copy goes with the process.
+  process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  const built = spawnSync(
+    process.execPath,
+    [path.join(PROJECT_ROOT, 'scripts', 'build.mjs'), 'handler', '--outdir', dir],
+    { cwd: PROJECT_ROOT, encoding: 'utf8' },
+  );
+  if (built.status !== 0) {
+    const why = built.stderr?.trim() || built.error?.message || `exit code ${built.status}`;
+    throw new Error(`bundling the scanner function failed: ${why}`);
+  }
+  return dir;
 }
 
 /** What the function reads at start-up (lambda/scan/config.ts): only the settings given. */
