@@ -31,6 +31,7 @@ import {
   selectChecks,
 } from '../lambda/scan/config';
 import type { OptionSpec } from '../lambda/scan/config-file';
+import { DEFAULT_DISCOVERY, type DiscoverySetting, parseDiscovery } from '../lambda/scan/discovery-setting';
 import { checkOutputFile, writeOutputFile } from '../lambda/scan/output-file';
 import { checkProfile } from '../lambda/scan/profile';
 import type { ScanProgress } from '../lambda/scan/scan';
@@ -122,6 +123,13 @@ const OPTIONS: readonly CliOption[] = [
       'profile of the shared AWS config and credentials files, instead of the environment (as AWS_PROFILE)',
   },
   { flags: '--role-name <name>', description: 'role assumed in every scanned account other than your own' },
+  {
+    flags: '--discovery <config:NAME|list>',
+    description:
+      'with --org or --accounts: config:<aggregator>[@<region>] skips the account regions an AWS Config aggregator proves hold no cluster (any doubt or failure lists them); list lists every region',
+    parse: parseDiscovery,
+    default: { value: DEFAULT_DISCOVERY, shown: 'list' },
+  },
   { flags: '--external-id <id>', description: 'external id the member role requires' },
   {
     flags: '--account-concurrency <n>',
@@ -213,6 +221,7 @@ interface CliOptions {
   publish?: boolean;
   org?: boolean;
   accounts?: string[];
+  discovery: DiscoverySetting;
   roleName?: string;
   externalId?: string;
   output?: string;
@@ -342,6 +351,9 @@ async function main(argv: string[]): Promise<number> {
   if ((options.externalId || options.roleName) && !options.org && !options.accounts) {
     throw new ConfigError('--role-name and --external-id apply only with --org or --accounts');
   }
+  if (options.discovery.kind === 'config' && !options.org && !options.accounts) {
+    throw new ConfigError('--discovery config:… applies only with --org or --accounts');
+  }
   const checks = selectChecks(options, (setting) => (setting === 'checks' ? '--checks' : '--skip-checks'));
   const mutelist = await loadMutelist(
     options.mutelist,
@@ -383,6 +395,10 @@ async function main(argv: string[]): Promise<number> {
     },
     accountConcurrency: options.accountConcurrency,
     regionConcurrency: options.regionConcurrency,
+    // Said in the report whenever it was chosen; the default lists every region and says nothing.
+    ...(program.getOptionValueSource('discovery') === 'default'
+      ? {}
+      : { discovery: { setting: options.discovery, clients: targets.caller } }),
     onProgress: progress.update,
   }).finally(progress.stop);
   for (const warning of scan.report.warnings ?? [])

@@ -21,6 +21,12 @@ export interface ScopeCoverage {
   readonly skippedChecks: readonly { readonly checkId: string; readonly reason: string }[];
   /** Resources seen but not judged in full: their findings are kept as they are. */
   readonly unsettled: readonly UnsettledResource[];
+  /**
+   * The region was not listed: discovery proved it holds no cluster (an AWS Config aggregator that
+   * collects from it, synchronised recently, with a recorder there recording EKS clusters). Its
+   * checks completed with nothing found, so the findings of clusters gone from it are archived.
+   */
+  readonly provenEmpty?: true;
 }
 
 /**

@@ -23,7 +23,24 @@ export interface ScanReport {
   /** What the run wants its reader to know that is not a result, one line each (an expired mutelist entry). */
   readonly warnings?: readonly string[];
   readonly stats: { readonly apiCalls: Record<string, number>; readonly durationMs: number };
+  /** Which discovery ran, when one was configured; absent, every region of every account was listed (`list`). */
+  readonly discovery?: DiscoveryReport;
 }
+
+/**
+ * `list`: every region of every account was listed. `config`: the aggregator proved `skipped`
+ * account regions empty, and they were not listed; with `fallback`, discovery failed (the reason)
+ * and every region was listed, as with `list`.
+ */
+export type DiscoveryReport =
+  | { readonly kind: 'list' }
+  | {
+      readonly kind: 'config';
+      readonly aggregator: string;
+      /** Account regions proven to hold no cluster, and not listed. */
+      readonly skipped: number;
+      readonly fallback?: string;
+    };
 
 /** A scan and, when the run published, what publishing did. */
 export interface RunReport extends ScanReport {

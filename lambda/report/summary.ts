@@ -1,4 +1,4 @@
-import type { PublishSummary, RunReport } from '../model/report';
+import type { DiscoveryReport, PublishSummary, RunReport } from '../model/report';
 import { type CheckResult, SEVERITIES, type Severity, STATUSES, severityRank } from '../model/result';
 
 export interface PublishTotals {
@@ -23,6 +23,8 @@ export interface ScanSummary {
   readonly failedTargets: number;
   /** Present when the run published. */
   readonly published?: PublishTotals;
+  /** One line on which discovery ran, when one was configured (for a footer). */
+  readonly discovery?: string;
 }
 
 export function summarize(report: RunReport): ScanSummary {
@@ -44,7 +46,17 @@ export function summarize(report: RunReport): ScanSummary {
     targets: report.targets.length,
     failedTargets: report.targets.filter((t) => t.status === 'FAILED').length,
     ...(report.publish ? { published: publishTotals(report.publish) } : {}),
+    ...(report.discovery ? { discovery: discoveryLine(report.discovery) } : {}),
   };
+}
+
+/** `Discovery: config:org skipped 31 account regions proven empty.`, or why it fell back. */
+export function discoveryLine(discovery: DiscoveryReport): string {
+  if (discovery.kind === 'list') return 'Discovery: list (every region listed).';
+  const name = `config:${discovery.aggregator}`;
+  return discovery.fallback === undefined
+    ? `Discovery: ${name} skipped ${discovery.skipped} account regions proven to hold no cluster.`
+    : `Discovery: ${name} failed, every region listed: ${discovery.fallback}.`;
 }
 
 function publishTotals(summary: PublishSummary): PublishTotals {

@@ -12,7 +12,11 @@ import type { AccountSnapshot, RegionSnapshot } from '../model/snapshot';
  * region only when the account's IAM data was read too, and every cluster there was described: an
  * IRSA result names the cluster of its issuer, which a cluster missing from the picture would drop.
  */
-export function coverageOf(accounts: readonly AccountSnapshot[], checks: readonly Check[]): Coverage {
+export function coverageOf(
+  accounts: readonly AccountSnapshot[],
+  checks: readonly Check[],
+  provenEmpty: readonly ProvenEmptyRegion[] = [],
+): Coverage {
   const regionChecks = checks
     .filter((c) => c.metadata.resourceType !== 'AwsIamRole')
     .map((c) => c.metadata.id);
@@ -38,9 +42,37 @@ export function coverageOf(accounts: readonly AccountSnapshot[], checks: readonl
       };
     }),
   );
+  // A region discovery proved empty completes like a listed region with no cluster: every check
+  // there, the role checks only when the account's IAM data was read.
+  const byId = new Map(accounts.map((a) => [a.accountId, a]));
+  const empty = provenEmpty.flatMap(({ accountId, region }): ScopeCoverage[] => {
+    const account = byId.get(accountId);
+    if (!account) return [];
+    const roleGap = account.identity === undefined ? "the account's IAM data could not be read" : undefined;
+    return [
+      {
+        accountId,
+        region,
+        partition: account.partition,
+        completedChecks: roleGap === undefined ? [...regionChecks, ...roleChecks] : regionChecks,
+        skippedChecks:
+          roleGap === undefined ? [] : roleChecks.map((checkId) => ({ checkId, reason: roleGap })),
+        unsettled: [],
+        provenEmpty: true,
+      },
+    ];
+  });
   return {
-    scopes: scopes.sort((a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region)),
+    scopes: [...scopes, ...empty].sort(
+      (a, b) => compareText(a.accountId, b.accountId) || compareText(a.region, b.region),
+    ),
   };
+}
+
+/** An account region that discovery proved holds no cluster, and that was therefore not listed. */
+export interface ProvenEmptyRegion {
+  readonly accountId: string;
+  readonly region: string;
 }
 
 function unsettledIn(region: RegionSnapshot): UnsettledResource[] {

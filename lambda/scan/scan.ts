@@ -11,6 +11,7 @@ import type { Check, ScanConfig } from '../checks/types';
 import { enabledRegions, resolveCallerAccount } from '../collect/account';
 import type { ApiCallCounter } from '../collect/api-calls';
 import type { AccountClients } from '../collect/clients';
+import type { AggregatorReadings } from '../collect/discovery';
 import { collectIdentity } from '../collect/identity';
 import { collectRegion } from '../collect/region';
 import { VersionSupport } from '../collect/version-support';
@@ -18,7 +19,7 @@ import { describeAwsError, ScanError, TargetError } from '../errors';
 import { isPartition, type Partition, SECURITY_HUB_PARTITIONS } from '../model/arn';
 import type { Coverage } from '../model/coverage';
 import { compareText } from '../model/order';
-import { GLOBAL_REGION, type ScanReport, type ScanTarget } from '../model/report';
+import { type DiscoveryReport, GLOBAL_REGION, type ScanReport, type ScanTarget } from '../model/report';
 import type {
   AccountIdentitySnapshot,
   AccountSnapshot,
@@ -26,7 +27,8 @@ import type {
   ScanSnapshot,
 } from '../model/snapshot';
 import { applyMutelist, expiredWarning, type Mutelist } from '../mutelist/mutelist';
-import { coverageOf } from './coverage';
+import { coverageOf, type ProvenEmptyRegion } from './coverage';
+import type { DiscoverySetting } from './discovery-setting';
 
 /** A scan's report, what it completed, and the snapshots behind it (for the publisher to describe resources). */
 export interface ScanRun {
@@ -69,7 +71,20 @@ export interface ScanOptions {
   /** Regions of one account collected at once. @default 4 */
   readonly regionConcurrency?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
+  /**
+   * How the regions to list are found, and the clients that read the aggregator (the caller's: the
+   * aggregator account's). @default every region of every account is listed, and the report says nothing of discovery
+   */
+  readonly discovery?: { readonly setting: DiscoverySetting; readonly clients: AccountClients };
 }
+
+/** Which account regions discovery lets the scan leave unlisted. */
+interface RegionFilter {
+  /** True when the region is proven to hold no cluster: it is not listed. */
+  provenEmpty(accountId: string, region: string): boolean;
+}
+
+const LIST_EVERY_REGION: RegionFilter = { provenEmpty: () => false };
 
 export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const clock = options.clock ?? (() => new Date());
@@ -101,15 +116,23 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
       options.onProgress?.({ ...progress });
     },
   };
+  // Before any account: which of their regions need no listing.
+  const discovered = await discover(options, clock);
   const limit = pLimit(options.accountConcurrency ?? 8);
   const versions = new VersionSupport(clock);
-  const accounts = (
+  const scans = (
     await Promise.all(
       options.accounts.map((account) =>
-        limit(() => scanAccount(account, options, tracker, versions).finally(() => tracker.accountDone())),
+        limit(() =>
+          scanAccount(account, options, tracker, versions, discovered.filter).finally(() =>
+            tracker.accountDone(),
+          ),
+        ),
       ),
     )
-  ).filter((scan): scan is AccountSnapshot => scan !== undefined);
+  ).filter((scan): scan is AccountScan => scan !== undefined);
+  const accounts = scans.map((scan) => scan.snapshot);
+  const provenEmpty = scans.flatMap((scan) => scan.provenEmpty);
   const snapshot: ScanSnapshot = { accounts, versions: await versions.catalogs() };
 
   const context = buildCheckContext(snapshot, {
@@ -140,8 +163,59 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
     results: muting.results,
     ...(warnings.length > 0 ? { warnings } : {}),
     stats: { apiCalls: options.apiCalls.snapshot(), durationMs: finished.getTime() - started.getTime() },
+    ...(discovered.report ? { discovery: discovered.report(provenEmpty.length) } : {}),
   };
-  return { report, coverage: coverageOf(accounts, checks), snapshot };
+  return { report, coverage: coverageOf(accounts, checks, provenEmpty), snapshot };
+}
+
+interface Discovered {
+  readonly filter: RegionFilter;
+  /** What the report says of discovery, given the account regions it let go unlisted. */
+  readonly report?: (skipped: number) => DiscoveryReport;
+}
+
+/**
+ * Reads the aggregator once, when discovery is configured. Any failure lists every region, and the
+ * report says why: discovery may cost a scan its savings, never a cluster.
+ */
+async function discover(options: ScanOptions, clock: () => Date): Promise<Discovered> {
+  const configured = options.discovery;
+  if (configured === undefined) return { filter: LIST_EVERY_REGION };
+  const { setting, clients } = configured;
+  if (setting.kind === 'list') return { filter: LIST_EVERY_REGION, report: () => ({ kind: 'list' }) };
+  const { aggregator } = setting;
+  // Only discovery runs load the Config SDK.
+  const { CONFIG_SERVICE, readAggregator, unprovenReason } = await import('../collect/discovery');
+  const ids = options.accounts.map((a) => a.accountId);
+  let readings: AggregatorReadings;
+  try {
+    readings = await readAggregator(
+      clients.service(CONFIG_SERVICE, setting.region ?? options.homeRegion),
+      aggregator,
+      // The queries may be narrowed to the scan's accounts only when every one of them is known.
+      ids.includes(undefined) ? {} : { accounts: ids.filter((id): id is string => id !== undefined) },
+    );
+  } catch (error) {
+    const fallback = oneLine(error);
+    return {
+      filter: LIST_EVERY_REGION,
+      report: () => ({ kind: 'config', aggregator, skipped: 0, fallback }),
+    };
+  }
+  // One instant for every account: the proof's freshness does not drift over a long scan.
+  const now = clock();
+  return {
+    filter: {
+      provenEmpty: (accountId, region) => unprovenReason(readings, accountId, region, { now }) === undefined,
+    },
+    report: (skipped) => ({ kind: 'config', aggregator, skipped }),
+  };
+}
+
+/** One account's snapshot, and the regions of it that discovery proved empty (not listed, in `regionNames`). */
+interface AccountScan {
+  readonly snapshot: AccountSnapshot;
+  readonly provenEmpty: readonly ProvenEmptyRegion[];
 }
 
 function clusterTagsOf(snapshot: ScanSnapshot): Map<string, Readonly<Record<string, string>>> {
@@ -169,7 +243,8 @@ async function scanAccount(
   options: ScanOptions,
   tracker: Tracker,
   versions: VersionSupport,
-): Promise<AccountSnapshot | undefined> {
+  filter: RegionFilter,
+): Promise<AccountScan | undefined> {
   const { clients } = account;
   let accountId: string | undefined = account.accountId;
   let partition: Partition;
@@ -199,7 +274,10 @@ async function scanAccount(
   }
   const id = accountId;
   const target = { accountId: id, partition };
-  tracker.planned(regions.length + 1);
+  // Regions proven empty are covered (results are reported in them, their scopes complete) but not listed.
+  const provenEmpty = regions.filter((region) => filter.provenEmpty(id, region));
+  const listed = regions.filter((region) => !provenEmpty.includes(region));
+  tracker.planned(listed.length + 1);
   const fail = (error: unknown, region: string): ScanTarget => ({
     accountId: id,
     region,
@@ -221,7 +299,7 @@ async function scanAccount(
     },
   );
   const limit = pLimit(options.regionConcurrency ?? 4);
-  const regionTasks = regions.map((region) =>
+  const regionTasks = listed.map((region) =>
     limit(async (): Promise<RegionSnapshot | undefined> => {
       try {
         const snapshot = await collectRegion(clients, { ...target, region }, versions);
@@ -240,12 +318,15 @@ async function scanAccount(
     ? options.homeRegion
     : ([...regions].sort()[0] ?? options.homeRegion);
   return {
-    accountId: id,
-    partition,
-    homeRegion,
-    regionNames: regions,
-    regions: snapshots,
-    ...(identity ? { identity } : {}),
+    snapshot: {
+      accountId: id,
+      partition,
+      homeRegion,
+      regionNames: regions,
+      regions: snapshots,
+      ...(identity ? { identity } : {}),
+    },
+    provenEmpty: provenEmpty.map((region) => ({ accountId: id, region })),
   };
 }
 

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../../../lambda/checks/registry';
+import type { AccountSnapshot } from '../../../lambda/model/snapshot';
+import { coverageOf } from '../../../lambda/scan/coverage';
+import { ACCOUNT, aCluster, aScan } from '../../support/factories';
+
+const ROLE_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsIamRole').map((c) => c.metadata.id);
+
+function anAccount(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
+  const [account] = aScan({ clusters: [aCluster()] }).accounts;
+  if (!account) throw new Error('no account');
+  return { ...account, ...overrides };
+}
+
+describe('Function: coverageOf, with regions discovery proved empty', () => {
+  it('completes every check in a proven-empty region, with nothing unsettled, and marks it', () => {
+    const { scopes } = coverageOf([anAccount()], CHECKS, [{ accountId: ACCOUNT, region: 'ap-south-1' }]);
+
+    const empty = scopes.find((s) => s.region === 'ap-south-1');
+    expect(empty).toEqual({
+      accountId: ACCOUNT,
+      region: 'ap-south-1',
+      partition: 'aws',
+      completedChecks: expect.arrayContaining(CHECKS.map((c) => c.metadata.id)),
+      skippedChecks: [],
+      unsettled: [],
+      provenEmpty: true,
+    });
+    // Listed regions are not marked; scopes stay sorted by account and region.
+    expect(scopes.map((s) => [s.region, s.provenEmpty ?? false])).toEqual([
+      ['ap-south-1', true],
+      ['eu-west-1', false],
+    ]);
+    expect(empty?.completedChecks).toHaveLength(CHECKS.length);
+  });
+
+  it("leaves the role checks of a proven-empty region alone when the account's IAM data failed", () => {
+    const { identity: _, ...iamFailed } = anAccount();
+
+    const { scopes } = coverageOf([iamFailed], CHECKS, [{ accountId: ACCOUNT, region: 'ap-south-1' }]);
+
+    const empty = scopes.find((s) => s.region === 'ap-south-1');
+    expect(empty?.skippedChecks.map((s) => s.checkId)).toEqual(ROLE_CHECKS);
+    expect(empty?.completedChecks.some((id) => ROLE_CHECKS.includes(id))).toBe(false);
+  });
+
+  it('gives no scope to a proven-empty region of an account that was not scanned', () => {
+    const { scopes } = coverageOf([anAccount()], CHECKS, [
+      { accountId: '999999999999', region: 'eu-west-1' },
+    ]);
+
+    expect(scopes.every((s) => s.accountId === ACCOUNT)).toBe(true);
+  });
+});
