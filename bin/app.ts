@@ -54,6 +54,7 @@ const CONTEXT_KEYS: Partial<Record<SettingName, string>> = {
   mutelist: 'mutelistFile',
   mutelistParameterName: 'mutelistParameterName',
   refreshUnchangedDays: 'refreshUnchangedDays',
+  discovery: 'discovery',
   fanOut: 'fanOutMaxConcurrency',
   'fanOut.maxConcurrency': 'fanOutMaxConcurrency',
 };
@@ -82,6 +83,7 @@ function scannerProps(): EksPostureScannerProps {
   const refreshDays = text('refreshUnchangedDays');
   const mutelistFile = text('mutelistFile');
   const mutelistParameterName = text('mutelistParameterName');
+  const discovery = text('discovery');
   if (externalId && !memberRoleName)
     throw new ConfigError('context externalId is set without memberRoleName');
   const minimumAlertSeverity = severity ? parseSeverity(severity, 'context minimumAlertSeverity') : undefined;
@@ -111,6 +113,7 @@ function scannerProps(): EksPostureScannerProps {
       : {}),
     ...(mutelistFile ? { mutelist: readMutelistFile(mutelistFile).entries } : {}),
     ...(mutelistParameterName ? { mutelistParameterName } : {}),
+    ...(discovery ? { discovery } : {}),
   };
   // What the construct would refuse, refused here first, so that the message names the context key.
   resolveSettings(props, CONTEXT_NAMING);

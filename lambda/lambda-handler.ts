@@ -105,6 +105,8 @@ export function createHandler(
       checks: config.checks,
       refreshUnchangedDays: config.refreshUnchangedDays,
       ...(mutelist ? { mutelist } : {}),
+      // The aggregator is read with the scanner's own credentials: its account is the aggregator's.
+      ...(config.discovery ? { discovery: { setting: config.discovery, clients: targets.caller } } : {}),
       apiCalls,
       homeRegion: config.homeRegion,
       ...(config.regions ? { regions: config.regions } : {}),

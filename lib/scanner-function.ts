@@ -15,8 +15,9 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import { ConfigError } from '../lambda/errors';
 import { ENV } from '../lambda/scan/config';
+import type { DiscoverySetting } from '../lambda/scan/discovery-setting';
 import { type AlertChannels, METRICS_NAMESPACE, SERVICE_NAME } from './alerting';
-import { acknowledge, grantScanAndPublish, nagPartition } from './permissions';
+import { acknowledge, grantScanAndPublish, nagAccount, nagPartition, nagRegion } from './permissions';
 import type { OrganizationSettings, ScannerSettings } from './scanner-settings';
 
 const PROJECT_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +41,8 @@ export function createScannerFunction(
     description: 'eks-posture scanner: reads EKS, IAM and KMS, imports into Security Hub',
   });
   grantScan(role, settings.organization);
+  if (settings.scan.discovery?.setting.kind === 'config')
+    grantDiscovery(role, settings.scan.discovery.setting);
   const mutelistParameter = mutelistParameterOf(scope, settings.scan.mutelist, role);
   // Lambda sends failed asynchronous events to the KMS-encrypted dead-letter queue as this role.
   channels.key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
@@ -122,6 +125,7 @@ function environment({ scan, organization }: ScannerSettings): Record<string, st
     ...(scan.refreshUnchangedDays !== undefined
       ? { [ENV.refreshUnchangedDays]: String(scan.refreshUnchangedDays) }
       : {}),
+    ...(scan.discovery ? { [ENV.discovery]: scan.discovery.text } : {}),
     ...(organization
       ? {
           [ENV.memberRoleName]: organization.memberRoleName,
@@ -163,6 +167,44 @@ function grantScan(role: iam.Role, organization: OrganizationSettings | undefine
     [
       `AwsSolutions-IAM5[Resource::arn:${nagPartition(role)}:iam::*:role/${organization.memberRoleName}]`,
       'The scanner assumes the one named member role in each account of the organization; accounts join and leave, so the account is a wildcard and the role name is not.',
+    ],
+  ]);
+}
+
+/**
+ * Reading the aggregator of `discovery`: describing aggregators supports no resource-level
+ * permission; the status and the queries are granted on the account's aggregators in the
+ * aggregator's region (an aggregator's ARN ends in an id that is not known when deploying).
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsconfig.html
+ */
+function grantDiscovery(role: iam.Role, setting: Extract<DiscoverySetting, { kind: 'config' }>): void {
+  const stack = Stack.of(role);
+  const region = setting.region ?? stack.region;
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'DescribeAggregators',
+      actions: ['config:DescribeConfigurationAggregators'],
+      resources: ['*'],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'QueryAggregator',
+      actions: [
+        'config:DescribeConfigurationAggregatorSourcesStatus',
+        'config:SelectAggregateResourceConfig',
+      ],
+      resources: [`arn:${stack.partition}:config:${region}:${stack.account}:config-aggregator/*`],
+    }),
+  );
+  acknowledge(role, [
+    [
+      'AwsSolutions-IAM5[Resource::*]',
+      'config:DescribeConfigurationAggregators supports no resource-level permissions; it only describes aggregators.',
+    ],
+    [
+      `AwsSolutions-IAM5[Resource::arn:${nagPartition(role)}:config:${setting.region ?? nagRegion(role)}:${nagAccount(role)}:config-aggregator/*]`,
+      "An aggregator's ARN ends in an id AWS assigns, unknown when deploying: the account's aggregators in one region, read-only.",
     ],
   ]);
 }

@@ -114,6 +114,14 @@ export interface EksPostureScannerProps {
    */
   readonly refreshUnchangedDays?: number;
   /**
+   * How the regions worth listing are found: `list` (every region of every account) or
+   * `config:<aggregator>[@<region>]`, an AWS Config aggregator in the scanner's account that proves
+   * which account regions hold no cluster (organization mode only; see the README's discovery section).
+   * The role may then read that account's aggregators.
+   * @default 'list'
+   */
+  readonly discovery?: string;
+  /**
    * Memory of the scanner function, in MB (128 to 10240).
    * @default 512
    */

@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { ConfigError } from '../lambda/errors';
 import type { MutelistEntry } from '../lambda/mutelist/mutelist';
 import { checkScanSettings, parseCount, parseSeverity, selectChecks } from '../lambda/scan/config';
+import { type DiscoverySetting, parseDiscovery } from '../lambda/scan/discovery-setting';
 import { DEFAULT_SCANNER_ROLE_NAME } from './member-role';
 import type { AlertSeverity, EksPostureScannerProps } from './scanner-props';
 
@@ -28,6 +29,7 @@ export type SettingName =
   | 'mutelist'
   | 'mutelistParameterName'
   | 'refreshUnchangedDays'
+  | 'discovery'
   | 'memorySize'
   | 'timeout'
   | 'fanOut'
@@ -64,6 +66,8 @@ export interface ScanSettings {
   readonly checks?: readonly string[];
   readonly skipChecks?: readonly string[];
   readonly refreshUnchangedDays?: number;
+  /** As given (the function parses it again), with what it means. */
+  readonly discovery?: { readonly text: string; readonly setting: DiscoverySetting };
   /** Where the function reads its mutelist: entries the construct stores, or a parameter that exists. */
   readonly mutelist?: { readonly entries: readonly MutelistEntry[] } | { readonly parameterName: string };
 }
@@ -204,6 +208,7 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
     refreshUnchangedDays,
     mutelist,
     mutelistParameterName,
+    discovery,
   } = props;
   // The schema the CLI, its config file and the function's environment are validated with.
   const given = {
@@ -218,6 +223,11 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
   };
   const settings = checkScanSettings(given, (setting) => input(setting as SettingName));
   if (checks || skipChecks) selectChecks(settings, (setting) => input(setting));
+  const discoverySetting =
+    discovery === undefined ? undefined : parseDiscovery(discovery, input('discovery'));
+  if (discoverySetting?.kind === 'config' && !props.organization) {
+    throw new ConfigError(`${input('discovery')}: an aggregator applies only in organization mode`);
+  }
   if (mutelist && mutelistParameterName !== undefined) {
     throw new ConfigError(
       `${input('mutelistParameterName')} and ${mention('mutelist')} both give a mutelist: give one`,
@@ -242,6 +252,9 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
     ...(settings.skipChecks ? { skipChecks: settings.skipChecks } : {}),
     ...(settings.refreshUnchangedDays !== undefined
       ? { refreshUnchangedDays: settings.refreshUnchangedDays }
+      : {}),
+    ...(discovery !== undefined && discoverySetting
+      ? { discovery: { text: discovery, setting: discoverySetting } }
       : {}),
     ...(settings.mutelist
       ? { mutelist: { entries: settings.mutelist as MutelistEntry[] } }

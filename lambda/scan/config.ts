@@ -10,6 +10,7 @@ import type { Check, ScanConfig } from '../checks/types';
 import { ConfigError } from '../errors';
 import { SEVERITIES, type Severity } from '../model/result';
 import { describeIssue, mutelistEntriesSchema, splitList } from '../mutelist/mutelist';
+import { type DiscoverySetting, parseDiscovery } from './discovery-setting';
 
 export const DEFAULT_VERSION_WARNING_DAYS = 90;
 
@@ -242,6 +243,8 @@ export interface LambdaConfig {
   readonly refreshUnchangedDays: number;
   /** SSM parameter holding the mutelist, read at every invocation so that edits apply without a deployment. */
   readonly mutelistParameter?: string;
+  /** How the regions worth listing are found. @default every region is listed */
+  readonly discovery?: DiscoverySetting;
   readonly publish: boolean;
   readonly emitScanEvent: boolean;
 }
@@ -256,6 +259,7 @@ export const ENV = {
   skipChecks: 'EKS_POSTURE_SKIP_CHECKS',
   refreshUnchangedDays: 'EKS_POSTURE_REFRESH_UNCHANGED_DAYS',
   mutelistParameter: 'EKS_POSTURE_MUTELIST_PARAMETER',
+  discovery: 'EKS_POSTURE_DISCOVERY',
   publish: 'EKS_POSTURE_PUBLISH',
   emitScanEvent: 'EKS_POSTURE_EMIT_SCAN_EVENT',
   memberRoleName: 'EKS_POSTURE_MEMBER_ROLE_NAME',
@@ -313,6 +317,7 @@ export function parseLambdaEnvironment(env: Readonly<Record<string, string | und
     checks: selectChecks(settings, (setting) => ENV[setting]),
     refreshUnchangedDays: settings.refreshUnchangedDays ?? DEFAULT_REFRESH_UNCHANGED_DAYS,
     ...(mutelistParameter ? { mutelistParameter } : {}),
+    ...(env[ENV.discovery] ? { discovery: parseDiscovery(env[ENV.discovery] ?? '', ENV.discovery) } : {}),
     publish: parseFlag(env[ENV.publish], ENV.publish, true),
     emitScanEvent: parseFlag(env[ENV.emitScanEvent], ENV.emitScanEvent, true),
   };

@@ -111,4 +111,41 @@ describe('Scan settings of a deployment', () => {
       statements(template(outdir)).some((s) => [s.Action].flat().some((a) => a.startsWith('ssm:'))),
     ).toBe(false);
   });
+
+  it("hands an aggregator to the function, which may read only that account region's aggregators", () => {
+    expect(() => resolveSettings({ discovery: 'config:' })).toThrow(
+      "props.discovery: '' is not an AWS Config aggregator name",
+    );
+    expect(() => resolveSettings({ discovery: 'config:org-eks' })).toThrow(
+      'props.discovery: an aggregator applies only in organization mode',
+    );
+    const { outdir, synthError } = buildApp({
+      scanner: {
+        organization: { memberRoleName: 'EksPostureMember' },
+        discovery: 'config:org-eks@eu-west-1',
+      },
+    });
+    expect(synthError).toBeUndefined();
+    const { environment } = deployedFunction(outdir);
+    expect(environment[ENV.discovery]).toBe('config:org-eks@eu-west-1');
+    expect(parseLambdaEnvironment(environment).discovery).toEqual({
+      kind: 'config',
+      aggregator: 'org-eks',
+      region: 'eu-west-1',
+    });
+    const granted = statements(template(outdir)).filter((st) =>
+      [st.Action].flat().some((a) => a.startsWith('config:')),
+    );
+    expect(granted.map((st) => [st.Action].flat().sort())).toEqual([
+      ['config:DescribeConfigurationAggregators'],
+      ['config:DescribeConfigurationAggregatorSourcesStatus', 'config:SelectAggregateResourceConfig'],
+    ]);
+    expect(JSON.stringify(granted[1]?.Resource)).toMatch(/:config:eu-west-1:.*:config-aggregator\/\*/);
+    // Without discovery the role reads no aggregator.
+    expect(
+      statements(template(buildApp({}).outdir)).some((st) =>
+        [st.Action].flat().some((a) => a.startsWith('config:')),
+      ),
+    ).toBe(false);
+  });
 });
