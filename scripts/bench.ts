@@ -30,26 +30,8 @@ import {
   registerProvider,
 } from './emulator/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS, startMoto } from './emulator/moto';
+import { REGION_POOL } from './emulator/standin/org-model';
 
-const REGION_POOL = [
-  'eu-west-1',
-  'us-east-1',
-  'ap-southeast-2',
-  'eu-central-1',
-  'us-west-2',
-  'sa-east-1',
-  'ap-northeast-1',
-  'ap-south-1',
-  'ca-central-1',
-  'eu-north-1',
-  'eu-west-2',
-  'eu-west-3',
-  'us-east-2',
-  'us-west-1',
-  'ap-northeast-2',
-  'ap-southeast-1',
-  'ap-northeast-3',
-];
 const MEMBER_ROLE = 'OrganizationAccountAccessRole';
 
 const { values } = parseArgs({

@@ -1,0 +1,46 @@
+/** IAM (AWS query, XML): ListRoles (trust documents URL-encoded, as AWS sends them) and OIDC providers. */
+import type { ServiceModule } from '../context';
+import { el, errorAnswer, queryAnswer } from '../protocol';
+
+const NS = 'https://iam.amazonaws.com/doc/2010-05-08/';
+
+export const iam: ServiceModule = {
+  service: 'iam',
+  route(request, context) {
+    const operation = request.action;
+    return {
+      operation,
+      respond() {
+        const model = context.model(context.accountOf(request));
+        if (operation === 'ListRoles') {
+          const start = Number(request.form.get('Marker') ?? 0);
+          const size = Math.min(1000, Number(request.form.get('MaxItems') ?? 100));
+          const page = model.roles.slice(start, start + size);
+          const truncated = start + size < model.roles.length;
+          // moto returns the document as raw JSON; AWS URL-encodes it. The scanner reads both.
+          const encode = (trust: string) => (context.profile === 'moto' ? trust : encodeURIComponent(trust));
+          const members = page
+            .map(
+              (role) =>
+                `<member>${el('Path', '/')}${el('RoleName', role.name)}${el('RoleId', role.id)}${el('Arn', role.arn)}${el('CreateDate', '2025-01-01T00:00:00Z')}${el('AssumeRolePolicyDocument', encode(role.trust))}${el('MaxSessionDuration', 3600)}</member>`,
+            )
+            .join('');
+          return queryAnswer(
+            operation,
+            NS,
+            `${el('IsTruncated', truncated)}<Roles>${members}</Roles>${truncated ? el('Marker', String(start + size)) : ''}`,
+          );
+        }
+        if (operation === 'ListOpenIDConnectProviders') {
+          const members = model.oidcProviderArns.map((arn) => `<member>${el('Arn', arn)}</member>`).join('');
+          return queryAnswer(
+            operation,
+            NS,
+            `<OpenIDConnectProviderList>${members}</OpenIDConnectProviderList>`,
+          );
+        }
+        return errorAnswer('query', 400, 'InvalidAction', `stand-in IAM does not implement ${operation}`);
+      },
+    };
+  },
+};
