@@ -139,9 +139,8 @@ const OPTIONS: readonly CliOption[] = [
   },
   {
     flags: '--region-concurrency <n>',
-    description: 'regions of one account scanned at once',
+    description: 'regions of one account scanned at once (default 4, or 32 when one account is scanned)',
     parse: (v, name) => parseCount(v, name),
-    default: { value: 4 },
   },
   {
     flags: '--checks <list>',
@@ -240,7 +239,7 @@ interface CliOptions {
   versionWarningDays: number;
   allowedAdminPrincipals: string[];
   accountConcurrency: number;
-  regionConcurrency: number;
+  regionConcurrency?: number;
 }
 
 /** The long name of an option (`--no-color` is the `color` option, `no-color` in no file). */
@@ -394,7 +393,7 @@ async function main(argv: string[]): Promise<number> {
       allowedAdminPrincipals: options.allowedAdminPrincipals,
     },
     accountConcurrency: options.accountConcurrency,
-    regionConcurrency: options.regionConcurrency,
+    ...(options.regionConcurrency !== undefined ? { regionConcurrency: options.regionConcurrency } : {}),
     // Said in the report whenever it was chosen; the default lists every region and says nothing.
     ...(program.getOptionValueSource('discovery') === 'default'
       ? {}

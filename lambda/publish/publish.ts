@@ -29,7 +29,10 @@ export interface PublishOptions {
   securityHub(accountId: string, region: string): SecurityHubClient;
   readonly clock?: () => Date;
   readonly rates?: RateLimits;
-  /** Account regions published at once; Security Hub limits each separately. @default 16 */
+  /**
+   * Account regions published at once; Security Hub limits each separately. @default 32, the scan's own
+   * bound (8 accounts of 4 regions), and every region of one account in one wave.
+   */
   readonly concurrency?: number;
   /** An unchanged finding is sent again once its last import is this many days old. @default 7 */
   readonly refreshUnchangedDays?: number;
@@ -45,7 +48,7 @@ export function previewFindings(scan: ScanToPublish, now: Date): AsffFinding[] {
 
 export async function publishFindings(scan: ScanToPublish, options: PublishOptions): Promise<PublishSummary> {
   const clock = options.clock ?? (() => new Date());
-  const limit = pLimit(options.concurrency ?? 16);
+  const limit = pLimit(options.concurrency ?? 32);
   const descriptions = describeResources(scan.snapshot);
   const failures: ImportFailure[] = [];
   const invalidFindings: { id: string; problems: string[] }[] = [];

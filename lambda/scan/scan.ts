@@ -68,7 +68,11 @@ export interface ScanOptions {
   readonly mutelist?: Mutelist;
   /** Accounts collected at once. @default 8 */
   readonly accountConcurrency?: number;
-  /** Regions of one account collected at once. @default 4 */
+  /**
+   * Regions of one account collected at once. @default 4, or 32 when the scan has one account (a
+   * fanned-out invocation, a CLI run on one account): the same account regions in flight as 8
+   * accounts of 4 regions, and every region of the account in one wave.
+   */
   readonly regionConcurrency?: number;
   readonly onProgress?: (progress: ScanProgress) => void;
   /**
@@ -298,7 +302,7 @@ async function scanAccount(
       return undefined;
     },
   );
-  const limit = pLimit(options.regionConcurrency ?? 4);
+  const limit = pLimit(options.regionConcurrency ?? (options.accounts.length === 1 ? 32 : 4));
   const regionTasks = listed.map((region) =>
     limit(async (): Promise<RegionSnapshot | undefined> => {
       try {
