@@ -63,7 +63,8 @@ try {
     }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         env: {
-          ...process.env,
+          // Lambda has no extra CA bundle; this machine's would be parsed at every start.
+          ...Object.fromEntries(Object.entries(process.env).filter(([key]) => key !== 'NODE_EXTRA_CA_CERTS')),
           ...environment,
           ...motoEnvironment(proxy.endpoint, {
             AWS_REGION: 'us-east-1',
