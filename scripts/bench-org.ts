@@ -33,6 +33,7 @@ import {
 } from './emulator/standin/org-model';
 import { seedMotoOrganization } from './emulator/standin/seed-moto';
 import { type Backend, startBackend } from './emulator/standin/server';
+import { AGGREGATOR } from './emulator/standin/services/config';
 
 const { values } = parseArgs({
   allowNegative: true,
@@ -53,6 +54,8 @@ const { values } = parseArgs({
     validate: { type: 'string' },
     log: { type: 'string', default: join(tmpdir(), 'bench-org-containers.log') },
     'cpu-prof': { type: 'string' },
+    // Each scan-account invocation reads the stand-in's organization aggregator first.
+    discovery: { type: 'boolean', default: false },
   },
 });
 
@@ -160,6 +163,8 @@ async function runFanOut(fn: BundledFunction, endpoint: string, concurrency: num
       POWERTOOLS_LOG_LEVEL: 'ERROR',
       POWERTOOLS_METRICS_DISABLED: 'true',
     }),
+    // The variable the construct's `discovery` prop sets.
+    ...(values.discovery ? { EKS_POSTURE_DISCOVERY: `config:${AGGREGATOR}` } : {}),
   };
   const log = openSync(String(values.log), 'a');
   const containers: Container[] = await Promise.all(
@@ -249,6 +254,7 @@ function report(
     emitScanEvent: fn.environment.EKS_POSTURE_EMIT_SCAN_EVENT !== 'false',
     publish: fn.environment.EKS_POSTURE_PUBLISH !== 'false',
     profile,
+    discovery: values.discovery === true,
   });
   // An operation is an answered call or a failed one (moto's 404s); a throttled attempt is retried.
   const operations: Record<string, number> = { ...stats.answered };

@@ -14,6 +14,8 @@ export interface FloorOptions {
   readonly emitScanEvent: boolean;
   readonly publish: boolean;
   readonly profile: Profile;
+  /** Each scan-account invocation reads the aggregator for its own account and lists only the regions with clusters. */
+  readonly discovery?: boolean;
 }
 
 export function callFloor(
@@ -36,7 +38,15 @@ export function callFloor(
     if (options.emitScanEvent) add('events:PutEvents');
     add('iam:ListRoles', Math.max(1, Math.ceil(model.roles.length / 1000)));
     add('iam:ListOpenIDConnectProviders');
-    add('eks:ListClusters', plan.regions.length);
+    if (options.discovery) {
+      // The aggregator, its sources' status (one page of 17), the account's recorders and clusters (a page each).
+      add('config:DescribeConfigurationAggregators');
+      add('config:DescribeConfigurationAggregatorSourcesStatus');
+      add('config:SelectAggregateResourceConfig', 2);
+      add('eks:ListClusters', model.regions.filter((r) => r.clusters.length > 0).length);
+    } else {
+      add('eks:ListClusters', plan.regions.length);
+    }
     for (const region of model.regions) {
       if (region.clusters.length === 0) continue;
       add('eks:DescribeClusterVersions');

@@ -14,6 +14,7 @@ export const PROTOCOLS: Record<string, Protocol> = {
   kms: 'json',
   organizations: 'json',
   events: 'json',
+  config: 'json',
   iam: 'query',
   sts: 'query',
   ec2: 'ec2',

@@ -12,6 +12,7 @@ import { type LatencyModel, latencySampler, NO_LATENCY } from './latency';
 import type { OrgPlan } from './org-model';
 import { type Answer, errorAnswer, PROTOCOLS, parseRequest } from './protocol';
 import { SECURITY_HUB_LIMITS, TokenBuckets } from './rate-limits';
+import { config } from './services/config';
 import { ec2 } from './services/ec2';
 import { eks } from './services/eks';
 import { events } from './services/events';
@@ -21,7 +22,17 @@ import { organizations } from './services/organizations';
 import { securityhub } from './services/securityhub';
 import { sts } from './services/sts';
 
-const MODULES: readonly ServiceModule[] = [sts, organizations, iam, eks, ec2, kms, securityhub, events];
+const MODULES: readonly ServiceModule[] = [
+  sts,
+  organizations,
+  iam,
+  eks,
+  ec2,
+  kms,
+  securityhub,
+  events,
+  config,
+];
 const BY_SERVICE = new Map(MODULES.map((m) => [m.service, m]));
 
 export interface BackendOptions {
