@@ -184,19 +184,21 @@ export async function readAggregator(
       ScopeShape,
     ),
   );
+  // A few named accounts have a few rows: one query, beside the others, so that discovery costs one
+  // round trip. The whole aggregator's go region by region, once the statuses name the regions.
+  const namedRecorders = named ? recordersIn() : Promise.resolve(undefined);
   // Every read is awaited, so that one failing never leaves another's rejection unhandled.
   const reads = Promise.all([
     step('DescribeConfigurationAggregators', () => readSources(config, aggregator)),
     step('DescribeConfigurationAggregatorSourcesStatus', () => readStatuses(config, aggregator)),
     clusters,
+    namedRecorders,
   ]);
-  const [sources, statuses] = await reads;
-  // A few named accounts have a few rows: one query. The whole aggregator's go region by region, in parallel.
+  const [sources, statuses, , early] = await reads;
   const regions = [...new Set(statuses.map((s) => s.region))].filter((r) => /^[a-z0-9-]+$/.test(r)).sort();
   const limit = pLimit(options.concurrency ?? 4);
-  const recorders = named
-    ? await recordersIn()
-    : (await Promise.all(regions.map((region) => limit(() => recordersIn(region))))).flat();
+  const recorders =
+    early ?? (await Promise.all(regions.map((region) => limit(() => recordersIn(region))))).flat();
   return {
     aggregator,
     sources,
