@@ -23,8 +23,8 @@ export interface ScopeCoverage {
   readonly unsettled: readonly UnsettledResource[];
   /**
    * The region was not listed: discovery proved it holds no cluster (an AWS Config aggregator that
-   * collects from it, synchronised recently, with a recorder there recording EKS clusters). Its
-   * checks completed with nothing found, so the findings of clusters gone from it are archived.
+   * collects from it, synchronised recently, with a recorder there recording EKS clusters). Its role
+   * checks completed; its cluster checks did not, so no finding of a cluster there is archived.
    */
   readonly provenEmpty?: true;
 }

@@ -42,9 +42,12 @@ export function coverageOf(
       };
     }),
   );
-  // A region discovery proved empty completes like a listed region with no cluster: every check
-  // there, the role checks only when the account's IAM data was read.
+  // A region discovery proved empty completes its role checks (the account's IAM data is read in full)
+  // but not the cluster checks: the proof is the aggregator's picture, which can lag behind the account
+  // (a recorder stopped without a last item, a cluster created since the last sync), so a run that did
+  // not list the region never archives a finding of a cluster there. A listing run does.
   const byId = new Map(accounts.map((a) => [a.accountId, a]));
+  const notListed = 'not listed: discovery found no cluster here, so the findings of clusters here are kept';
   const empty = provenEmpty.flatMap(({ accountId, region }): ScopeCoverage[] => {
     const account = byId.get(accountId);
     if (!account) return [];
@@ -54,9 +57,11 @@ export function coverageOf(
         accountId,
         region,
         partition: account.partition,
-        completedChecks: roleGap === undefined ? [...regionChecks, ...roleChecks] : regionChecks,
-        skippedChecks:
-          roleGap === undefined ? [] : roleChecks.map((checkId) => ({ checkId, reason: roleGap })),
+        completedChecks: roleGap === undefined ? roleChecks : [],
+        skippedChecks: [
+          ...regionChecks.map((checkId) => ({ checkId, reason: notListed })),
+          ...(roleGap === undefined ? [] : roleChecks.map((checkId) => ({ checkId, reason: roleGap }))),
+        ],
         unsettled: [],
         provenEmpty: true,
       },
