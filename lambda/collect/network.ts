@@ -40,12 +40,11 @@ export async function collectSubnetRoutes(
   const early = readRouteTables(ec2, expected);
   const subnets = await read('ec2:DescribeSubnets', subnetIds, (values) => describeSubnets(ec2, values));
   if (!subnets.known) {
+    // Read beside the subnets, but of no use without them: the snapshot says so, as when they were not read.
+    await early;
     return {
       subnets,
-      routeTables:
-        expected.length > 0
-          ? await early
-          : { known: false, reason: `the route tables were not read because ${subnets.reason}` },
+      routeTables: { known: false, reason: `the route tables were not read because ${subnets.reason}` },
     };
   }
   const vpcIds = unique(subnets.value.flatMap((s) => (s.vpcId ? [s.vpcId] : [])));

@@ -34,7 +34,8 @@ export interface RegionOptions {
    * Identity), and KMS keys described at once. 20 lets a region of 20 clusters go through each stage
    * in one round trip; past that the clusters queue, so that one region has at most 20 x 13 EKS calls
    * in flight (a description, 4 node-group reads, 4 access-entry and 4 association reads a cluster),
-   * of which the SDK's HTTP agent sends 50 at a time per client; throttling backs off adaptively.
+   * of which the account's HTTP agent (one for all its clients) sends 50 at a time to each endpoint;
+   * throttling backs off adaptively.
    * @default 20
    */
   readonly clusterConcurrency?: number;
