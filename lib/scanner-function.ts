@@ -3,8 +3,7 @@
  * scanner construct), so their logical ids are those of the scanner's own children.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Stack } from 'aws-cdk-lib';
@@ -90,7 +89,18 @@ function handlerCode(): lambda.Code {
 }
 
 function bundleHandler(): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'eks-posture-handler-'));
+  // Under the project, so that the source maps' relative paths, and with them the asset's hash, do not
+  // depend on where the machine keeps its temporary files.
+  const cache = path.join(PROJECT_ROOT, 'node_modules', '.cache');
+  mkdirSync(cache, { recursive: true });
+  // A process killed before its exit leaves its copy behind: an hour later nothing still uses it.
+  for (const entry of readdirSync(cache)) {
+    const old = path.join(cache, entry);
+    if (entry.startsWith('eks-posture-handler-') && statSync(old).mtimeMs < Date.now() - 3_600_000) {
+      rmSync(old, { recursive: true, force: true });
+    }
+  }
+  const dir = mkdtempSync(path.join(cache, 'eks-posture-handler-'));
   // Synthesis copies the asset into the cloud assembly; the scratch copy goes with the process.
   process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   const built = spawnSync(
