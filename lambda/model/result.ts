@@ -22,6 +22,48 @@ export interface Outcome {
   readonly clusterArn?: string;
   /** The EKS OIDC issuer (host and path) an IRSA result is about: a role gets one result per issuer it trusts. */
   readonly oidcIssuer?: string;
+  /** IRSA and Pod Identity results: who may assume the role, apart from what the role may do. */
+  readonly trustGrade?: TrustGrade;
+  /** IRSA and Pod Identity results: what the role may do. */
+  readonly permissionTier?: PermissionTier;
+  /** Results this one is built from (exposure paths): the findings each trait came from. */
+  readonly related?: readonly RelatedResult[];
+}
+
+/**
+ * Who may assume an EKS-trusted role, widest first: `any-service-account` (every service account of
+ * the cluster, or of every cluster), `cross-namespace`, `namespace` (a wildcard inside one
+ * namespace), `any-association` (Pod Identity: any association in the account), and `limited` (named
+ * service accounts, or Pod Identity limited to a cluster or service account).
+ */
+export const TRUST_GRADES = [
+  'any-service-account',
+  'cross-namespace',
+  'namespace',
+  'any-association',
+  'limited',
+] as const;
+export type TrustGrade = (typeof TRUST_GRADES)[number];
+
+/**
+ * What an EKS-trusted role may do, most powerful first; `unknown` when its policies could not be
+ * read or parsed (never taken as `limited`). The rules are `TIER_RULES` in the policy layer.
+ */
+export const PERMISSION_TIERS = [
+  'administrator',
+  'privilege-escalation',
+  'sensitive-data',
+  'limited',
+  'unknown',
+] as const;
+export type PermissionTier = (typeof PERMISSION_TIERS)[number];
+
+/** A result another is built from: enough to name its finding (same account). */
+export interface RelatedResult {
+  readonly checkId: string;
+  readonly region: string;
+  readonly resource: ResourceRef & { readonly id: string };
+  readonly oidcIssuer?: string;
 }
 
 /** A check's verdict on one resource as a list: none (the rule does not apply), one, or one per facet it judges apart. */
@@ -83,6 +125,12 @@ export interface CheckResult {
   readonly clusterArn?: string;
   /** IRSA results: the OIDC issuer (host and path) whose trust the result judges. */
   readonly oidcIssuer?: string;
+  /** IRSA and Pod Identity results: who may assume the role (`TRUST_GRADES`). */
+  readonly trustGrade?: TrustGrade;
+  /** IRSA and Pod Identity results: what the role may do (`PERMISSION_TIERS`). */
+  readonly permissionTier?: PermissionTier;
+  /** `cluster-exposure` results: the results (same account) its paths' traits came from. */
+  readonly related?: readonly RelatedResult[];
   readonly title: string;
   readonly detail: string;
   readonly remediation: { readonly text: string; readonly url: string };

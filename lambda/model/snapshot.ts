@@ -3,6 +3,7 @@
  * Checks read only these; a field AWS did not return is `undefined`, never a guessed default, and
  * what could not be read at all is a `Readout` that says why.
  */
+import type { PermissionPolicy } from '../policy/permission-document';
 import type { ParsedTrustPolicy } from '../policy/trust-document';
 import type { Partition } from './arn';
 import type { Readout } from './readout';
@@ -171,16 +172,39 @@ export interface RoleSnapshot {
   readonly accountId: string;
   readonly arn: string;
   readonly name: string;
-  /** The trust policy as `ListRoles` returned it: URL-encoded from AWS, raw from some emulators. */
+  /** The trust policy as IAM returned it (`GetAccountAuthorizationDetails`): URL-encoded from AWS, raw from some emulators. */
   readonly trustPolicy: string;
   /** The trust policy decoded to JSON text, once, or why it cannot be. */
   readonly trustDocument: Readout<string>;
   /** The trust policy parsed, once, or why it cannot be (a decoding failure included). */
   readonly trust: Readout<ParsedTrustPolicy>;
+  /**
+   * What the role may do: its inline and attached policies and its permissions boundary. Read for
+   * the roles whose trust policy names an EKS OIDC issuer or EKS Pod Identity (the roles the IRSA and
+   * Pod Identity checks judge); absent for every other role.
+   */
+  readonly permissions?: RolePermissions;
   readonly roleId?: string;
   readonly path?: string;
   readonly createDate?: Date;
   readonly maxSessionDuration?: number;
+}
+
+/** One permission policy of a role: inline, or managed (the customer's own or AWS's), or its boundary. */
+export interface PolicySnapshot {
+  readonly name: string;
+  /** Managed policies only. */
+  readonly arn?: string;
+  readonly kind: 'inline' | 'customer-managed' | 'aws-managed';
+  /** The document (a managed policy's default version) parsed, or why it could not be read or parsed. */
+  readonly document: Readout<PermissionPolicy>;
+}
+
+export interface RolePermissions {
+  /** The inline policies, then the attached managed ones. */
+  readonly policies: readonly PolicySnapshot[];
+  /** The permissions boundary, when the role has one. */
+  readonly boundary?: PolicySnapshot;
 }
 
 /** The key state `kms:DescribeKey` gave (e.g. `Enabled`), or why it could not say. */

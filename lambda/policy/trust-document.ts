@@ -97,33 +97,45 @@ const BASE_BY_LOWER = new Map<string, BaseOperator>(BASE_OPERATORS.map((op) => [
  * AWS returns trust documents URL-encoded (RFC 3986); some emulators return them raw. A raw JSON
  * document starts with `{` (JSON allows leading whitespace), an encoded one never does.
  */
-export function decodePolicyDocument(document: string): string {
+export function decodePolicyDocument(document: string, kind = 'trust policy'): string {
   if (document.trimStart().startsWith('{')) return document;
   try {
     return decodeURIComponent(document);
   } catch {
-    throw new PolicyParseError('trust policy is neither JSON nor URL-encoded JSON');
+    throw new PolicyParseError(`${kind} is neither JSON nor URL-encoded JSON`);
   }
 }
 
 export function parseTrustPolicy(text: string): ParsedTrustPolicy {
+  return parseStatements(text, 'trust policy', parseStatement);
+}
+
+/**
+ * The statements of a policy document, each parsed by `parse` or kept as malformed with the reason;
+ * a document that is not a JSON object with a Statement throws.
+ */
+export function parseStatements<T>(
+  text: string,
+  kind: string,
+  parse: (entry: unknown, index: number) => T,
+): { readonly statements: readonly T[]; readonly malformed: readonly MalformedStatement[] } {
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch (error) {
-    throw new PolicyParseError(`trust policy is not valid JSON (${(error as Error).message})`);
+    throw new PolicyParseError(`${kind} is not valid JSON (${(error as Error).message})`);
   }
-  if (!isObject(document)) throw new PolicyParseError('trust policy is not a JSON object');
+  if (!isObject(document)) throw new PolicyParseError(`${kind} is not a JSON object`);
   const raw = document.Statement;
-  if (raw === undefined) throw new PolicyParseError('trust policy has no Statement');
+  if (raw === undefined) throw new PolicyParseError(`${kind} has no Statement`);
   // "Statement" may be one object or an array of them.
   const list = Array.isArray(raw) ? raw : [raw];
-  const statements: Statement[] = [];
+  const statements: T[] = [];
   const malformed: MalformedStatement[] = [];
   list.forEach((entry: unknown, position) => {
     const index = position + 1;
     try {
-      statements.push(parseStatement(entry, index));
+      statements.push(parse(entry, index));
     } catch (error) {
       if (!(error instanceof PolicyParseError)) throw error;
       malformed.push({ index, reason: error.message, source: JSON.stringify(entry) ?? String(entry) });
@@ -175,7 +187,7 @@ function parsePrincipal(value: unknown, element: string): PrincipalSpec {
   };
 }
 
-function parseConditions(value: unknown): ConditionClause[] {
+export function parseConditions(value: unknown): ConditionClause[] {
   if (!isObject(value)) throw new PolicyParseError('Condition is not an object');
   const clauses: ConditionClause[] = [];
   for (const [operator, block] of Object.entries(value)) {
@@ -217,7 +229,7 @@ export function parseOperator(operator: string): {
   return { base, ifExists, ...(qualifier === undefined ? {} : { qualifier }) };
 }
 
-function stringList(value: unknown, element: string): string[] {
+export function stringList(value: unknown, element: string): string[] {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 0 || list.some((item) => typeof item !== 'string')) {
     throw new PolicyParseError(`${element} must be a string or a non-empty list of strings`);
@@ -235,12 +247,12 @@ function conditionValues(value: unknown, element: string): string[] {
   });
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Whether a statement's Action (or NotAction) covers an action, with IAM's case-insensitive wildcards. */
-export function coversAction(statement: Statement, action: string): boolean {
+export function coversAction(statement: Pick<Statement, 'actions' | 'notActions'>, action: string): boolean {
   const matches = (patterns: readonly string[]) => patterns.some((p) => globToRegExp(p, true).test(action));
   if (statement.actions !== undefined) return matches(statement.actions);
   return statement.notActions !== undefined && !matches(statement.notActions);
