@@ -1,9 +1,11 @@
 import { failed, notAvailable, passed } from '../model/result';
+import type { AccessEntrySnapshot } from '../model/snapshot';
 import { globToRegExp } from '../policy/glob';
-import type { ClusterCheck } from './types';
+import type { ClusterCheck, ScanConfig } from './types';
 
 const CLUSTER_ADMIN_POLICY = /:cluster-access-policy\/AmazonEKSClusterAdminPolicy$/;
-const IAM_USER = /^arn:[^:]+:iam::\d{12}:user\//;
+/** An IAM user's ARN: long-lived keys rather than a role's sessions. */
+export const IAM_USER = /^arn:[^:]+:iam::\d{12}:user\//;
 
 export const clusterAdminAccess: ClusterCheck = {
   metadata: {
@@ -26,15 +28,7 @@ export const clusterAdminAccess: ClusterCheck = {
   evaluate(cluster, context) {
     const entries = cluster.accessEntries;
     if (!entries.known) return notAvailable(`The access entries could not be read: ${entries.reason}.`);
-    const admins = entries.value
-      .filter((entry) =>
-        entry.policies.some((p) => CLUSTER_ADMIN_POLICY.test(p.policyArn) && p.scope === 'cluster'),
-      )
-      .map((entry) => entry.principalArn)
-      .sort();
-    const patterns = context.config.allowedAdminPrincipals.map((p) => globToRegExp(p, false));
-    const allowed = admins.filter((arn) => patterns.some((p) => p.test(arn)));
-    const others = admins.filter((arn) => !allowed.includes(arn));
+    const { allowed, others } = clusterAdmins(entries.value, context.config);
     const allowedText = allowed.length > 0 ? ` Allowed administrators: ${allowed.join(', ')}.` : '';
     if (others.length === 0) {
       return passed(
@@ -50,3 +44,22 @@ export const clusterAdminAccess: ClusterCheck = {
     );
   },
 };
+
+/**
+ * The principals holding AmazonEKSClusterAdminPolicy at cluster scope, sorted: those
+ * `--allowed-admin-principals` approves, and the others.
+ */
+export function clusterAdmins(
+  entries: readonly AccessEntrySnapshot[],
+  config: Pick<ScanConfig, 'allowedAdminPrincipals'>,
+): { readonly allowed: readonly string[]; readonly others: readonly string[] } {
+  const admins = entries
+    .filter((entry) =>
+      entry.policies.some((p) => CLUSTER_ADMIN_POLICY.test(p.policyArn) && p.scope === 'cluster'),
+    )
+    .map((entry) => entry.principalArn)
+    .sort();
+  const patterns = config.allowedAdminPrincipals.map((p) => globToRegExp(p, false));
+  const allowed = admins.filter((arn) => patterns.some((p) => p.test(arn)));
+  return { allowed, others: admins.filter((arn) => !allowed.includes(arn)) };
+}

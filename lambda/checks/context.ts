@@ -9,9 +9,11 @@ import type {
   KeyState,
   ListedCluster,
   NetworkSnapshot,
+  RoleSnapshot,
   ScanSnapshot,
 } from '../model/snapshot';
 import { issuerFromUrl, parseEksProviderArn } from '../policy/eks-oidc';
+import { assessPermissions, type PermissionAssessment } from '../policy/permissions';
 import type { CheckContext, PodIdentityUse, ScanConfig } from './types';
 
 export interface ContextOptions {
@@ -58,6 +60,10 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
   const providers = new Map(identities.map((i) => [i.accountId, [...i.oidcProviderArns].sort(compareText)]));
   const registered = new Set(identities.flatMap((i) => i.oidcProviderArns).map(providerKey));
   const homeRegions = new Map(snapshot.accounts.map((account) => [account.accountId, account.homeRegion]));
+  const rolesByArn = new Map(identities.flatMap((i) => i.roles.map((role) => [role.arn, role] as const)));
+  const unread = new Set(snapshot.accounts.filter((a) => a.identity === undefined).map((a) => a.accountId));
+  // Judged once per role: IRSA (one result per issuer), Pod Identity and the exposure paths all ask.
+  const assessed = new WeakMap<RoleSnapshot, PermissionAssessment>();
 
   return {
     now: options.now,
@@ -79,6 +85,18 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
           .map(({ clusterArn, reason }) => ({ clusterArn, reason })),
       };
     },
+    permissions: (role) => {
+      let assessment = assessed.get(role);
+      if (assessment === undefined) {
+        assessment = assessPermissions(role.permissions);
+        assessed.set(role, assessment);
+      }
+      return assessment;
+    },
+    role: (arn) => rolesByArn.get(arn),
+    rolesOf: (accountId) => identities.find((i) => i.accountId === accountId)?.roles ?? [],
+    identityUnread: (accountId) =>
+      unread.has(accountId) ? `the IAM data of account ${accountId} could not be read` : undefined,
   };
 }
 

@@ -14,7 +14,14 @@ import {
   type ResourceType,
 } from '../model/result';
 import type { Readout, ScanSnapshot } from '../model/snapshot';
-import type { Check, CheckContext, CheckOf, SubjectOf } from './types';
+import {
+  type Check,
+  type CheckContext,
+  type CheckOf,
+  NO_PRIOR,
+  type PriorResults,
+  type SubjectOf,
+} from './types';
 
 /** One resource as the engine sees it: where its results go, and what was read of it. */
 interface Subject<K extends ResourceType> {
@@ -91,16 +98,58 @@ const roles: ResourceKind<'AwsIamRole'> = {
     ),
 };
 
+/**
+ * @param registry where the checks a derived check reads come from when they are not among
+ *   `checks` themselves: they then run for it, and their results are not reported.
+ */
 export function runChecks(
   checks: readonly Check[],
   snapshot: ScanSnapshot,
   context: CheckContext,
+  registry: readonly Check[] = checks,
+): CheckResult[] {
+  // Checks that combine others' results run once those are known.
+  const direct = checks.filter((c) => c.metadata.derivedFrom === undefined);
+  const derived = checks.filter((c) => c.metadata.derivedFrom !== undefined);
+  const needed = new Set(derived.flatMap((c) => c.metadata.derivedFrom ?? []));
+  const helpers = registry.filter(
+    (c) => needed.has(c.metadata.id) && c.metadata.derivedFrom === undefined && !direct.includes(c),
+  );
+  const first = judgeAll(direct, snapshot, context, NO_PRIOR);
+  const inputs = [...first, ...judgeAll(helpers, snapshot, context, NO_PRIOR)];
+  const second = derived.flatMap((check) =>
+    judgeAll([check], snapshot, context, priorResults(inputs, check.metadata.derivedFrom ?? [])),
+  );
+  return [...first, ...second].sort(compareResults);
+}
+
+function judgeAll(
+  checks: readonly Check[],
+  snapshot: ScanSnapshot,
+  context: CheckContext,
+  prior: PriorResults,
 ): CheckResult[] {
   return [
-    ...judge(clusters, checks, snapshot, context),
-    ...judge(nodegroups, checks, snapshot, context),
-    ...judge(roles, checks, snapshot, context),
-  ].sort(compareResults);
+    ...judge(clusters, checks, snapshot, context, prior),
+    ...judge(nodegroups, checks, snapshot, context, prior),
+    ...judge(roles, checks, snapshot, context, prior),
+  ];
+}
+
+function priorResults(results: readonly CheckResult[], checkIds: readonly string[]): PriorResults {
+  const wanted = new Set(checkIds);
+  const index = (key: (r: CheckResult) => string | undefined) => {
+    const map = new Map<string, CheckResult[]>();
+    for (const result of results) {
+      const k = wanted.has(result.checkId) ? key(result) : undefined;
+      if (k !== undefined) map.set(k, [...(map.get(k) ?? []), result]);
+    }
+    return (value: string) => map.get(value) ?? [];
+  };
+  const ofCluster = index((r) => (r.resource.type === 'AwsIamRole' ? undefined : r.clusterArn));
+  const ofIssuer = index((r) => r.oidcIssuer?.toLowerCase());
+  const ofRole = index((r) => (r.resource.type === 'AwsIamRole' ? r.resource.id : undefined));
+  return { ofCluster, ofIssuer: (issuer) => ofIssuer(issuer.toLowerCase()), ofRole };
 }
 
 function judge<K extends ResourceType>(
@@ -108,6 +157,7 @@ function judge<K extends ResourceType>(
   checks: readonly Check[],
   snapshot: ScanSnapshot,
   context: CheckContext,
+  prior: PriorResults,
 ): CheckResult[] {
   const own = checks.filter((c): c is Check & CheckOf<K> => c.metadata.resourceType === kind.type);
   if (own.length === 0) return [];
@@ -115,7 +165,7 @@ function judge<K extends ResourceType>(
   for (const subject of kind.subjects(snapshot, context)) {
     for (const check of own) {
       const judged = subject.snapshot.known
-        ? guarded(check, subject.snapshot.value, context)
+        ? guarded(check, subject.snapshot.value, context, prior)
         : notAvailable(`${kind.notDescribed}: ${subject.snapshot.reason}`);
       for (const outcome of outcomesOf(judged))
         results.push({
@@ -131,6 +181,9 @@ function judge<K extends ResourceType>(
               ? { clusterArn: subject.clusterArn }
               : {}),
           ...(outcome.oidcIssuer === undefined ? {} : { oidcIssuer: outcome.oidcIssuer }),
+          ...(outcome.trustGrade === undefined ? {} : { trustGrade: outcome.trustGrade }),
+          ...(outcome.permissionTier === undefined ? {} : { permissionTier: outcome.permissionTier }),
+          ...(outcome.related === undefined ? {} : { related: outcome.related }),
           title: check.metadata.title,
           detail: outcome.detail,
           remediation: check.metadata.remediation,
@@ -144,9 +197,10 @@ function guarded<K extends ResourceType>(
   check: CheckOf<K>,
   subject: SubjectOf[K],
   context: CheckContext,
+  prior: PriorResults,
 ): Outcome | readonly Outcome[] | undefined {
   try {
-    return check.evaluate(subject, context);
+    return check.evaluate(subject, context, prior);
   } catch (error) {
     return notAvailable(`Check ${check.metadata.id} failed on this resource: ${(error as Error).message}`);
   }

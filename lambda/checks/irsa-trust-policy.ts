@@ -1,4 +1,4 @@
-import { notAvailable, type Outcome, passed, severityRank } from '../model/result';
+import { notAvailable, type Outcome, passed, severityRank, type TrustGrade } from '../model/result';
 import type { RoleSnapshot } from '../model/snapshot';
 import { issuerRegion } from '../policy/eks-oidc';
 import {
@@ -8,6 +8,7 @@ import {
   STS_AUDIENCE,
   type TrustProblem,
 } from '../policy/irsa-trust';
+import { describePermissions, roleVerdict, TIER_TEXT, TRUST_GRADE_TEXT } from '../policy/role-severity';
 import type { CheckContext, RoleCheck } from './types';
 
 const ISSUER_IN_TEXT = /oidc\.eks\.([a-z0-9-]+)\.amazonaws\.com/i;
@@ -19,7 +20,7 @@ export const irsaTrustPolicy: RoleCheck = {
     resourceType: 'AwsIamRole',
     severities: ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'],
     severityRules:
-      'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics: one result per role and OIDC issuer it trusts, judged on the grants of that issuer alone and placed in its region. PASSED when every such grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com. FAILED CRITICAL when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal). FAILED HIGH for a wildcard across namespaces, MEDIUM for a wildcard inside one namespace, LOW for a missing :aud pin or a provider that no scanned account registers and no scanned cluster issues (dangling). The worst grant of the issuer sets the result; the detail names every problem. NOT_AVAILABLE when the policy cannot be parsed.',
+      'Applies to every role whose trust policy lets an EKS OIDC provider call sts:AssumeRoleWithWebIdentity, judged with IAM condition semantics: one result per role and OIDC issuer it trusts, judged on the grants of that issuer alone and placed in its region. The trust grade is the widest reach of the issuer\'s grants: any-service-account when :sub is not effectively restricted (no condition, "*", "system:serviceaccount:*", only negated operators, or a wildcard principal), cross-namespace for a wildcard across namespaces, namespace for a wildcard inside one namespace, limited for exact service accounts. The role\'s permission tier (administrator, privilege-escalation, sensitive-data, limited, unknown; see How permissions are judged) and the grade set the severity together, by the table in the README: any-service-account with administrator or privilege escalation is CRITICAL, with sensitive data HIGH, with limited permissions MEDIUM; an unknown tier keeps the trust alone\'s severity (CRITICAL, HIGH, MEDIUM). PASSED when every grant pins <issuer>:sub to exact service accounts and <issuer>:aud to sts.amazonaws.com and the role is not administrator-equivalent or able to escalate. FAILED LOW for a missing :aud pin, a provider that no scanned account registers and no scanned cluster issues (dangling), or an over-privileged workload role (exact service accounts, administrator or privilege escalation). The detail names every problem, the tier and the three most important actions behind it. NOT_AVAILABLE when the policy cannot be parsed.',
     remediation: {
       text: 'Give each IRSA role one statement per provider with StringEquals on "<issuer>:sub": "system:serviceaccount:<namespace>:<service-account>" and "<issuer>:aud": "sts.amazonaws.com"; remove trust in providers whose cluster is gone.',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html',
@@ -40,20 +41,46 @@ export const irsaTrustPolicy: RoleCheck = {
       return { ...notAvailable(analysis.unjudged.join('; ')), region: regionInText(role, context) };
     }
     // One result per issuer, judged on that issuer's grants alone: its place never depends on another.
-    const outcomes = issuers.map((issuer) => judgeIssuer(issuer, analysis, context));
+    const outcomes = issuers.map((issuer) => judgeIssuer(role, issuer, analysis, context));
     return outcomes.length === 1 ? outcomes[0] : outcomes;
   },
 };
 
-function judgeIssuer(issuer: string, analysis: IrsaTrustAnalysis, context: CheckContext): Outcome {
+function judgeIssuer(
+  role: RoleSnapshot,
+  issuer: string,
+  analysis: IrsaTrustAnalysis,
+  context: CheckContext,
+): Outcome {
   const grants = analysis.grants.filter((g) => g.issuer === issuer);
   const effective = grants.filter((g) => g.ineffective === undefined);
-  const problems = [
+  const trustProblems = [
     ...analysis.problems.filter((p) => p.issuer === issuer),
     ...danglingProblems(effective, context),
-  ].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement);
-  const [worst] = problems;
-  const place = { ...locate(issuer, context), oidcIssuer: issuer };
+  ];
+  const grade = trustGrade(trustProblems);
+  const permissions = context.permissions(role);
+  const verdict = roleVerdict(grade, permissions.tier);
+  const overPrivileged: TrustProblem[] =
+    verdict.kind === 'over-privileged'
+      ? [
+          {
+            severity: 'LOW',
+            statement: 0,
+            issuer,
+            message: `over-privileged workload role: only named service accounts can assume it, but it is ${TIER_TEXT[permissions.tier]}; grant the workload only the actions it needs`,
+          },
+        ]
+      : [];
+  const problems = [...trustProblems, ...overPrivileged].sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || a.statement - b.statement,
+  );
+  const place = {
+    ...locate(issuer, context),
+    oidcIssuer: issuer,
+    trustGrade: grade,
+    permissionTier: permissions.tier,
+  };
   const unjudged = analysis.unjudgedFor(issuer);
   const notes = [
     ...unjudged,
@@ -61,21 +88,41 @@ function judgeIssuer(issuer: string, analysis: IrsaTrustAnalysis, context: Check
       .filter((g) => g.ineffective !== undefined)
       .map((g) => `statement ${g.statement} grants ${g.issuer} nothing: ${g.ineffective}`),
   ];
+  const power = describePermissions(permissions);
+  const [worst] = problems;
   if (worst !== undefined) {
+    // The trust grade and the tier set the severity together (ROLE_SEVERITY); a trust limited to named
+    // service accounts fails only for its LOW problems.
+    const severity = verdict.kind === 'trust' ? verdict.severity : worst.severity;
+    const lead =
+      verdict.kind === 'trust'
+        ? [
+            `${severity}: ${TRUST_GRADE_TEXT[grade]} can assume a role whose permissions are ${TIER_TEXT[permissions.tier]}`,
+          ]
+        : [];
     return {
       status: 'FAILED',
-      severity: worst.severity,
-      detail: [...problems.map((p) => `[${p.severity}] ${p.message}`), ...notes].join('; '),
+      severity,
+      detail: [...lead, ...problems.map((p) => `[${p.severity}] ${p.message}`), power, ...notes].join('; '),
       ...place,
     };
   }
-  if (unjudged.length > 0) return { ...notAvailable(notes.join('; ')), ...place };
+  if (unjudged.length > 0) return { ...notAvailable([...notes, power].join('; ')), ...place };
   const trusted = effective.map((g) => `${g.subjects.join(', ')} via ${g.issuer}`);
   const summary =
     trusted.length > 0
       ? `Trusts only ${trusted.join('; ')}, audience ${STS_AUDIENCE}.`
       : 'No statement grants web identity.';
-  return { ...passed([summary, ...notes].join(' ')), ...place };
+  return { ...passed([summary, `${power}.`, ...notes].join(' ')), ...place };
+}
+
+/** Who may assume the role through this issuer: the widest reach any of its problems names. */
+function trustGrade(problems: readonly TrustProblem[]): TrustGrade {
+  const worst = problems.reduce((rank, p) => Math.max(rank, severityRank(p.severity)), 0);
+  if (worst >= severityRank('CRITICAL')) return 'any-service-account';
+  if (worst >= severityRank('HIGH')) return 'cross-namespace';
+  if (worst >= severityRank('MEDIUM')) return 'namespace';
+  return 'limited';
 }
 
 /** A provider is dangling when no scanned account registers it and no scanned cluster issues its tokens. */

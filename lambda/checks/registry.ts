@@ -1,5 +1,6 @@
 import { authenticationMode } from './authentication-mode';
 import { clusterAdminAccess } from './cluster-admin-access';
+import { clusterExposure } from './cluster-exposure';
 import { clusterSecurityGroup } from './cluster-security-group';
 import { controlPlaneLogging } from './control-plane-logging';
 import { deletionProtection } from './deletion-protection';
@@ -26,4 +27,6 @@ export const CHECKS: readonly Check[] = [
   clusterAdminAccess,
   podIdentityTrustPolicy,
   deletionProtection,
+  // Reads the results of the checks above: the engine runs it after them.
+  clusterExposure,
 ];

@@ -1,4 +1,4 @@
-import type { Outcome, ResourceType, Severity } from '../model/result';
+import type { CheckResult, Outcome, ResourceType, Severity } from '../model/result';
 import type {
   ClusterSnapshot,
   KeyState,
@@ -8,6 +8,7 @@ import type {
   RoleSnapshot,
   VersionCatalog,
 } from '../model/snapshot';
+import type { PermissionAssessment } from '../policy/permissions';
 
 export interface CheckMetadata {
   /** Stable id: published in reports and finding Ids, never reused for another rule. */
@@ -21,6 +22,8 @@ export interface CheckMetadata {
   readonly remediation: { readonly text: string; readonly url: string };
   /** AWS documentation the rules rest on. */
   readonly references: readonly string[];
+  /** Checks whose results this one combines: it runs after them and reads their results. */
+  readonly derivedFrom?: readonly string[];
 }
 
 export interface ScanConfig {
@@ -53,7 +56,30 @@ export interface CheckContext {
   /** The subnets, route tables and security groups read in an account's region. */
   network(accountId: string, region: string): NetworkSnapshot | undefined;
   podIdentityUse(roleArn: string): PodIdentityUse;
+  /** What an EKS-trusted role may do, judged once per role (`unknown` when its policies were not read). */
+  permissions(role: RoleSnapshot): PermissionAssessment;
+  /** A role of a scanned account, by ARN, with its trust and (for EKS-trusted roles) permissions. */
+  role(arn: string): RoleSnapshot | undefined;
+  /** The roles read in an account (none when its IAM data could not be read). */
+  rolesOf(accountId: string): readonly RoleSnapshot[];
+  /** Why an account's IAM data is missing, when it could not be read (undefined when it was). */
+  identityUnread(accountId: string): string | undefined;
 }
+
+/**
+ * The results of the other checks, for a check that judges their combination (`derivedFrom` in its
+ * metadata). Only the checks it names run before it; their results are the ones given.
+ */
+export interface PriorResults {
+  /** Results about the cluster itself and its node groups. */
+  ofCluster(clusterArn: string): readonly CheckResult[];
+  /** IRSA results about trust in an OIDC issuer (host and path). */
+  ofIssuer(issuer: string): readonly CheckResult[];
+  /** Results about a role (Pod Identity and IRSA). */
+  ofRole(roleArn: string): readonly CheckResult[];
+}
+
+export const NO_PRIOR: PriorResults = { ofCluster: () => [], ofIssuer: () => [], ofRole: () => [] };
 
 /** The snapshot each kind of resource gives its checks. */
 export interface SubjectOf {
@@ -75,7 +101,8 @@ interface OutcomeOf {
 
 export interface CheckOf<K extends ResourceType> {
   readonly metadata: CheckMetadata & { readonly resourceType: K };
-  evaluate(subject: SubjectOf[K], context: CheckContext): OutcomeOf[K];
+  /** `prior` holds the results of the checks `derivedFrom` names; the engine gives every other check none. */
+  evaluate(subject: SubjectOf[K], context: CheckContext, prior?: PriorResults): OutcomeOf[K];
 }
 
 export type ClusterCheck = CheckOf<'AwsEksCluster'>;

@@ -15,7 +15,7 @@ import {
   securityGroupsOf,
 } from '../model/snapshot';
 import { SCANNER_VERSION } from '../scanner-version';
-import { type AsffFinding, SCHEMA_VERSION } from './asff-schema';
+import { type AsffFinding, MAX_RELATED_FINDINGS, SCHEMA_VERSION } from './asff-schema';
 
 export const FINDING_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
 
@@ -68,6 +68,9 @@ export const MUTED_UNTIL_FIELD = `${GENERATOR_PREFIX}MutedUntil`;
  * customer's members and the NewOrWorse mark): the lifecycle compares it with the stored copy's to
  * leave an unchanged finding alone until its refresh is due.
  */
+/** Product fields of IRSA and Pod Identity findings: who may assume the role, and what it may do, to filter on apart. */
+export const TRUST_GRADE_FIELD = `${GENERATOR_PREFIX}TrustGrade`;
+export const PERMISSION_TIER_FIELD = `${GENERATOR_PREFIX}PermissionTier`;
 export const CONTENT_DIGEST_FIELD = `${GENERATOR_PREFIX}ContentDigest`;
 
 export interface FindingOptions {
@@ -107,6 +110,13 @@ export function toFinding(
     );
   }
   const severity = { Label: result.severity, Original: result.severity };
+  // After creation RelatedFindings, like Severity, is the customer's (BatchUpdateFindings): the
+  // scanner's view goes in FindingProviderFields, and at the top level only on a new finding.
+  const related = (result.related ?? []).slice(0, MAX_RELATED_FINDINGS).map((r) => ({
+    ProductArn: productArn(partition, r.region, result.accountId),
+    Id: findingId({ ...r, accountId: result.accountId }),
+  }));
+  const relatedFindings = related.length > 0 ? { RelatedFindings: related } : {};
   const finding: AsffFinding = {
     SchemaVersion: SCHEMA_VERSION,
     Id: findingId(result),
@@ -119,8 +129,8 @@ export function toFinding(
     FirstObservedAt: firstSeen?.firstObservedAt ?? observed,
     UpdatedAt: observed,
     LastObservedAt: observed,
-    ...(firstSeen ? {} : { Severity: severity }),
-    FindingProviderFields: { Severity: severity, Types: FINDING_TYPES },
+    ...(firstSeen ? {} : { Severity: severity, ...relatedFindings }),
+    FindingProviderFields: { Severity: severity, Types: FINDING_TYPES, ...relatedFindings },
     Title: cut(result.title, 256),
     Description: cut(result.detail, 1024),
     Remediation: { Recommendation: { Text: cut(result.remediation.text, 512), Url: result.remediation.url } },
@@ -130,6 +140,8 @@ export function toFinding(
       [`${GENERATOR_PREFIX}ResourceArn`]: cut(result.resource.id, 2048),
       ...(result.clusterArn ? { [`${GENERATOR_PREFIX}ClusterArn`]: result.clusterArn } : {}),
       ...(result.oidcIssuer ? { [`${GENERATOR_PREFIX}OidcIssuer`]: cut(result.oidcIssuer, 2048) } : {}),
+      ...(result.trustGrade ? { [TRUST_GRADE_FIELD]: result.trustGrade } : {}),
+      ...(result.permissionTier ? { [PERMISSION_TIER_FIELD]: result.permissionTier } : {}),
       ...(result.muted
         ? {
             [MUTED_FIELD]: cut(result.muted.reason, 2048),
@@ -159,6 +171,7 @@ const NOT_CONTENT = new Set([
   'LastObservedAt',
   'Severity',
   'Types',
+  'RelatedFindings',
   'Workflow',
 ]);
 

@@ -27,6 +27,12 @@ const stringMap = (entries: number, keyMax: number, valueMax: number) =>
     .record(z.string().check(z.minLength(1), z.maxLength(keyMax)), z.string().check(z.maxLength(valueMax)))
     .check(z.refine((map) => Object.keys(map).length <= entries, `at most ${entries} entries`));
 const optionalStrings = () => z.optional(z.array(z.string()));
+/** At most 10: the smallest limit AWS documents for a list of related findings. */
+export const MAX_RELATED_FINDINGS = 10;
+const relatedFindings = () =>
+  z
+    .array(z.strictObject({ ProductArn: text(2048), Id: text(512) }))
+    .check(z.minLength(1), z.maxLength(MAX_RELATED_FINDINGS));
 
 const EksClusterDetails = z.strictObject({
   Arn: z.optional(z.string()),
@@ -102,10 +108,13 @@ export const AsffFinding = z
     LastObservedAt: z.optional(timestamp),
     // Required on a new finding, and sent only then: after creation it is the customer's (see the refinement below).
     Severity: severity(),
+    // Like Severity: sent at the top level only on a new finding, in FindingProviderFields always.
+    RelatedFindings: z.optional(relatedFindings()),
     FindingProviderFields: z.optional(
       z.strictObject({
         Severity: severity(),
         Types: z.optional(z.array(findingType).check(z.maxLength(50))),
+        RelatedFindings: z.optional(relatedFindings()),
       }),
     ),
     Title: text(256),

@@ -174,7 +174,7 @@ function firstSeen(prior: ExistingFinding): FirstSeen | undefined {
 /**
  * The finding as we last sent it, with a new UpdatedAt and record state. Only members the provider owns are copied:
  * never Workflow, Note, VerificationState or UserDefinedFields (the customer's), nor the top-level
- * Severity and Types (the customer's after creation), nor what Security Hub adds itself (`aws/`
+ * Severity, Types and RelatedFindings (the customer's after creation), nor what Security Hub adds itself (`aws/`
  * product fields, normalized severity, processing times).
  */
 export function storedCopy(
@@ -207,6 +207,7 @@ export function storedCopy(
   const provider = pick<NonNullable<AsffFinding['FindingProviderFields']>>(finding.FindingProviderFields, [
     'Severity',
     'Types',
+    'RelatedFindings',
   ]);
   // Security Hub fills FindingProviderFields in on every finding, so the provider's view is always
   // there; the top-level Severity is never taken in its place (it may be the customer's).

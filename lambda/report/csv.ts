@@ -62,6 +62,19 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
     meaning: 'Last day the acceptance holds (YYYY-MM-DD, UTC), when the entry sets one',
     value: (r) => r.muted?.expires ?? '',
   },
+  // Columns are only ever added at the end, so that positions stay what they were.
+  {
+    name: 'trustGrade',
+    meaning:
+      'IRSA and Pod Identity results: who may assume the role (any-service-account, cross-namespace, namespace, any-association, limited)',
+    value: (r) => r.trustGrade ?? '',
+  },
+  {
+    name: 'permissionTier',
+    meaning:
+      'IRSA and Pod Identity results: what the role may do (administrator, privilege-escalation, sensitive-data, limited, unknown)',
+    value: (r) => r.permissionTier ?? '',
+  },
 ];
 
 export function renderCsv(report: RunReport): string {

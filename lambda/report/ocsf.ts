@@ -104,6 +104,16 @@ function toEvent(result: CheckResult, times: { readonly started: number; readonl
       created_time: times.finished,
       first_seen_time: times.started,
       last_seen_time: times.finished,
+      // The findings an exposure path's traits came from: each a finding of this feed (same uid).
+      ...(result.related && result.related.length > 0
+        ? {
+            related_events: result.related.map((r) => ({
+              uid: findingId({ ...r, accountId: result.accountId }),
+              type_uid: CLASS.uid * 100 + ACTIVITY.id,
+              type_name: `${CLASS.name}: ${ACTIVITY.name}`,
+            })),
+          }
+        : {}),
     },
     compliance: {
       control: result.checkId,
@@ -159,7 +169,15 @@ function resourcesOf(result: CheckResult, partition: string | undefined): Json[]
     role_id: ROLE_TARGET.id,
     role: ROLE_TARGET.caption,
     ...cloud,
-    ...(result.oidcIssuer ? { data: { oidcIssuer: result.oidcIssuer } } : {}),
+    ...(result.oidcIssuer || result.trustGrade || result.permissionTier
+      ? {
+          data: {
+            ...(result.oidcIssuer ? { oidcIssuer: result.oidcIssuer } : {}),
+            ...(result.trustGrade ? { trustGrade: result.trustGrade } : {}),
+            ...(result.permissionTier ? { permissionTier: result.permissionTier } : {}),
+          },
+        }
+      : {}),
   };
   // A result about a node group or role names its cluster too; a cluster's own result does not repeat it.
   if (result.clusterArn === undefined || result.clusterArn === result.resource.id) return [subject];

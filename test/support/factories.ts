@@ -18,6 +18,7 @@ import type {
   ScanSnapshot,
   VersionCatalog,
 } from '../../lambda/model/snapshot';
+import { readPermissionPolicy } from '../../lambda/policy/permission-document';
 import { readTrustPolicy } from '../../lambda/policy/trust-document';
 
 export const ACCOUNT = '111122223333';
@@ -110,6 +111,34 @@ export function aRole(trustPolicy: unknown, name = 'app-role', accountId = ACCOU
     trustDocument: text,
     trust: policy,
   };
+}
+
+/**
+ * The role with these permission policies (inline, as named documents) and boundary, read as the
+ * collector reads them: a string is taken as the document's text, anything else as its JSON.
+ */
+export function withPermissions(
+  role: RoleSnapshot,
+  policies: Readonly<Record<string, unknown>>,
+  boundary?: unknown,
+): RoleSnapshot {
+  const read = (name: string, document: unknown, kind: 'inline' | 'customer-managed') => ({
+    name,
+    kind,
+    document: readPermissionPolicy(typeof document === 'string' ? document : JSON.stringify(document)),
+  });
+  return {
+    ...role,
+    permissions: {
+      policies: Object.entries(policies).map(([name, document]) => read(name, document, 'inline')),
+      ...(boundary === undefined ? {} : { boundary: read('boundary', boundary, 'customer-managed') }),
+    },
+  };
+}
+
+/** An identity policy allowing these actions on every resource. */
+export function allowing(...actions: string[]): unknown {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] };
 }
 
 export const API_VERSIONS: VersionCatalog = {

@@ -25,6 +25,7 @@ describe('Function: runChecks', () => {
     expect(results.map((r) => [r.checkId, r.status])).toEqual([
       ['authentication-mode', 'PASSED'],
       ['cluster-admin-access', 'PASSED'],
+      ['cluster-exposure', 'PASSED'],
       ['cluster-security-group', 'PASSED'],
       ['control-plane-logging', 'PASSED'],
       ['deletion-protection', 'PASSED'],
@@ -67,7 +68,7 @@ describe('Function: runChecks', () => {
       aScan({ clusters: [anUndescribedCluster('gone', 'ResourceNotFoundException: No cluster found')] }),
       aContext(),
     );
-    expect(results).toHaveLength(8);
+    expect(results).toHaveLength(9);
     expect(
       results.every((r) => r.status === 'NOT_AVAILABLE' && r.detail.includes('ResourceNotFoundException')),
     ).toBe(true);

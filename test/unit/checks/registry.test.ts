@@ -7,10 +7,19 @@ describe('Registry: CHECKS', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('derives checks only from checks of the registry that derive from none', () => {
+    const direct = new Set(
+      CHECKS.filter((c) => c.metadata.derivedFrom === undefined).map((c) => c.metadata.id),
+    );
+    for (const check of CHECKS)
+      for (const id of check.metadata.derivedFrom ?? []) expect(direct).toContain(id);
+  });
+
   it('holds the published check ids', () => {
     expect(CHECKS.map((c) => c.metadata.id).sort()).toEqual([
       'authentication-mode',
       'cluster-admin-access',
+      'cluster-exposure',
       'cluster-security-group',
       'control-plane-logging',
       'deletion-protection',

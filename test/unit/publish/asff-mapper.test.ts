@@ -143,6 +143,72 @@ describe('Function: toFinding', () => {
     expect(findingProblems(finding)).toEqual([]);
   });
 
+  it('carries the trust grade and the permission tier as product fields of their own', () => {
+    const finding = mapFinding(
+      aRoleResult({ trustGrade: 'namespace', permissionTier: 'sensitive-data' }),
+      NOW,
+    );
+
+    expect(finding.ProductFields).toMatchObject({
+      'eks-posture/TrustGrade': 'namespace',
+      'eks-posture/PermissionTier': 'sensitive-data',
+    });
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it("points an exposure finding at the findings of its traits, and leaves the customer's copy alone on update", () => {
+    const role = aRoleResult();
+    const exposure = aClusterResult({
+      checkId: 'cluster-exposure',
+      related: [
+        {
+          checkId: 'endpoint-public-access',
+          region: 'eu-west-1',
+          resource: { type: 'AwsEksCluster', id: CLUSTER.arn, name: 'prod' },
+        },
+        {
+          checkId: role.checkId,
+          region: 'eu-west-1',
+          resource: { type: 'AwsIamRole', id: ROLE.arn, name: ROLE.name },
+          oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/abc',
+        },
+      ],
+    });
+    const expected = [
+      {
+        ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+        Id: findingId(aClusterResult({ checkId: 'endpoint-public-access' })),
+      },
+      {
+        ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
+        Id: findingId({ ...role, oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/abc' }),
+      },
+    ];
+
+    const created = mapFinding(exposure, NOW);
+    expect(created.RelatedFindings).toEqual(expected);
+    expect(created.FindingProviderFields?.RelatedFindings).toEqual(expected);
+    expect(findingProblems(created)).toEqual([]);
+
+    const updated = mapFinding(exposure, NOW, {
+      firstSeen: { createdAt: NOW.toISOString(), firstObservedAt: NOW.toISOString() },
+    });
+    expect(updated.RelatedFindings).toBeUndefined();
+    expect(updated.FindingProviderFields?.RelatedFindings).toEqual(expected);
+  });
+
+  it('sends at most 10 related findings', () => {
+    const related = Array.from({ length: 12 }, (_, i) => ({
+      checkId: 'nodegroup-public-subnets',
+      region: 'eu-west-1',
+      resource: { type: 'AwsEksNodegroup' as const, id: `${CLUSTER.arn}-ng-${i}`, name: `prod/ng-${i}` },
+    }));
+    const finding = mapFinding(aClusterResult({ checkId: 'cluster-exposure', related }), NOW);
+
+    expect(finding.RelatedFindings).toHaveLength(10);
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
   it('maps a node-group result to an Other resource with what was read, and its cluster second', () => {
     const nodegroup = aNodegroup({
       remoteAccess: { ec2SshKey: 'ops', sourceSecurityGroups: [] },

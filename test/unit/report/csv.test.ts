@@ -19,7 +19,7 @@ function aReport(results: readonly CheckResult[]): RunReport {
 }
 
 const HEADER =
-  'accountId,region,checkId,status,severity,resourceType,resourceName,resourceArn,clusterArn,oidcIssuer,title,detail,remediation,remediationUrl,muted,muteReason,muteOwner,muteExpires';
+  'accountId,region,checkId,status,severity,resourceType,resourceName,resourceArn,clusterArn,oidcIssuer,title,detail,remediation,remediationUrl,muted,muteReason,muteOwner,muteExpires,trustGrade,permissionTier';
 
 function lines(csv: string): string[] {
   expect(csv.endsWith('\r\n')).toBe(true);
@@ -44,6 +44,8 @@ describe('renderCsv', () => {
     const role = aRoleResult({
       detail: 'pinned',
       oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/ABC',
+      trustGrade: 'namespace',
+      permissionTier: 'sensitive-data',
       title: 'IRSA',
       remediation: { text: 'pin', url: 'https://x.test/b' },
       muted: { reason: 'accepted', owner: 'team', expires: '2030-01-31', entry: 3 },
@@ -60,9 +62,9 @@ describe('renderCsv', () => {
     };
     expect(lines(renderCsv(aReport([role, cluster, nodegroup])))).toEqual([
       HEADER,
-      `111122223333,eu-west-1,irsa-trust-policy,FAILED,CRITICAL,AwsIamRole,app-role,${ROLE.arn},${CLUSTER.arn},oidc.eks.eu-west-1.amazonaws.com/id/ABC,IRSA,pinned,pin,https://x.test/b,true,accepted,team,2030-01-31`,
-      `111122223333,eu-west-1,endpoint-public-access,FAILED,HIGH,AwsEksCluster,prod,${CLUSTER.arn},${CLUSTER.arn},,EKS API server endpoint is not reachable from the internet,open,close it,https://x.test/a,false,,,`,
-      `111122223333,eu-west-1,endpoint-public-access,NOT_AVAILABLE,INFORMATIONAL,AwsEksNodegroup,workers,,${CLUSTER.arn},,NG,no data,look,https://x.test/c,false,,,`,
+      `111122223333,eu-west-1,irsa-trust-policy,FAILED,CRITICAL,AwsIamRole,app-role,${ROLE.arn},${CLUSTER.arn},oidc.eks.eu-west-1.amazonaws.com/id/ABC,IRSA,pinned,pin,https://x.test/b,true,accepted,team,2030-01-31,namespace,sensitive-data`,
+      `111122223333,eu-west-1,endpoint-public-access,FAILED,HIGH,AwsEksCluster,prod,${CLUSTER.arn},${CLUSTER.arn},,EKS API server endpoint is not reachable from the internet,open,close it,https://x.test/a,false,,,,,`,
+      `111122223333,eu-west-1,endpoint-public-access,NOT_AVAILABLE,INFORMATIONAL,AwsEksNodegroup,workers,,${CLUSTER.arn},,NG,no data,look,https://x.test/c,false,,,,,`,
     ]);
   });
 
@@ -76,7 +78,7 @@ describe('renderCsv', () => {
         }),
       ]),
     );
-    expect(csv).toContain(',"a, b","say ""hi""\nnext line","x\r\ny",u,false,,,\r\n');
+    expect(csv).toContain(',"a, b","say ""hi""\nnext line","x\r\ny",u,false,,,,,\r\n');
   });
 
   it('defuses cells a spreadsheet would run as formulas', () => {
@@ -91,8 +93,8 @@ describe('renderCsv', () => {
       ]),
     );
     const row = lines(csv)[1] ?? '';
-    // The muteExpires cell is empty; a CR forces quotes around its cell.
-    expect(row.endsWith(`,"'=HYPERLINK(""http://evil.test"")",'+1,'-2,'@SUM(A1),true,'\tcmd,"'\rx",`)).toBe(
+    // The muteExpires, trustGrade and permissionTier cells are empty; a CR forces quotes around its cell.
+    expect(row.endsWith(`,"'=HYPERLINK(""http://evil.test"")",'+1,'-2,'@SUM(A1),true,'\tcmd,"'\rx",,,`)).toBe(
       true,
     );
     // A name merely containing = stays as it is.

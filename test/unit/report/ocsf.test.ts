@@ -302,6 +302,22 @@ const RESULTS: readonly CheckResult[] = [
   aRoleResult({ oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/ABCDEF0123456789' }),
   aRoleResult({ muted: { reason: 'Legacy role', entry: 1 } }),
   NODEGROUP_RESULT,
+  aRoleResult({
+    oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/fedcba9876543210',
+    trustGrade: 'any-service-account',
+    permissionTier: 'administrator',
+  }),
+  aClusterResult({
+    checkId: 'cluster-exposure',
+    severity: 'CRITICAL',
+    related: [
+      {
+        checkId: 'endpoint-public-access',
+        region: 'eu-west-1',
+        resource: { type: 'AwsEksCluster', id: CLUSTER.arn, name: CLUSTER.name },
+      },
+    ],
+  }),
 ];
 
 function aReport(results: readonly CheckResult[]): RunReport {
@@ -398,6 +414,18 @@ describe('renderOcsf', () => {
     EVENTS.forEach((event, i) => {
       expect({ result: i, problems: validate(SCHEMA, event) }).toEqual({ result: i, problems: [] });
     });
+  });
+
+  it("names an IRSA result's trust grade and tier, and an exposure result's related findings by their uid", () => {
+    const role = EVENTS[RESULTS.length - 2] ?? {};
+    expect((role.resources as JsonObject[])[0]?.data).toMatchObject({
+      trustGrade: 'any-service-account',
+      permissionTier: 'administrator',
+    });
+    const exposure = field(EVENTS[RESULTS.length - 1] ?? {}, 'finding_info');
+    expect(exposure.related_events).toEqual([
+      { uid: ocsfFindingUid(aClusterResult()), type_uid: 200301, type_name: 'Compliance Finding: Create' },
+    ]);
   });
 
   it('classifies every event as Compliance Finding: Create', () => {
