@@ -132,7 +132,8 @@ function minimum(accounts: number, findingsPerScope: readonly number[]): Record<
     'organizations:ListAccounts': Math.ceil(accounts / 20),
     'sts:GetCallerIdentity': 1,
     'sts:AssumeRole': accounts - 1,
-    'iam:ListRoles': accounts, // fewer than 1,000 roles an account: one page
+    // Fewer than 1,000 roles an account: one page; their policies are none, so no GetPolicy.
+    'iam:GetAccountAuthorizationDetails': accounts,
     'iam:ListOpenIDConnectProviders': accounts,
     'eks:ListClusters': scopes,
     'eks:DescribeCluster': scopes * plan.clusters,

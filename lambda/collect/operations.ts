@@ -16,8 +16,10 @@ export const SCAN_READ_OPERATIONS = [
   'eks:ListClusters',
   'eks:ListNodegroups',
   'eks:ListPodIdentityAssociations',
+  'iam:GetAccountAuthorizationDetails',
+  'iam:GetPolicy',
+  'iam:GetPolicyVersion',
   'iam:ListOpenIDConnectProviders',
-  'iam:ListRoles',
   'kms:DescribeKey',
 ] as const;
 

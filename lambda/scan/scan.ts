@@ -13,6 +13,7 @@ import type { ApiCallCounter } from '../collect/api-calls';
 import type { AccountClients } from '../collect/clients';
 import type { AggregatorReadings } from '../collect/discovery';
 import { collectIdentity } from '../collect/identity';
+import { ManagedPolicyCache } from '../collect/managed-policies';
 import { collectRegion } from '../collect/region';
 import { VersionSupport } from '../collect/version-support';
 import { describeAwsError, ScanError, TargetError } from '../errors';
@@ -124,12 +125,14 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const discovered = await discover(options, clock);
   const limit = pLimit(options.accountConcurrency ?? 8);
   const versions = new VersionSupport(clock);
+  // AWS-managed policies are the same in every account: each is read once per run.
+  const managedPolicies = new ManagedPolicyCache();
   const scans = (
     await Promise.all(
       options.accounts.map((account) =>
         limit(() =>
-          scanAccount(account, options, tracker, versions, discovered.filter).finally(() =>
-            tracker.accountDone(),
+          scanAccount(account, options, tracker, { versions, managedPolicies }, discovered.filter).finally(
+            () => tracker.accountDone(),
           ),
         ),
       ),
@@ -147,7 +150,7 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   // IRSA results belong to their issuer's region: report them only where the scan runs, so that
   // `--regions` bounds everything a run says (and, when publishing, everything it touches).
   const scanned = new Set(accounts.flatMap((a) => a.regionNames.map((region) => `${a.accountId}/${region}`)));
-  const judged = runChecks(checks, snapshot, context).filter((result) =>
+  const judged = runChecks(checks, snapshot, context, CHECKS).filter((result) =>
     scanned.has(`${result.accountId}/${result.region}`),
   );
   const tags = clusterTagsOf(snapshot);
@@ -232,6 +235,12 @@ function clusterTagsOf(snapshot: ScanSnapshot): Map<string, Readonly<Record<stri
   return tags;
 }
 
+/** What every account of the run reads through, so that the organization reads it once. */
+interface RunShared {
+  readonly versions: VersionSupport;
+  readonly managedPolicies: ManagedPolicyCache;
+}
+
 interface Tracker {
   planned(count: number): void;
   done(target: ScanTarget, found?: { clusters?: number; roles?: number }): void;
@@ -246,7 +255,7 @@ async function scanAccount(
   account: AccountTarget,
   options: ScanOptions,
   tracker: Tracker,
-  versions: VersionSupport,
+  { versions, managedPolicies }: RunShared,
   filter: RegionFilter,
 ): Promise<AccountScan | undefined> {
   const { clients } = account;
@@ -289,7 +298,7 @@ async function scanAccount(
     error: error instanceof TargetError ? error.message : `${region} in account ${id}: ${oneLine(error)}`,
   });
 
-  const identityTask = collectIdentity(clients.iam(), id).then(
+  const identityTask = collectIdentity(clients.iam(), id, managedPolicies).then(
     (identity): AccountIdentitySnapshot => {
       tracker.done(
         { accountId: id, region: GLOBAL_REGION, status: 'SCANNED' },

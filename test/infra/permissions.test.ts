@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AttachRolePolicyCommand } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
@@ -23,12 +24,15 @@ import {
   createKey,
   createNetwork,
   createNodegroup,
+  createRole,
+  irsaTrust,
 } from '../../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS, motoEnvironment } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { buildApp, ORGANIZATION } from './app-support';
 
-const moto = useMoto();
+// AWS's managed policies loaded: an EKS-trusted role's AWS-managed policy is read with iam:GetPolicy.
+const moto = useMoto({ managedPolicies: true });
 beforeAll(() => {
   Object.assign(process.env, motoEnvironment(moto.endpoint));
 });
@@ -97,6 +101,17 @@ describe('Permissions against calls', () => {
       name: 'n',
       subnets: network.privateSubnets,
     });
+    // An IRSA role with an AWS-managed policy: its permissions are read (iam:GetPolicy, iam:GetPolicyVersion).
+    await createRole(
+      seed,
+      'app',
+      irsaTrust(`arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLE`),
+    );
+    await seed
+      .iam()
+      .send(
+        new AttachRolePolicyCommand({ RoleName: 'app', PolicyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' }),
+      );
     const apiCalls = new ApiCallCounter();
     const targets = await resolveTargets({
       homeRegion: 'us-east-1',

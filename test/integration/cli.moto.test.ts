@@ -282,7 +282,7 @@ describe('CLI: eks-posture', () => {
       denying = createServer((_, response) => {
         response.writeHead(403, { 'content-type': 'text/xml' });
         response.end(
-          '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:ListRoles</Message></Error><RequestId>1</RequestId></ErrorResponse>',
+          '<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User is not authorized to perform: iam:GetAccountAuthorizationDetails</Message></Error><RequestId>1</RequestId></ErrorResponse>',
         );
       });
       await new Promise<void>((resolve) => denying.listen(0, '127.0.0.1', resolve));
@@ -304,7 +304,7 @@ describe('CLI: eks-posture', () => {
           region: 'global',
           status: 'FAILED',
           error: expect.stringContaining(
-            'iam:ListRoles failed in account 123456789012, global: AccessDenied',
+            'iam:GetAccountAuthorizationDetails failed in account 123456789012, global: AccessDenied',
           ),
         }),
       );

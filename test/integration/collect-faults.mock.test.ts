@@ -1,7 +1,8 @@
 /**
  * Paths moto cannot serve, covered with aws-sdk-client-mock in the shapes of the AWS API reference:
- * DescribeClusterVersions (moto lacks it), URL-encoded and paginated ListRoles (moto returns raw
- * documents, one page), and denials (moto authorizes everything).
+ * DescribeClusterVersions (moto lacks it), URL-encoded and paginated GetAccountAuthorizationDetails
+ * (moto returns raw documents, one page), and denials and throttling of single reads (moto
+ * authorizes everything).
  */
 import { DescribeRegionsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import {
@@ -12,7 +13,14 @@ import {
   ListClustersCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
-import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  GetAccountAuthorizationDetailsCommand,
+  GetPolicyCommand,
+  GetPolicyVersionCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+  type RoleDetail,
+} from '@aws-sdk/client-iam';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -20,6 +28,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
 import { createAccountClients } from '../../lambda/collect/clients';
 import { VersionSupport } from '../../lambda/collect/version-support';
+import type { PermissionPolicy } from '../../lambda/policy/permission-document';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { checksPer } from '../support/results';
@@ -70,6 +79,36 @@ const trust = (condition: Record<string, Record<string, string>>) =>
     }),
   );
 
+const READ_ONLY = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+const allow = (action: string) =>
+  JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: action, Resource: '*' }] });
+const ec2Trust = {
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+};
+const irsaDocument = trust({
+  StringEquals: { [`${ISSUER}:sub`]: 'system:serviceaccount:a:b', [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
+});
+
+/** A role as GetAccountAuthorizationDetails lists it, its documents URL-encoded as AWS sends them. */
+function roleDetail(name: string, trustDocument: string, extra: Partial<RoleDetail> = {}): RoleDetail {
+  return {
+    RoleName: name,
+    Arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    Path: '/',
+    RoleId: `AROA${name.toUpperCase()}`,
+    CreateDate: NOW,
+    AssumeRolePolicyDocument: trustDocument,
+    RolePolicyList: [],
+    AttachedManagedPolicies: [],
+    InstanceProfileList: [],
+    Tags: [],
+    ...extra,
+  };
+}
+
+const actionsOf = (policy: PermissionPolicy) => policy.statements.flatMap((s) => s.actions ?? []);
+
 beforeEach(() => {
   sts
     .on(GetCallerIdentityCommand)
@@ -92,7 +131,9 @@ beforeEach(() => {
   });
   kms.on(DescribeKeyCommand).resolves({ KeyMetadata: { KeyId: 'k', KeyState: 'Enabled' } });
   iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [{ Arn: PROVIDER }] });
-  iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .resolves({ RoleDetailList: [], Policies: [], IsTruncated: false });
 });
 
 afterEach(() => {
@@ -220,12 +261,12 @@ async function catalogOf(client: EKSClient) {
   return catalog;
 }
 
-describe('Collector: ListRoles', () => {
+describe('Collector: GetAccountAuthorizationDetails', () => {
   it('decodes URL-encoded trust documents and follows every page', async () => {
     iam
-      .on(ListRolesCommand)
+      .on(GetAccountAuthorizationDetailsCommand)
       .resolvesOnce({
-        Roles: [
+        RoleDetailList: [
           {
             RoleName: 'good',
             Arn: `arn:aws:iam::${ACCOUNT}:role/good`,
@@ -244,7 +285,7 @@ describe('Collector: ListRoles', () => {
         Marker: 'page-2',
       })
       .resolvesOnce({
-        Roles: [
+        RoleDetailList: [
           {
             RoleName: 'wide',
             Arn: `arn:aws:iam::${ACCOUNT}:role/wide`,
@@ -267,14 +308,141 @@ describe('Collector: ListRoles', () => {
     const roles = report.results.filter((r) => r.checkId === 'irsa-trust-policy');
     expect(roles.map((r) => [r.resource.name, r.status, r.severity])).toEqual([
       ['good', 'PASSED', 'INFORMATIONAL'],
-      ['wide', 'FAILED', 'CRITICAL'],
+      // The listing gives the role no policy: a wide trust on a role that may do little is MEDIUM.
+      ['wide', 'FAILED', 'MEDIUM'],
     ]);
     // The paginator reuses one input object, so only the last call's Marker can be read back.
-    const calls = iam.commandCalls(ListRolesCommand).map((c) => c.args[0].input);
+    const calls = iam.commandCalls(GetAccountAuthorizationDetailsCommand).map((c) => c.args[0].input);
     expect(calls).toHaveLength(2);
     expect(calls.every((input) => input.MaxItems === 1000)).toBe(true);
+    expect(calls.every((input) => input.Filter?.join() === 'Role,LocalManagedPolicy')).toBe(true);
     expect(calls[1]?.Marker).toBe('page-2');
   });
+
+  it('gives EKS-trusted roles their inline, attached and boundary policies from the listing, and other roles none', async () => {
+    const local = `arn:aws:iam::${ACCOUNT}:policy/team/orders`;
+    const gone = `arn:aws:iam::${ACCOUNT}:policy/created-meanwhile`;
+    iam
+      .on(GetAccountAuthorizationDetailsCommand)
+      .resolvesOnce({
+        RoleDetailList: [
+          roleDetail('app', irsaDocument, {
+            RolePolicyList: [
+              { PolicyName: 'queue', PolicyDocument: encodeURIComponent(allow('sqs:SendMessage')) },
+            ],
+            AttachedManagedPolicies: [
+              { PolicyName: 'orders', PolicyArn: local },
+              { PolicyName: 'created-meanwhile', PolicyArn: gone },
+              { PolicyName: 'ReadOnlyAccess', PolicyArn: READ_ONLY },
+            ],
+            PermissionsBoundary: {
+              PermissionsBoundaryType: 'PermissionsBoundaryPolicy',
+              PermissionsBoundaryArn: READ_ONLY,
+            },
+          }),
+          roleDetail('deployer', encodeURIComponent(JSON.stringify(ec2Trust)), {
+            RolePolicyList: [{ PolicyName: 'all', PolicyDocument: encodeURIComponent(allow('*')) }],
+            AttachedManagedPolicies: [{ PolicyName: 'orders', PolicyArn: local }],
+          }),
+        ],
+        IsTruncated: true,
+        Marker: 'policies',
+      })
+      .resolvesOnce({
+        // The customer-managed policies may come on a later page than the roles that use them.
+        Policies: [
+          {
+            PolicyName: 'orders',
+            Arn: local,
+            DefaultVersionId: 'v2',
+            PolicyVersionList: [
+              {
+                VersionId: 'v1',
+                IsDefaultVersion: false,
+                Document: encodeURIComponent(allow('dynamodb:GetItem')),
+              },
+              { VersionId: 'v2', IsDefaultVersion: true, Document: encodeURIComponent(allow('dynamodb:*')) },
+            ],
+          },
+        ],
+        IsTruncated: false,
+      });
+    iam.on(GetPolicyCommand).resolves({ Policy: { Arn: READ_ONLY, DefaultVersionId: 'v9' } });
+    iam.on(GetPolicyVersionCommand, { PolicyArn: READ_ONLY, VersionId: 'v9' }).resolves({
+      PolicyVersion: {
+        VersionId: 'v9',
+        IsDefaultVersion: true,
+        Document: encodeURIComponent(allow('s3:Get*')),
+      },
+    });
+
+    const { snapshot } = await scan();
+
+    const roles = snapshot.accounts[0]?.identity?.roles ?? [];
+    const app = roles.find((r) => r.name === 'app');
+    expect(
+      app?.permissions?.policies.map((p) => [
+        p.kind,
+        p.name,
+        p.document.known ? actionsOf(p.document.value) : p.document.reason,
+      ]),
+    ).toEqual([
+      ['inline', 'queue', ['sqs:SendMessage']],
+      ['aws-managed', 'ReadOnlyAccess', ['s3:Get*']],
+      [
+        'customer-managed',
+        'created-meanwhile',
+        'iam:GetAccountAuthorizationDetails did not list the policy (created during the scan?)',
+      ],
+      ['customer-managed', 'orders', ['dynamodb:*']],
+    ]);
+    expect(app?.permissions?.boundary).toMatchObject({
+      kind: 'aws-managed',
+      arn: READ_ONLY,
+      name: 'ReadOnlyAccess',
+    });
+    // The boundary and the attachment share one read of the AWS-managed policy.
+    expect(iam.commandCalls(GetPolicyCommand)).toHaveLength(1);
+    expect(iam.commandCalls(GetPolicyVersionCommand)).toHaveLength(1);
+    expect(roles.find((r) => r.name === 'deployer')?.permissions).toBeUndefined();
+  });
+
+  it.each([
+    ['iam:GetPolicy', (error: Error) => iam.on(GetPolicyCommand).rejects(error)],
+    ['iam:GetPolicyVersion', (error: Error) => iam.on(GetPolicyVersionCommand).rejects(error)],
+  ] as const)(
+    'keeps the trust judgement of a role whose AWS-managed policy %s fails, making only that document unknown',
+    async (operation, deny) => {
+      iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+        RoleDetailList: [
+          roleDetail('app', irsaDocument, {
+            RolePolicyList: [
+              { PolicyName: 'queue', PolicyDocument: encodeURIComponent(allow('sqs:SendMessage')) },
+            ],
+            AttachedManagedPolicies: [{ PolicyName: 'ReadOnlyAccess', PolicyArn: READ_ONLY }],
+          }),
+        ],
+        IsTruncated: false,
+      });
+      iam.on(GetPolicyCommand).resolves({ Policy: { Arn: READ_ONLY, DefaultVersionId: 'v9' } });
+      iam
+        .on(GetPolicyVersionCommand)
+        .resolves({ PolicyVersion: { Document: encodeURIComponent(allow('s3:Get*')) } });
+      deny(awsError('AccessDenied', `not authorized to perform ${operation}`, 403));
+
+      const { report, snapshot } = await scan();
+
+      const app = snapshot.accounts[0]?.identity?.roles.find((r) => r.name === 'app');
+      expect(app?.permissions?.policies.map((p) => p.document)).toEqual([
+        { known: true, value: expect.anything() },
+        { known: false, reason: `${operation} failed: AccessDenied: not authorized to perform ${operation}` },
+      ]);
+      expect(report.targets).toContainEqual({ accountId: ACCOUNT, region: 'global', status: 'SCANNED' });
+      expect(report.results.filter((r) => r.checkId === 'irsa-trust-policy').map((r) => r.status)).toEqual([
+        'PASSED',
+      ]);
+    },
+  );
 });
 
 describe('Scan: partial failure', () => {
@@ -331,8 +499,8 @@ describe('Scan: partial failure', () => {
 
   it('fails the IAM target when roles cannot be listed, and still reports clusters', async () => {
     iam
-      .on(ListRolesCommand)
-      .rejects(awsError('AccessDenied', 'not authorized to perform iam:ListRoles', 403));
+      .on(GetAccountAuthorizationDetailsCommand)
+      .rejects(awsError('AccessDenied', 'not authorized to perform iam:GetAccountAuthorizationDetails', 403));
 
     const { report } = await scan();
 
@@ -340,7 +508,7 @@ describe('Scan: partial failure', () => {
       expect.objectContaining({
         region: 'global',
         status: 'FAILED',
-        error: expect.stringContaining('iam:ListRoles failed'),
+        error: expect.stringContaining('iam:GetAccountAuthorizationDetails failed'),
       }),
     );
     expect(report.results.filter((r) => r.resource.type === 'AwsEksCluster')).toHaveLength(
@@ -376,7 +544,7 @@ describe('Scan: partial failure', () => {
 });
 
 describe('Scan: a huge account', () => {
-  it('reads 5,000 roles with trust documents at the 2,048-character limit in five pages, judging each', async () => {
+  it('reads 5,000 roles with trust documents at the 2,048-character limit in five listing pages, judging each', async () => {
     const subjects = Array.from(
       { length: 40 },
       (_, i) => `system:serviceaccount:team-${String(i).padStart(2, '0')}:app`,
@@ -399,7 +567,7 @@ describe('Scan: a huge account', () => {
         ],
       }).padEnd(2048, ' ');
     const page = (p: number) => ({
-      Roles: Array.from({ length: 1000 }, (_, i) => {
+      RoleDetailList: Array.from({ length: 1000 }, (_, i) => {
         const n = p * 1000 + i;
         return {
           RoleName: `r${n}`,
@@ -415,7 +583,7 @@ describe('Scan: a huge account', () => {
     });
     expect(document(1)).toHaveLength(2048);
     iam
-      .on(ListRolesCommand)
+      .on(GetAccountAuthorizationDetailsCommand)
       .resolvesOnce(page(0))
       .resolvesOnce(page(1))
       .resolvesOnce(page(2))
@@ -425,10 +593,11 @@ describe('Scan: a huge account', () => {
     const { report } = await scan();
 
     const roles = report.results.filter((r) => r.checkId === 'irsa-trust-policy');
-    expect(iam.commandCalls(ListRolesCommand)).toHaveLength(5);
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(5);
     expect(roles).toHaveLength(5000);
     expect(roles.filter((r) => r.status === 'PASSED')).toHaveLength(4500);
-    expect(roles.filter((r) => r.status === 'FAILED' && r.severity === 'MEDIUM')).toHaveLength(500);
+    // Namespace-wide trust on roles the listing gives no policy: LOW (lambda/policy/role-severity.ts).
+    expect(roles.filter((r) => r.status === 'FAILED' && r.severity === 'LOW')).toHaveLength(500);
   });
 });
 
@@ -493,8 +662,8 @@ describe('Scan: a region that failed', () => {
         },
       ],
     });
-    iam.on(ListRolesCommand).resolves({
-      Roles: [
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
         {
           RoleName: 'shared',
           Arn: `arn:aws:iam::${ACCOUNT}:role/shared`,
@@ -526,8 +695,8 @@ describe('Scan: IRSA results with --regions', () => {
       // No :sub condition: every service account of the cluster may assume the role.
       Condition: { StringEquals: { [`${issuer}:aud`]: 'sts.amazonaws.com' } },
     });
-    iam.on(ListRolesCommand).resolves({
-      Roles: [
+    iam.on(GetAccountAuthorizationDetailsCommand).resolves({
+      RoleDetailList: [
         {
           RoleName: 'wide',
           Arn: `arn:aws:iam::${ACCOUNT}:role/wide`,
@@ -545,11 +714,12 @@ describe('Scan: IRSA results with --regions', () => {
     const { report } = await scan(['us-east-1']);
 
     // Before one result per issuer, the role's one result sat in eu-west-1 (its first issuer, sorted)
-    // and a scan of us-east-1 alone reported nothing of it.
+    // and a scan of us-east-1 alone reported nothing of it. No policy is listed for the role, so its
+    // wide trust is MEDIUM (lambda/policy/role-severity.ts).
     expect(
       report.results
         .filter((r) => r.checkId === 'irsa-trust-policy')
         .map((r) => [r.region, r.oidcIssuer, r.status, r.severity]),
-    ).toEqual([['us-east-1', east.toLowerCase(), 'FAILED', 'CRITICAL']]);
+    ).toEqual([['us-east-1', east.toLowerCase(), 'FAILED', 'MEDIUM']]);
   });
 });

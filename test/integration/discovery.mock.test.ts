@@ -23,7 +23,11 @@ import {
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
-import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  GetAccountAuthorizationDetailsCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -181,7 +185,9 @@ beforeEach(() => {
   eks.on(ListPodIdentityAssociationsCommand).resolves({ associations: [] });
   eks.on(DescribeClusterVersionsCommand).resolves({ clusterVersions: [] });
   iam.on(ListOpenIDConnectProvidersCommand).resolves({ OpenIDConnectProviderList: [] });
-  iam.on(ListRolesCommand).resolves({ Roles: [], IsTruncated: false });
+  iam
+    .on(GetAccountAuthorizationDetailsCommand)
+    .resolves({ RoleDetailList: [], Policies: [], IsTruncated: false });
   serve(anAggregator());
 });
 
@@ -243,7 +249,7 @@ describe('Discovery: config aggregator', () => {
 
     expect(listed).toEqual([`${ACCOUNT}/us-east-1`, `${MEMBER}/us-east-1`]);
     expect(eks.commandCalls(DescribeClusterCommand)).toHaveLength(2);
-    expect(iam.commandCalls(ListRolesCommand)).toHaveLength(2);
+    expect(iam.commandCalls(GetAccountAuthorizationDetailsCommand)).toHaveLength(2);
     expect(report.discovery).toEqual({ kind: 'config', aggregator: AGGREGATOR, skipped: 4 });
     // aws-sdk-client-mock replaces `send`, so the scan's counter sees nothing: the mocks count.
     expect(config.commandCalls(DescribeConfigurationAggregatorsCommand)).toHaveLength(1);

@@ -22,7 +22,11 @@ import {
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
-import { IAMClient, ListOpenIDConnectProvidersCommand, ListRolesCommand } from '@aws-sdk/client-iam';
+import {
+  GetAccountAuthorizationDetailsCommand,
+  IAMClient,
+  ListOpenIDConnectProvidersCommand,
+} from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
@@ -152,9 +156,9 @@ beforeAll(() => {
     });
   }
   mocks.eks.on(DescribeClusterVersionsCommand).resolves({ clusterVersions: [] });
-  mocks.iam.on(ListRolesCommand).callsFake(async () => {
+  mocks.iam.on(GetAccountAuthorizationDetailsCommand).callsFake(async () => {
     await sleep();
-    return { Roles: [], IsTruncated: false };
+    return { RoleDetailList: [], Policies: [], IsTruncated: false };
   });
   mocks.iam.on(ListOpenIDConnectProvidersCommand).callsFake(async () => {
     await sleep();
@@ -215,7 +219,7 @@ describe('Discovery: what it saves at 100 accounts, clusters in 2 of 17 regions'
     });
     // The same clusters found and judged, the same IAM reads.
     expect(config.calls['eks:DescribeCluster']).toBe(list.calls['eks:DescribeCluster']);
-    expect(config.calls['iam:ListRoles']).toBe(100);
+    expect(config.calls['iam:GetAccountAuthorizationDetails']).toBe(100);
     expect(config.run.report.results.length).toBe(list.run.report.results.length);
     expect(config.run.report.discovery).toEqual({ kind: 'config', aggregator: 'org', skipped: 1_500 });
     expect(config.run.coverage.scopes).toHaveLength(1_700);

@@ -98,7 +98,7 @@ describe('Scan: organization on moto', () => {
       'sts:AssumeRole': members.length,
       'sts:GetCallerIdentity': 1,
       'eks:ListClusters': accounts.length,
-      'iam:ListRoles': accounts.length,
+      'iam:GetAccountAuthorizationDetails': accounts.length,
       'iam:ListOpenIDConnectProviders': accounts.length,
       // Version support is read once per region per run, however many accounts have clusters there.
       'eks:DescribeClusterVersions': 1,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { type Moto, startMoto } from '../../scripts/emulator/moto';
+import { type Moto, type MotoOptions, startMoto } from '../../scripts/emulator/moto';
 import { type AwsProxy, startAwsProxy } from './aws-proxy';
 
 /**
@@ -24,8 +24,12 @@ function useForFile<T>(name: string, start: () => Promise<T>, end: (resource: T)
  * One moto_server for the test file, reset before each test when asked. The returned handle is
  * usable inside tests and hooks.
  */
-export function useMoto(options: { resetEachTest?: boolean } = {}): Moto {
-  const started = useForFile('moto_server', startMoto, (moto) => moto.stop());
+export function useMoto(options: { resetEachTest?: boolean } & MotoOptions = {}): Moto {
+  const started = useForFile(
+    'moto_server',
+    () => startMoto(options),
+    (moto) => moto.stop(),
+  );
   if (options.resetEachTest) {
     beforeEach(async () => {
       await started().reset();

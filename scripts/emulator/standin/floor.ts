@@ -36,7 +36,8 @@ export function callFloor(
     add('sts:GetCallerIdentity');
     if (model.accountId !== MANAGEMENT_ACCOUNT && model.index !== 0) add('sts:AssumeRole');
     if (options.emitScanEvent) add('events:PutEvents');
-    add('iam:ListRoles', Math.max(1, Math.ceil(model.roles.length / 1000)));
+    // The model's roles have no policies: one listing page per 1,000 roles (moto: one page), no GetPolicy.
+    add('iam:GetAccountAuthorizationDetails', moto ? 1 : Math.max(1, Math.ceil(model.roles.length / 1000)));
     add('iam:ListOpenIDConnectProviders');
     if (options.discovery) {
       // The aggregator, its sources' status (one page of 17), the account's recorders and clusters (a page each).

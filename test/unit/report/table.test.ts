@@ -144,7 +144,7 @@ const SCANNED: RunReport = {
       accountId: OTHER_ACCOUNT,
       region: 'global',
       status: 'FAILED',
-      error: `iam:ListRoles failed: AccessDenied: User arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/eks-posture-member/eks-posture is not authorized to perform iam:ListRoles`,
+      error: `iam:GetAccountAuthorizationDetails failed: AccessDenied: User arn:aws:sts::${OTHER_ACCOUNT}:assumed-role/eks-posture-member/eks-posture is not authorized to perform it`,
     },
   ],
   results: RESULTS,
@@ -347,7 +347,9 @@ describe('Function: renderTable', () => {
     expect(results).not.toContain('cluster-admin-access');
     expect(results).toMatch(/FAILED\s+CRITICAL\s+secrets-encryption/);
     expect(results).toMatch(/FAILED\s+LOW\s+control-plane-logging/);
-    expect(lines.slice(summary).join('\n')).toContain(`${OTHER_ACCOUNT} global: iam:ListRoles failed`);
+    expect(lines.slice(summary).join('\n')).toContain(
+      `${OTHER_ACCOUNT} global: iam:GetAccountAuthorizationDetails failed`,
+    );
   });
 
   it('colours by severity and status only when asked', () => {

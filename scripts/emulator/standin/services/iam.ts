@@ -1,4 +1,7 @@
-/** IAM (AWS query, XML): ListRoles (trust documents URL-encoded, as AWS sends them) and OIDC providers. */
+/**
+ * IAM (AWS query, XML): GetAccountAuthorizationDetails (trust documents URL-encoded, as AWS sends
+ * them) and OIDC providers.
+ */
 import type { ServiceModule } from '../context';
 import { el, errorAnswer, queryAnswer } from '../protocol';
 
@@ -12,9 +15,15 @@ export const iam: ServiceModule = {
       operation,
       respond() {
         const model = context.model(context.accountOf(request));
-        if (operation === 'ListRoles') {
+        if (operation === 'GetAccountAuthorizationDetails') {
+          // Roles only: the model's roles have no policies, so the LocalManagedPolicy pages are empty
+          // and nothing is read with GetPolicy. AWS pages at MaxItems (at most 1,000); moto ignores
+          // MaxItems and answers in one page.
           const start = Number(request.form.get('Marker') ?? 0);
-          const size = Math.min(1000, Number(request.form.get('MaxItems') ?? 100));
+          const size =
+            context.profile === 'moto'
+              ? model.roles.length
+              : Math.min(1000, Number(request.form.get('MaxItems') ?? 100));
           const page = model.roles.slice(start, start + size);
           const truncated = start + size < model.roles.length;
           // moto returns the document as raw JSON; AWS URL-encodes it. The scanner reads both.
@@ -22,13 +31,13 @@ export const iam: ServiceModule = {
           const members = page
             .map(
               (role) =>
-                `<member>${el('Path', '/')}${el('RoleName', role.name)}${el('RoleId', role.id)}${el('Arn', role.arn)}${el('CreateDate', '2025-01-01T00:00:00Z')}${el('AssumeRolePolicyDocument', encode(role.trust))}${el('MaxSessionDuration', 3600)}</member>`,
+                `<member>${el('Path', '/')}${el('RoleName', role.name)}${el('RoleId', role.id)}${el('Arn', role.arn)}${el('CreateDate', '2025-01-01T00:00:00Z')}${el('AssumeRolePolicyDocument', encode(role.trust))}<InstanceProfileList/><RolePolicyList/><AttachedManagedPolicies/><Tags/></member>`,
             )
             .join('');
           return queryAnswer(
             operation,
             NS,
-            `${el('IsTruncated', truncated)}<Roles>${members}</Roles>${truncated ? el('Marker', String(start + size)) : ''}`,
+            `${el('IsTruncated', truncated)}<UserDetailList/><GroupDetailList/><RoleDetailList>${members}</RoleDetailList><Policies/>${truncated ? el('Marker', String(start + size)) : ''}`,
           );
         }
         if (operation === 'ListOpenIDConnectProviders') {
