@@ -24,7 +24,19 @@ import {
   ListNodegroupsCommand,
   type LogType,
 } from '@aws-sdk/client-eks';
-import { CreateOpenIDConnectProviderCommand, CreateRoleCommand } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  CreateOpenIDConnectProviderCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  DeleteRoleCommand,
+  DeleteRolePolicyCommand,
+  DetachRolePolicyCommand,
+  ListAttachedRolePoliciesCommand,
+  ListRolePoliciesCommand,
+  PutRolePermissionsBoundaryCommand,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { SeedClients } from './clients';
 import { MOTO_ACCOUNT_ID } from './moto';
@@ -252,6 +264,64 @@ export async function createRole(clients: SeedClients, name: string, trustPolicy
   return answer.Role.Arn;
 }
 
+/** What a role may do: inline policies by name, customer-managed policies to attach, and a boundary. */
+export interface RolePowers {
+  readonly inline?: Readonly<Record<string, unknown>>;
+  readonly attached?: readonly string[];
+  readonly boundary?: string;
+}
+
+/** Deletes a role as IAM requires: its inline policies deleted and its managed ones detached first. */
+export async function deleteRole(clients: SeedClients, name: string): Promise<void> {
+  const iam = clients.iam();
+  const inline = await iam.send(new ListRolePoliciesCommand({ RoleName: name }));
+  for (const policy of inline.PolicyNames ?? []) {
+    await iam.send(new DeleteRolePolicyCommand({ RoleName: name, PolicyName: policy }));
+  }
+  const attached = await iam.send(new ListAttachedRolePoliciesCommand({ RoleName: name }));
+  for (const policy of attached.AttachedPolicies ?? []) {
+    if (policy.PolicyArn)
+      await iam.send(new DetachRolePolicyCommand({ RoleName: name, PolicyArn: policy.PolicyArn }));
+  }
+  await iam.send(new DeleteRoleCommand({ RoleName: name }));
+}
+
+/** Creates a customer-managed policy and returns its ARN. */
+export async function createPolicy(clients: SeedClients, name: string, document: unknown): Promise<string> {
+  const answer = await clients
+    .iam()
+    .send(new CreatePolicyCommand({ PolicyName: name, PolicyDocument: JSON.stringify(document) }));
+  if (!answer.Policy?.Arn) throw new Error(`the emulator returned no ARN for policy ${name}`);
+  return answer.Policy.Arn;
+}
+
+/** Gives a role its inline policies, attached policies and boundary. */
+export async function grant(clients: SeedClients, roleName: string, powers: RolePowers): Promise<void> {
+  const iam = clients.iam();
+  for (const [name, document] of Object.entries(powers.inline ?? {})) {
+    await iam.send(
+      new PutRolePolicyCommand({
+        RoleName: roleName,
+        PolicyName: name,
+        PolicyDocument: JSON.stringify(document),
+      }),
+    );
+  }
+  for (const arn of powers.attached ?? []) {
+    await iam.send(new AttachRolePolicyCommand({ RoleName: roleName, PolicyArn: arn }));
+  }
+  if (powers.boundary !== undefined) {
+    await iam.send(
+      new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: powers.boundary }),
+    );
+  }
+}
+
+/** An identity policy of one Allow statement. */
+export function allow(actions: string | readonly string[], resources: string | readonly string[] = '*') {
+  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] };
+}
+
 /** A trust policy for IRSA: one statement, the provider as principal, the given conditions. */
 export function irsaTrust(
   providerArn: string,
@@ -299,7 +369,11 @@ export interface DemoAccount {
 
 /**
  * Seeds the demo account: a network in us-east-1 and eu-west-1, six clusters with four node
- * groups, four keys, and ten roles (IRSA and Pod Identity, good and bad).
+ * groups, four keys, and ten roles (IRSA and Pod Identity, good and bad) with what they may do.
+ * Exposure paths: analytics has a full one (internet, nodes and endpoint, to an administrator role
+ * any pod can assume); payments-prod has escalation alone, web-eu reach alone, edge-canary a
+ * weakness alone, ml-sandbox reach and weakness. The emulator drops accessConfig and serves no
+ * access entries, so no cluster has a known entry trait.
  */
 export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount> {
   const east = await createNetwork(clients, 'us-east-1');
@@ -361,7 +435,8 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       version: '1.34',
       publicAccess: true,
       privateAccess: true,
-      publicAccessCidrs: ['198.51.100.0/24', '192.0.2.10/32'],
+      // Restricted, but 100.0.0.0/8 (a /28 mistyped) is more of the internet than anyone holds: reach alone.
+      publicAccessCidrs: ['198.51.100.0/24', '192.0.2.10/32', '100.0.0.0/8'],
       keyArn: keys.westDisabled,
       subnetIds: west.privateSubnets,
       securityGroupIds: [west.closedGroup],
@@ -388,7 +463,11 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
       keyArn: keys.west,
       subnetIds: west.privateSubnets,
       securityGroupIds: [west.closedGroup],
-      logging: [{ types: ALL_LOGS, enabled: true }],
+      // Without the audit log an attack would leave no trace: a weakness alone, and no path without reach.
+      logging: [
+        { types: ['api', 'authenticator', 'controllerManager', 'scheduler'], enabled: true },
+        { types: ['audit'], enabled: false },
+      ],
     },
   ];
   const clusters: Record<string, string> = {};
@@ -499,6 +578,42 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     ),
     'shared-pod-identity': await createRole(clients, 'shared-pod-identity', podIdentityTrust()),
   };
+  // What the EKS-trusted roles may do: with their trust, it sets their severity and the exposure paths.
+  const admin = await createPolicy(clients, 'ci-deployer-admin', allow('*'));
+  const boundary = await createPolicy(clients, 'workload-boundary', {
+    Version: '2012-10-17',
+    Statement: [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: '*' },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::shared-config/*' },
+    ],
+  });
+  const powers: Record<string, RolePowers> = {
+    // Any service account of every us-east-1 cluster, as administrator: the escalation of each of them.
+    'ci-deployer': { attached: [admin] },
+    // A namespace wildcard that reads the objects of every analytics-* bucket: sensitive data.
+    'analytics-reader': {
+      inline: { 'read-analytics': allow(['s3:GetObject', 's3:ListBucket'], 'arn:aws:s3:::analytics-*/*') },
+    },
+    // Across namespaces, but it can only write one bucket.
+    's3-writer': { inline: { 'write-exports': allow('s3:PutObject', 'arn:aws:s3:::exports/*') } },
+    'payments-api': {
+      inline: {
+        'read-payments-secret': allow(
+          'secretsmanager:GetSecretValue',
+          `arn:aws:secretsmanager:us-east-1:${MOTO_ACCOUNT_ID}:secret:payments/api-*`,
+        ),
+      },
+    },
+    'log-shipper': {
+      inline: { 'ship-logs': allow(['logs:CreateLogStream', 'logs:PutLogEvents']) },
+      boundary,
+    },
+    'web-eu-assets': { inline: { 'read-assets': allow('s3:GetObject', 'arn:aws:s3:::web-eu-assets/*') } },
+    'payments-pod-identity': { inline: { decrypt: allow('kms:Decrypt') } },
+    // Its identity policy allows everything, but its boundary only logs and object reads.
+    'shared-pod-identity': { inline: { everything: allow('*') }, boundary },
+  };
+  for (const [role, granted] of Object.entries(powers)) await grant(clients, role, granted);
   return { clusters, nodegroups, roles, regions: ['eu-west-1', 'us-east-1'] };
 }
 

@@ -3,7 +3,6 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EKSClient } from '@aws-sdk/client-eks';
-import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import {
   type AwsSecurityFinding,
   BatchImportFindingsCommand,
@@ -20,7 +19,12 @@ import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
 import { scannerClients, seedClients } from '../../scripts/emulator/clients';
-import { createCluster, deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
+import {
+  createCluster,
+  deleteCluster,
+  deleteRole,
+  seedDemoAccount,
+} from '../../scripts/emulator/demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import { useMoto } from '../support/moto-hooks';
 import { checksPer } from '../support/results';
@@ -212,9 +216,7 @@ describe('Publish: lifecycle on moto', () => {
       logging: [{ types: ['api', 'audit', 'authenticator'], enabled: true }],
     });
     await deleteCluster(seedClients(moto.endpoint), 'us-east-1', 'legacy-batch');
-    await seedClients(moto.endpoint)
-      .iam()
-      .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
+    await deleteRole(seedClients(moto.endpoint), 'ci-deployer');
 
     const { publish } = await scanAndPublish('2026-11-24T10:00:00Z');
 
@@ -301,9 +303,7 @@ describe('Publish: lifecycle on moto', () => {
   it('leaves role findings alone when IAM could not be read, and still refreshes cluster findings', async () => {
     const seeded = await seedDemoAccount(seedClients(moto.endpoint));
     await scanAndPublish('2026-11-23T10:00:00Z');
-    await seedClients(moto.endpoint)
-      .iam()
-      .send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
+    await deleteRole(seedClients(moto.endpoint), 'ci-deployer');
 
     const { publish } = await scanAndPublish('2026-11-30T10:00:00Z', REGIONS, (clients) => ({
       ...clients,
@@ -312,7 +312,9 @@ describe('Publish: lifecycle on moto', () => {
         return Object.assign(Object.create(iam), {
           send: () =>
             Promise.reject(
-              Object.assign(new Error('not authorized to perform iam:ListRoles'), { name: 'AccessDenied' }),
+              Object.assign(new Error('not authorized to perform iam:GetAccountAuthorizationDetails'), {
+                name: 'AccessDenied',
+              }),
             ),
         });
       },

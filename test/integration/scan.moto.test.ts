@@ -57,6 +57,8 @@ describe('Scan: demo account on moto', () => {
       'payments-prod/cluster-security-group': 'PASSED',
       // moto lacks access entries (404): not available, never a failure.
       'payments-prod/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
+      // ci-deployer: any service account may become an administrator, with no reach from outside.
+      'payments-prod/cluster-exposure': 'FAILED HIGH',
       'analytics/endpoint-public-access': 'FAILED HIGH',
       'analytics/secrets-encryption': 'FAILED LOW',
       'analytics/supported-version': 'FAILED HIGH',
@@ -67,6 +69,8 @@ describe('Scan: demo account on moto', () => {
       'analytics/cluster-security-group': 'FAILED HIGH',
       // moto lacks access entries (404): not available, never a failure.
       'analytics/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
+      // The full path: an open endpoint, and a role any service account may assume that can escalate.
+      'analytics/cluster-exposure': 'FAILED CRITICAL',
       'legacy-batch/endpoint-public-access': 'FAILED MEDIUM',
       'legacy-batch/secrets-encryption': 'FAILED CRITICAL',
       'legacy-batch/supported-version': 'FAILED CRITICAL',
@@ -77,6 +81,7 @@ describe('Scan: demo account on moto', () => {
       'legacy-batch/cluster-security-group': 'FAILED MEDIUM',
       // moto lacks access entries (404): not available, never a failure.
       'legacy-batch/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
+      'legacy-batch/cluster-exposure': 'FAILED HIGH',
       'web-eu/endpoint-public-access': 'FAILED MEDIUM',
       'web-eu/secrets-encryption': 'FAILED CRITICAL',
       'web-eu/supported-version': 'WARNING LOW',
@@ -87,6 +92,8 @@ describe('Scan: demo account on moto', () => {
       'web-eu/cluster-security-group': 'PASSED',
       // moto lacks access entries (404): not available, never a failure.
       'web-eu/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
+      // Reach alone: whether anyone could enter depends on the access entries moto cannot serve.
+      'web-eu/cluster-exposure': 'NOT_AVAILABLE INFORMATIONAL',
       'ml-sandbox/endpoint-public-access': 'FAILED HIGH',
       'ml-sandbox/secrets-encryption': 'FAILED HIGH',
       'ml-sandbox/supported-version': 'FAILED CRITICAL',
@@ -97,10 +104,14 @@ describe('Scan: demo account on moto', () => {
       'ml-sandbox/cluster-security-group': 'FAILED MEDIUM',
       // moto lacks access entries (404): not available, never a failure.
       'ml-sandbox/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
+      // Reach and weakness: no proven entry or escalation.
+      'ml-sandbox/cluster-exposure': 'FAILED MEDIUM',
       'edge-canary/endpoint-public-access': 'PASSED',
       'edge-canary/secrets-encryption': 'PASSED',
       'edge-canary/supported-version': 'NOT_AVAILABLE INFORMATIONAL',
-      'edge-canary/control-plane-logging': 'PASSED',
+      // Audit logging off: the weakness alone, no path through the cluster.
+      'edge-canary/control-plane-logging': 'FAILED MEDIUM',
+      'edge-canary/cluster-exposure': 'PASSED',
       // moto drops accessConfig and deletionProtection: not available, never a failure.
       'edge-canary/authentication-mode': 'NOT_AVAILABLE INFORMATIONAL',
       'edge-canary/deletion-protection': 'NOT_AVAILABLE INFORMATIONAL',
@@ -108,10 +119,10 @@ describe('Scan: demo account on moto', () => {
       // moto lacks access entries (404): not available, never a failure.
       'edge-canary/cluster-admin-access': 'NOT_AVAILABLE INFORMATIONAL',
       'payments-api/irsa-trust-policy': 'PASSED',
-      'analytics-reader/irsa-trust-policy': 'FAILED MEDIUM',
-      's3-writer/irsa-trust-policy': 'FAILED HIGH',
+      'analytics-reader/irsa-trust-policy': 'FAILED HIGH',
+      's3-writer/irsa-trust-policy': 'FAILED MEDIUM',
       'ci-deployer/irsa-trust-policy': 'FAILED CRITICAL',
-      'log-shipper/irsa-trust-policy': 'FAILED CRITICAL',
+      'log-shipper/irsa-trust-policy': 'FAILED MEDIUM',
       'web-eu-assets/irsa-trust-policy': 'FAILED LOW',
       'old-cluster-role/irsa-trust-policy': 'FAILED LOW',
       'payments-prod/general/nodegroup-remote-access': 'PASSED',
@@ -124,10 +135,26 @@ describe('Scan: demo account on moto', () => {
       'web-eu/web/nodegroup-remote-access': 'PASSED',
       'web-eu/web/nodegroup-public-subnets': 'PASSED',
       'payments-pod-identity/pod-identity-trust-policy': 'PASSED',
-      'shared-pod-identity/pod-identity-trust-policy': 'FAILED MEDIUM',
+      'shared-pod-identity/pod-identity-trust-policy': 'FAILED LOW',
     });
     expect(report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
     expect(report.targets.map((t) => t.region)).toContain('global');
+  });
+
+  it('chains the path through analytics and names the results each trait came from', async () => {
+    await seedDemoAccount(seedClients(moto.endpoint));
+
+    const { report } = await scan();
+
+    const exposure = report.results.find((r) => r.checkId === 'cluster-exposure' && r.resource.name === 'analytics');
+    expect(exposure?.detail).toContain('internet → ');
+    expect(exposure?.detail).toContain('role ci-deployer (any service account) → administrator-equivalent');
+    const related = new Set(exposure?.related?.map((r) => r.checkId));
+    expect(related).toContain('endpoint-public-access');
+    expect(related).toContain('irsa-trust-policy');
+    const deployer = report.results.find((r) => r.resource.name === 'ci-deployer');
+    expect(deployer).toMatchObject({ trustGrade: 'any-service-account', permissionTier: 'administrator' });
+    expect(deployer?.detail).toContain('administrator-equivalent');
   });
 
   it('places IRSA results in the issuer region with the related cluster', async () => {
@@ -163,7 +190,7 @@ describe('Scan: demo account on moto', () => {
       'eks:ListNodegroups': 6,
       'eks:ListClusters': regions,
       'iam:ListOpenIDConnectProviders': 1,
-      'iam:ListRoles': 1,
+      'iam:GetAccountAuthorizationDetails': 1,
       'kms:DescribeKey': 4,
       'sts:GetCallerIdentity': 1,
     });

@@ -4,7 +4,6 @@
  * proxy that throttles 20% and fails 2% of calls on every service, each fault in its service's
  * protocol. Security Hub must end in exactly the same state.
  */
-import { DeleteRoleCommand } from '@aws-sdk/client-iam';
 import { type AwsSecurityFinding, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { ApiCallCounter } from '../../lambda/collect/api-calls';
@@ -13,7 +12,7 @@ import type { PublishSummary, ScanReport } from '../../lambda/model/report';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { scanAndPublish as runAndPublish } from '../../lambda/scan/scan-and-publish';
 import { seedClients } from '../../scripts/emulator/clients';
-import { deleteCluster, seedDemoAccount } from '../../scripts/emulator/demo-account';
+import { deleteCluster, deleteRole, seedDemoAccount } from '../../scripts/emulator/demo-account';
 import { MOTO_CREDENTIALS } from '../../scripts/emulator/moto';
 import type { FaultRule } from '../support/aws-proxy';
 import { useAwsProxy, useMoto } from '../support/moto-hooks';
@@ -108,7 +107,7 @@ async function story(endpoint: string): Promise<{ state: Record<string, string>;
   await seedDemoAccount(seeded);
   const first = await scanAndPublish(endpoint, '2026-11-23T10:00:00.000Z');
   await deleteCluster(seeded, 'us-east-1', 'legacy-batch');
-  await seeded.iam().send(new DeleteRoleCommand({ RoleName: 'ci-deployer' }));
+  await deleteRole(seeded, 'ci-deployer');
   const second = await scanAndPublish(endpoint, '2026-11-24T10:00:00.000Z');
   return { state: await hubState(), runs: [first, second] };
 }
