@@ -136,6 +136,31 @@ export function withPermissions(
   };
 }
 
+/**
+ * An IRSA trust document for the factories' issuer: `sub` matched with `operator` (StringEquals for one
+ * service account, StringLike for a pattern), `aud` pinned to STS.
+ */
+export function irsaTrustFor(
+  subject: string,
+  operator: 'StringEquals' | 'StringLike' = 'StringLike',
+): unknown {
+  const aud = { [`${ISSUER}:aud`]: 'sts.amazonaws.com' };
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Federated: PROVIDER_ARN },
+        Action: 'sts:AssumeRoleWithWebIdentity',
+        Condition:
+          operator === 'StringEquals'
+            ? { StringEquals: { [`${ISSUER}:sub`]: subject, ...aud } }
+            : { StringLike: { [`${ISSUER}:sub`]: subject }, StringEquals: aud },
+      },
+    ],
+  };
+}
+
 /** An identity policy allowing these actions on every resource. */
 export function allowing(...actions: string[]): unknown {
   return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] };

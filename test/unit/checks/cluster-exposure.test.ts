@@ -24,7 +24,7 @@ import {
   aScan,
   contextOf,
   ISSUER,
-  PROVIDER_ARN,
+  irsaTrustFor,
   withPermissions,
 } from '../../support/factories';
 
@@ -47,27 +47,12 @@ const PUBLIC = {
   endpointAccess: { publicAccess: true, privateAccess: true, publicAccessCidrs: ['0.0.0.0/0'] },
 };
 
-function irsaRole(name: string, subject: string, operator = 'StringLike'): RoleSnapshot {
-  return aRole(
-    {
-      Version: '2012-10-17',
-      Statement: [
-        {
-          Effect: 'Allow',
-          Principal: { Federated: PROVIDER_ARN },
-          Action: 'sts:AssumeRoleWithWebIdentity',
-          Condition:
-            operator === 'StringEquals'
-              ? { StringEquals: { [`${ISSUER}:sub`]: subject, [`${ISSUER}:aud`]: 'sts.amazonaws.com' } }
-              : {
-                  [operator]: { [`${ISSUER}:sub`]: subject },
-                  StringEquals: { [`${ISSUER}:aud`]: 'sts.amazonaws.com' },
-                },
-        },
-      ],
-    },
-    name,
-  );
+function irsaRole(
+  name: string,
+  subject: string,
+  operator: 'StringEquals' | 'StringLike' = 'StringLike',
+): RoleSnapshot {
+  return aRole(irsaTrustFor(subject, operator), name);
 }
 
 function exposure(cluster: ClusterSnapshot | ListedCluster, roles: RoleSnapshot[] = []): CheckResult {

@@ -15,8 +15,7 @@ import {
   aRole,
   aScan,
   contextOf,
-  ISSUER,
-  PROVIDER_ARN,
+  irsaTrustFor,
   REGION,
   withPermissions,
 } from '../../support/factories';
@@ -35,24 +34,6 @@ const TIERS: PermissionTier[] = [
   'limited',
   'unknown',
 ];
-
-function irsaTrust(subject: string, operator: 'StringEquals' | 'StringLike'): unknown {
-  const aud = { [`${ISSUER}:aud`]: 'sts.amazonaws.com' };
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition:
-          operator === 'StringEquals'
-            ? { StringEquals: { [`${ISSUER}:sub`]: subject, ...aud } }
-            : { StringLike: { [`${ISSUER}:sub`]: subject }, StringEquals: aud },
-      },
-    ],
-  };
-}
 
 function podIdentityTrust(limited: boolean): unknown {
   return {
@@ -96,22 +77,22 @@ describe('Severity of EKS-trusted roles: trust grade × permission tier', () => 
   it.each([
     [
       'any-service-account',
-      irsaTrust('system:serviceaccount:*', 'StringLike'),
+      irsaTrustFor('system:serviceaccount:*', 'StringLike'),
       ['FAILED CRITICAL', 'FAILED CRITICAL', 'FAILED HIGH', 'FAILED MEDIUM', 'FAILED CRITICAL'],
     ],
     [
       'cross-namespace',
-      irsaTrust('system:serviceaccount:*:app', 'StringLike'),
+      irsaTrustFor('system:serviceaccount:*:app', 'StringLike'),
       ['FAILED CRITICAL', 'FAILED CRITICAL', 'FAILED HIGH', 'FAILED MEDIUM', 'FAILED HIGH'],
     ],
     [
       'namespace',
-      irsaTrust('system:serviceaccount:ci:*', 'StringLike'),
+      irsaTrustFor('system:serviceaccount:ci:*', 'StringLike'),
       ['FAILED CRITICAL', 'FAILED HIGH', 'FAILED HIGH', 'FAILED LOW', 'FAILED MEDIUM'],
     ],
     [
       'limited',
-      irsaTrust('system:serviceaccount:ci:deployer', 'StringEquals'),
+      irsaTrustFor('system:serviceaccount:ci:deployer', 'StringEquals'),
       ['FAILED LOW', 'FAILED LOW', 'PASSED', 'PASSED', 'PASSED'],
     ],
   ] as const)('IRSA, trust grade %s', (grade, trust, expected) => {
@@ -137,7 +118,7 @@ describe('Severity of EKS-trusted roles: trust grade × permission tier', () => 
 
   it('names the tier and the actions behind it in the detail', () => {
     const outcome = judged(
-      irsaTrust('system:serviceaccount:*', 'StringLike'),
+      irsaTrustFor('system:serviceaccount:*', 'StringLike'),
       'privilege-escalation',
       'irsa',
     );
@@ -150,7 +131,7 @@ describe('Severity of EKS-trusted roles: trust grade × permission tier', () => 
 
   it('says an over-privileged workload role is a least-privilege problem, not a trust failure', () => {
     const outcome = judged(
-      irsaTrust('system:serviceaccount:ci:deployer', 'StringEquals'),
+      irsaTrustFor('system:serviceaccount:ci:deployer', 'StringEquals'),
       'administrator',
       'irsa',
     );
@@ -160,7 +141,7 @@ describe('Severity of EKS-trusted roles: trust grade × permission tier', () => 
   });
 
   it('says why the permissions are unknown and that the trust alone sets the severity', () => {
-    const outcome = judged(irsaTrust('system:serviceaccount:*', 'StringLike'), 'unknown', 'irsa');
+    const outcome = judged(irsaTrustFor('system:serviceaccount:*', 'StringLike'), 'unknown', 'irsa');
 
     expect(outcome.detail).toContain(
       "unknown (the role's permissions were not read), so the trust alone sets the severity",
