@@ -146,7 +146,9 @@ describe('Scan: demo account on moto', () => {
 
     const { report } = await scan();
 
-    const exposure = report.results.find((r) => r.checkId === 'cluster-exposure' && r.resource.name === 'analytics');
+    const exposure = report.results.find(
+      (r) => r.checkId === 'cluster-exposure' && r.resource.name === 'analytics',
+    );
     expect(exposure?.detail).toContain('internet → ');
     expect(exposure?.detail).toContain('role ci-deployer (any service account) → administrator-equivalent');
     const related = new Set(exposure?.related?.map((r) => r.checkId));
