@@ -60,7 +60,7 @@ function judgeIssuer(
   ];
   const grade = trustGrade(trustProblems);
   const permissions = context.permissions(role);
-  const verdict = roleVerdict(grade, permissions.tier);
+  const verdict = roleVerdict(grade, permissions);
   const overPrivileged: TrustProblem[] =
     verdict.kind === 'over-privileged'
       ? [

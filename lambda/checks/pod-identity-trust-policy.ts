@@ -46,7 +46,7 @@ export const podIdentityTrustPolicy = {
     const permissions = context.permissions(role);
     const power = describePermissions(permissions);
     const grade: TrustGrade = gaps.length > 0 ? 'any-association' : 'limited';
-    const verdict = roleVerdict(grade, permissions.tier);
+    const verdict = roleVerdict(grade, permissions);
     const fields = { trustGrade: grade, permissionTier: permissions.tier };
     if (verdict.kind === 'trust') {
       return {

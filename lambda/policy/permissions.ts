@@ -49,6 +49,11 @@ export interface PermissionAssessment {
   readonly reason?: string;
   /** Caveats a reader needs: conditions not resolved, Denies not counted, statements left out, named grants. */
   readonly notes: readonly string[];
+  /**
+   * Set when Allow statements could not be read: the tier is only the least the role may do, and
+   * the severity is never lower than that of an unknown tier.
+   */
+  readonly incomplete?: string;
 }
 
 export type Decision = 'allowed' | 'denied' | 'conditional';
@@ -614,13 +619,10 @@ export function assessPermissions(
     if (allowLike.length > 0) lostAllow.push(...allowLike.map((i) => `statement ${i} of ${label}`));
     if (deny.length > 0) notes.push(`a Deny of ${label} could not be read, so the tier may overstate`);
   }
-  if (tier === 'limited' && lostAllow.length > 0) {
-    return {
-      tier: 'unknown',
-      evidence: [],
-      reason: `${lostAllow.join(', ')} could not be read and may grant more than limited permissions`,
-      notes,
-    };
+  const incomplete =
+    lostAllow.length > 0 ? `${lostAllow.join(', ')} could not be read and may grant more` : undefined;
+  if (tier === 'limited' && incomplete !== undefined) {
+    return { tier: 'unknown', evidence: [], reason: `${incomplete} than limited permissions`, notes };
   }
   // Worse-tier actions granted on named resources only: not tiered, but worth a look.
   const worse = TIER_RULES.filter(
@@ -636,5 +638,10 @@ export function assessPermissions(
       }
     }
   }
-  return { tier, evidence: tier === 'limited' ? [] : evidence, notes: [...new Set(notes)] };
+  return {
+    tier,
+    evidence: tier === 'limited' ? [] : evidence,
+    notes: [...new Set(notes)],
+    ...(incomplete !== undefined && tier !== 'administrator' ? { incomplete } : {}),
+  };
 }

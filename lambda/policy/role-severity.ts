@@ -3,7 +3,7 @@
  * (its permission tier), in one table: a wildcard trust on a role that can read one bucket is a
  * chore, the same trust on an administrator is a breach. The README prints this table.
  */
-import type { PermissionTier, Severity, TrustGrade } from '../model/result';
+import { type PermissionTier, type Severity, severityRank, type TrustGrade } from '../model/result';
 import type { PermissionAssessment } from './permissions';
 
 type FailingSeverity = Exclude<Severity, 'INFORMATIONAL'>;
@@ -61,8 +61,23 @@ export const ROLE_SEVERITY: Readonly<Record<TrustGrade, Readonly<Record<Permissi
   },
 };
 
-export function roleVerdict(grade: TrustGrade, tier: PermissionTier): RoleVerdict {
-  return ROLE_SEVERITY[grade][tier];
+/**
+ * The verdict for a role of this grade and assessment. When statements could not be read the tier is
+ * only a floor: the worse of its verdict and the unknown tier's, so a lost statement never lowers the
+ * severity below what the trust alone gives.
+ */
+export function roleVerdict(
+  grade: TrustGrade,
+  permissions: Pick<PermissionAssessment, 'tier' | 'incomplete'>,
+): RoleVerdict {
+  const judged = ROLE_SEVERITY[grade][permissions.tier];
+  if (permissions.incomplete === undefined) return judged;
+  const unknown = ROLE_SEVERITY[grade].unknown;
+  return verdictRank(unknown) > verdictRank(judged) ? unknown : judged;
+}
+
+function verdictRank(verdict: RoleVerdict): number {
+  return verdict.kind === 'none' ? 0 : severityRank(verdict.severity);
 }
 
 /** How a trust grade reads in a sentence. */
@@ -109,5 +124,6 @@ export function describePermissions(assessment: PermissionAssessment): string {
         : tier === 'limited'
           ? 'limited (no administrator, privilege escalation or sensitive data action on every resource)'
           : TIER_TEXT[tier];
-  return [`Permissions: ${why}`, ...notes].join('; ');
+  const floor = assessment.incomplete === undefined ? [] : [assessment.incomplete];
+  return [`Permissions: ${why}`, ...floor, ...notes].join('; ');
 }

@@ -466,6 +466,15 @@ describe('Function: assessPermissions', () => {
       expect(result.notes[0]).toContain('statement 2 of inline policy p is malformed');
     });
 
+    it('marks a tier below administrator as a floor when a statement that may be an Allow is malformed', () => {
+      const result = assessPermissions(
+        role({ p: doc(allow('secretsmanager:GetSecretValue'), { Effect: 'Allow', Action: 'iam:*' }) }),
+      );
+
+      expect(result.tier).toBe('sensitive-data');
+      expect(result.incomplete).toContain('statement 2 of inline policy p could not be read');
+    });
+
     it('keeps a higher tier when a statement is malformed, and notes it', () => {
       const result = assessPermissions(role({ p: doc(allow('iam:*'), { Effect: 'Deny', Action: 'iam:*' }) }));
 

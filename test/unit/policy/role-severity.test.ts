@@ -140,6 +140,31 @@ describe('Severity of EKS-trusted roles: trust grade × permission tier', () => 
     expect(outcome.trustGrade).toBe('limited');
   });
 
+  it('never grades a role below its trust alone when a statement that may allow more could not be read', () => {
+    // Secrets on every resource, and a statement with an unknown condition operator that may allow iam:*.
+    const partly = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:*', Resource: '*', Condition: { NoSuchOperator: { 'aws:x': 'y' } } },
+      ],
+    };
+    const verdict = (trust: unknown) => {
+      const role = withPermissions(aRole(trust, 'workload'), { app: partly });
+      const [outcome] = outcomesOf(irsaTrustPolicy.evaluate(role, contextOf(aScan({ roles: [role] }))));
+      if (!outcome) throw new Error('the check gave no result');
+      return outcome;
+    };
+
+    // Any service account: sensitive data alone is HIGH, the unknown tier CRITICAL; the worse one holds.
+    const wide = verdict(irsaTrustFor('system:serviceaccount:*', 'StringLike'));
+    expect(label(wide)).toBe('FAILED CRITICAL');
+    expect(wide.permissionTier).toBe('sensitive-data');
+    expect(wide.detail).toContain('statement 2 of inline policy app could not be read and may grant more');
+    // A namespace wildcard: sensitive data (HIGH) is already worse than unknown (MEDIUM).
+    expect(label(verdict(irsaTrustFor('system:serviceaccount:ci:*', 'StringLike')))).toBe('FAILED HIGH');
+  });
+
   it('says why the permissions are unknown and that the trust alone sets the severity', () => {
     const outcome = judged(irsaTrustFor('system:serviceaccount:*', 'StringLike'), 'unknown', 'irsa');
 
