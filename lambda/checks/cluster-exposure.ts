@@ -173,12 +173,13 @@ function relatedOf(findings: readonly Finding[]): RelatedResult[] {
   for (const from of findings.flatMap((f) => f.from)) {
     if (from.resource.id === undefined) continue;
     const ref: RelatedResult = {
+      accountId: from.accountId,
       checkId: from.checkId,
       region: from.region,
       resource: { ...from.resource, id: from.resource.id },
       ...(from.oidcIssuer === undefined ? {} : { oidcIssuer: from.oidcIssuer }),
     };
-    seen.set(findingId({ ...ref, accountId: from.accountId }), ref);
+    seen.set(findingId(ref), ref);
   }
   return [...seen.values()];
 }

@@ -60,6 +60,8 @@ export type PermissionTier = (typeof PERMISSION_TIERS)[number];
 
 /** A result another is built from: enough to name its finding (same account). */
 export interface RelatedResult {
+  /** The account of the related result: an IRSA role trusting a cluster's issuer may be another account's. */
+  readonly accountId: string;
   readonly checkId: string;
   readonly region: string;
   readonly resource: ResourceRef & { readonly id: string };

@@ -113,8 +113,8 @@ export function toFinding(
   // After creation RelatedFindings, like Severity, is the customer's (BatchUpdateFindings): the
   // scanner's view goes in FindingProviderFields, and at the top level only on a new finding.
   const related = (result.related ?? []).slice(0, MAX_RELATED_FINDINGS).map((r) => ({
-    ProductArn: productArn(partition, r.region, result.accountId),
-    Id: findingId({ ...r, accountId: result.accountId }),
+    ProductArn: productArn(partition, r.region, r.accountId),
+    Id: findingId(r),
   }));
   const relatedFindings = related.length > 0 ? { RelatedFindings: related } : {};
   const finding: AsffFinding = {

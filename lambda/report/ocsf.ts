@@ -108,7 +108,7 @@ function toEvent(result: CheckResult, times: { readonly started: number; readonl
       ...(result.related && result.related.length > 0
         ? {
             related_events: result.related.map((r) => ({
-              uid: findingId({ ...r, accountId: result.accountId }),
+              uid: findingId(r),
               type_uid: CLASS.uid * 100 + ACTIVITY.id,
               type_name: `${CLASS.name}: ${ACTIVITY.name}`,
             })),

@@ -162,11 +162,14 @@ describe('Function: toFinding', () => {
       checkId: 'cluster-exposure',
       related: [
         {
+          accountId: '111122223333',
           checkId: 'endpoint-public-access',
           region: 'eu-west-1',
           resource: { type: 'AwsEksCluster', id: CLUSTER.arn, name: 'prod' },
         },
+        // A role of another account that trusts the cluster's issuer: its finding is that account's.
         {
+          accountId: '444455556666',
           checkId: role.checkId,
           region: 'eu-west-1',
           resource: { type: 'AwsIamRole', id: ROLE.arn, name: ROLE.name },
@@ -180,8 +183,12 @@ describe('Function: toFinding', () => {
         Id: findingId(aClusterResult({ checkId: 'endpoint-public-access' })),
       },
       {
-        ProductArn: 'arn:aws:securityhub:eu-west-1:111122223333:product/111122223333/default',
-        Id: findingId({ ...role, oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/abc' }),
+        ProductArn: 'arn:aws:securityhub:eu-west-1:444455556666:product/444455556666/default',
+        Id: findingId({
+          ...role,
+          accountId: '444455556666',
+          oidcIssuer: 'oidc.eks.eu-west-1.amazonaws.com/id/abc',
+        }),
       },
     ];
 
@@ -199,6 +206,7 @@ describe('Function: toFinding', () => {
 
   it('sends at most 10 related findings', () => {
     const related = Array.from({ length: 12 }, (_, i) => ({
+      accountId: '111122223333',
       checkId: 'nodegroup-public-subnets',
       region: 'eu-west-1',
       resource: { type: 'AwsEksNodegroup' as const, id: `${CLUSTER.arn}-ng-${i}`, name: `prod/ng-${i}` },

@@ -312,6 +312,7 @@ const RESULTS: readonly CheckResult[] = [
     severity: 'CRITICAL',
     related: [
       {
+        accountId: CLUSTER.accountId,
         checkId: 'endpoint-public-access',
         region: 'eu-west-1',
         resource: { type: 'AwsEksCluster', id: CLUSTER.arn, name: CLUSTER.name },
