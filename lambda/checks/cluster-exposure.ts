@@ -164,7 +164,7 @@ function chain(traits: readonly Trait[], states: Record<Trait, TraitState>): str
     const [first, ...rest] = states[t].found;
     return `${first?.label ?? t}${rest.length > 0 ? ` (+${rest.length} more)` : ''}`;
   };
-  const start = traits.includes('reach') ? 'internet' : 'any pod of the cluster';
+  const start = traits.includes('reach') ? 'internet' : 'a pod of the cluster';
   return [start, ...TRAITS.filter((t) => traits.includes(t)).map(link)].join(' → ');
 }
 
@@ -183,6 +183,10 @@ function relatedOf(findings: readonly Finding[]): RelatedResult[] {
   }
   return [...seen.values()];
 }
+
+/** A result that says nothing: absent, or NOT_AVAILABLE. */
+const unjudged = (result: CheckResult | undefined) =>
+  result === undefined || result.status === 'NOT_AVAILABLE';
 
 const resultOf = (results: readonly CheckResult[], checkId: string, resourceId?: string) =>
   results.find((r) => r.checkId === checkId && (resourceId === undefined || r.resource.id === resourceId));
@@ -207,6 +211,7 @@ function reach(cluster: ClusterSnapshot, own: readonly CheckResult[]): TraitStat
   // Nodes are reachable when they sit in a public subnet and SSH/RDP or the cluster security group admits the internet.
   const group = resultOf(own, SOURCES.securityGroup, cluster.arn);
   const groupOpen = group?.status === 'FAILED' && group.severity === 'HIGH';
+  const groupUnjudged = unjudged(group);
   if (!cluster.nodegroups.known) unknown.push('the node groups could not be listed');
   for (const listed of cluster.nodegroups.known ? cluster.nodegroups.value : []) {
     const ng: NodegroupSnapshot | undefined = listed.description.known ? listed.description.value : undefined;
@@ -222,11 +227,17 @@ function reach(cluster: ClusterSnapshot, own: readonly CheckResult[]): TraitStat
         label: `nodes of ${listed.name} (public subnet, ${sshOpen ? 'SSH/RDP' : 'cluster security group'} open to the internet)`,
         from: [subnets, ...(sshOpen ? [ssh] : []), ...(groupOpen && group ? [group] : [])],
       });
-    } else if (
-      (sshOpen || groupOpen) &&
-      (ng === undefined || subnets === undefined || subnets.status === 'NOT_AVAILABLE')
-    ) {
-      unknown.push(`whether the subnets of ${listed.name} are public`);
+      continue;
+    }
+    // Not proven: unknown unless one side is proven closed (private subnets, or SSH/RDP and the group shut).
+    const subnetsUnjudged = ng === undefined || unjudged(subnets);
+    const openUnjudged = !sshOpen && !groupOpen && (unjudged(ssh) || groupUnjudged);
+    if ((isPublic || subnetsUnjudged) && (sshOpen || groupOpen || openUnjudged)) {
+      const missing = [
+        ...(subnetsUnjudged ? ['whether its subnets are public'] : []),
+        ...(openUnjudged ? ['whether SSH/RDP or the cluster security group admit the internet'] : []),
+      ];
+      unknown.push(`the nodes of ${listed.name} (${missing.join(', and ')} could not be judged)`);
     }
   }
   return { found: dedupe(found), unknown };
@@ -269,6 +280,14 @@ function escalation(cluster: ClusterSnapshot, prior: PriorResults, context: Chec
   const unknown: string[] = [];
   const unread = context.identityUnread(cluster.accountId);
   if (unread !== undefined) unknown.push(unread);
+  // A role of another account may trust this cluster's issuer (cross-account IRSA): an account whose
+  // IAM data is missing could hold one.
+  for (const accountId of context.unreadIdentities()) {
+    if (accountId !== cluster.accountId)
+      unknown.push(
+        `the roles of account ${accountId}, whose IAM data could not be read, may trust this cluster`,
+      );
+  }
   const consider = (result: CheckResult) => {
     if (result.trustGrade === undefined || result.trustGrade === 'limited') return;
     const tier = result.permissionTier ?? 'unknown';

@@ -20,7 +20,9 @@ export function readsAssumableByMany(role: RoleSnapshot): Readout<string | undef
     return { known: false, reason: `its trust policy cannot be read: ${role.trust.reason}` };
   const statements = role.trust.value.statements.filter((s) => coversAction(s, ASSUME_ROLE));
   const unconditionalDeny = statements.filter((s) => s.effect === 'Deny' && s.conditions.length === 0);
-  if (unconditionalDeny.some((s) => s.principal.kind === 'any')) return { known: true, value: undefined };
+  // A Deny for every principal (`*` or `{"AWS": "*"}`) takes back every Allow.
+  if (unconditionalDeny.some((s) => widePrincipals(s).includes('*')))
+    return { known: true, value: undefined };
   const who = new Set<string>();
   for (const statement of statements) {
     if (statement.effect !== 'Allow' || statement.conditions.length > 0) continue;

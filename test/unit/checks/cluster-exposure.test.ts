@@ -25,6 +25,7 @@ import {
   contextOf,
   ISSUER,
   irsaTrustFor,
+  REGION,
   withPermissions,
 } from '../../support/factories';
 
@@ -122,12 +123,12 @@ describe('Check: cluster-exposure', () => {
       });
     });
 
-    it('escalation alone is HIGH: any pod of the cluster becomes an administrator', () => {
+    it('escalation alone is HIGH: a pod of the cluster becomes an administrator', () => {
       const result = exposure(aCluster(), [ADMIN]);
 
       expect(result.severity).toBe('HIGH');
       expect(result.detail).toContain(
-        'any pod of the cluster → role ci-admin (any service account) → administrator-equivalent',
+        'a pod of the cluster → role ci-admin (any service account) → administrator-equivalent',
       );
     });
 
@@ -301,6 +302,58 @@ describe('Check: cluster-exposure', () => {
       const result = exposure(cluster);
       expect(result.status).toBe('NOT_AVAILABLE');
       expect(result.detail).toContain('the cluster administrators could not be read');
+    });
+
+    it('is NOT_AVAILABLE when a node group could not be described and a weakness is proven', () => {
+      // The unsupported version completes reach + weakness if the nodes turn out reachable.
+      const cluster = aCluster({
+        version: '1.29',
+        nodegroups: {
+          known: true,
+          value: [{ name: 'workers', description: { known: false, reason: 'AccessDeniedException' } }],
+        },
+      });
+
+      const result = exposure(cluster);
+      expect(result.status).toBe('NOT_AVAILABLE');
+      expect(result.detail).toContain('the nodes of workers (whether its subnets are public');
+    });
+
+    it('does not doubt nodes in private subnets, whatever their SSH access', () => {
+      const nodegroup = aNodegroup({ remoteAccess: { ec2SshKey: 'ops', sourceSecurityGroups: [] } });
+      const cluster = aCluster({
+        version: '1.29',
+        nodegroups: {
+          known: true,
+          value: [{ name: nodegroup.name, description: { known: true, value: nodegroup } }],
+        },
+      });
+
+      expect(exposure(cluster).status).toBe('PASSED');
+    });
+
+    it("is NOT_AVAILABLE when another scanned account's IAM data is missing: its roles may trust the cluster", () => {
+      const other = '444455556666';
+      const scan = aScan({
+        clusters: [
+          aCluster(),
+          aCluster({ accountId: other, arn: `arn:aws:eks:${REGION}:${other}:cluster/dev` }),
+        ],
+      });
+      const broken = {
+        ...scan,
+        accounts: scan.accounts.map((a) => {
+          if (a.accountId !== other) return a;
+          const { identity: _unread, ...rest } = a;
+          return rest;
+        }),
+      };
+
+      const result = runChecks(CHECKS, broken, contextOf(broken)).find(
+        (r) => r.checkId === 'cluster-exposure' && r.accountId === ACCOUNT,
+      );
+      expect(result?.status).toBe('NOT_AVAILABLE');
+      expect(result?.detail).toContain(`the roles of account ${other}, whose IAM data could not be read`);
     });
 
     it('gives NOT_AVAILABLE with the reason for a cluster that could not be described', () => {

@@ -56,6 +56,14 @@ describe('Function: readsAssumableByMany', () => {
     });
   });
 
+  it('takes back every Allow with a Deny for {"AWS": "*"}, as for "*"', () => {
+    const deny = { Effect: 'Deny', Principal: { AWS: '*' }, Action: 'sts:AssumeRole' };
+    expect(readsAssumableByMany(trust(allow({ AWS: `arn:aws:iam::${ACCOUNT}:root` }), deny))).toEqual({
+      known: true,
+      value: undefined,
+    });
+  });
+
   it('ignores statements about other actions', () => {
     expect(readsAssumableByMany(trust({ ...allow('*'), Action: 'sts:AssumeRoleWithWebIdentity' }))).toEqual({
       known: true,
