@@ -1,7 +1,11 @@
 import { CfnElement, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../lambda/collect/operations';
+import {
+  AWS_MANAGED_POLICY_READ_OPERATIONS,
+  PUBLISH_OPERATIONS,
+  SCAN_READ_OPERATIONS,
+} from '../lambda/collect/operations';
 
 /**
  * What any role that scans an account needs, and nothing more: the scan's read calls (the
@@ -11,8 +15,20 @@ import { PUBLISH_OPERATIONS, SCAN_READ_OPERATIONS } from '../lambda/collect/oper
 export function grantScanAndPublish(role: iam.Role): void {
   const stack = Stack.of(role);
   const [importFindings, getFindings] = PUBLISH_OPERATIONS;
+  const managedPolicyReads: readonly string[] = AWS_MANAGED_POLICY_READ_OPERATIONS;
   role.addToPolicy(
-    new iam.PolicyStatement({ sid: 'ScanReads', actions: [...SCAN_READ_OPERATIONS], resources: ['*'] }),
+    new iam.PolicyStatement({
+      sid: 'ScanReads',
+      actions: SCAN_READ_OPERATIONS.filter((operation) => !managedPolicyReads.includes(operation)),
+      resources: ['*'],
+    }),
+  );
+  role.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'AwsManagedPolicyReads',
+      actions: [...AWS_MANAGED_POLICY_READ_OPERATIONS],
+      resources: [`arn:${stack.partition}:iam::aws:policy/*`],
+    }),
   );
   role.addToPolicy(
     new iam.PolicyStatement({
@@ -34,6 +50,10 @@ export function grantScanAndPublish(role: iam.Role): void {
     [
       'AwsSolutions-IAM5[Resource::*]',
       'The scan lists and describes EKS clusters, node groups, access entries and Pod Identity associations, EC2 subnets, route tables and security groups, IAM roles and OIDC providers, KMS keys and regions whose names are not known before it runs; these list and describe actions are granted on * only, and nothing else is.',
+    ],
+    [
+      `AwsSolutions-IAM5[Resource::arn:${partition}:iam::aws:policy/*]`,
+      "AWS-managed policies attached to EKS-trusted roles are read to judge what the roles may do; their names are known only from the account's roles, and only AWS's own policies are readable this way.",
     ],
     [
       `AwsSolutions-IAM5[Resource::arn:${partition}:securityhub:*:${account}:product/${account}/default]`,

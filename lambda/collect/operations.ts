@@ -23,6 +23,13 @@ export const SCAN_READ_OPERATIONS = [
   'kms:DescribeKey',
 ] as const;
 
+/**
+ * The reads of AWS-managed policies: only `arn:<partition>:iam::aws:policy/...` is ever read with
+ * them (customer-managed documents come in the GetAccountAuthorizationDetails pages), so they are
+ * granted on those ARNs alone.
+ */
+export const AWS_MANAGED_POLICY_READ_OPERATIONS = ['iam:GetPolicy', 'iam:GetPolicyVersion'] as const;
+
 /** Calls that need no permission: sts:GetCallerIdentity is allowed to every identity. */
 export const UNAUTHORIZED_OPERATIONS = ['sts:GetCallerIdentity'] as const;
 

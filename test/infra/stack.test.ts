@@ -142,6 +142,14 @@ describe('Stack: EksPosture (single account)', () => {
       ].sort(),
     );
     expect(granted).not.toContain('sts:AssumeRole');
+    // Policy documents are read for AWS-managed policies only.
+    const policyReads = statements(singleTemplate).filter((s) => actionsOf([s]).includes('iam:GetPolicy'));
+    expect(policyReads).toEqual([
+      expect.objectContaining({
+        Action: ['iam:GetPolicy', 'iam:GetPolicyVersion'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/*']] },
+      }),
+    ]);
   });
 
   it('grants no IAM action with a wildcard', () => {
