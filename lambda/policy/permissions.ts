@@ -362,10 +362,11 @@ export function isKindWide(pattern: string, service: string): boolean {
   }
   if (!serviceMatches(parts[2])) return false;
   const id = parts.slice(5).join(':');
-  // S3 ARNs have no type: `bucket/*` names a bucket, so only wildcards count there.
+  // S3 ARNs have no type: `bucket/*` names a bucket, so only wildcards count there. Elsewhere a
+  // type (or a part of one) followed by wildcards, with or without its separator (`role/*`, `role*`).
   const typed = services.includes('s3')
     ? /^[*?/]*\*[*?/]*$/
-    : /^([A-Za-z][A-Za-z0-9-]*[/:])?[*?/:]*\*[*?/:]*$/;
+    : /^([A-Za-z][A-Za-z0-9-]*[/:]?)?[*?/:]*\*[*?/:]*$/;
   return typed.test(id);
 }
 

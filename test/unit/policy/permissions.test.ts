@@ -136,6 +136,10 @@ describe('Function: isKindWide', () => {
     ['arn:aws:iam::123456789012:role/*', 'iam', true],
     ['arn:aws:iam::123456789012:role/admin', 'iam', false],
     ['arn:aws:iam::*:role/team-*', 'iam', false],
+    // Without the separator the pattern still spans every role (role/...).
+    ['arn:aws:iam::*:role*', 'iam', true],
+    ['arn:aws:iam::*:user/alice*', 'iam', false],
+    ['arn:aws:secretsmanager:*:*:secret:payments*', 'secretsmanager', false],
     ['arn:aws:iam::*:role/*', 'sts', true],
     ['arn:aws:s3:::*', 's3', true],
     ['arn:aws:s3:::*/*', 's3', true],
@@ -261,6 +265,17 @@ describe('Function: assessPermissions', () => {
       );
 
       expect(result.evidence).toEqual(['iam:PassRole with ec2:RunInstances']);
+    });
+
+    it('counts iam:PassRole on role* (no separator), which spans every role too', () => {
+      const result = assessPermissions(
+        role({ p: doc(allow('iam:PassRole', 'arn:aws:iam::*:role*'), allow('ec2:RunInstances')) }),
+      );
+
+      expect(result).toMatchObject({
+        tier: 'privilege-escalation',
+        evidence: ['iam:PassRole with ec2:RunInstances'],
+      });
     });
 
     it('is compliant when iam:PassRole is limited to named roles, and notes it', () => {
