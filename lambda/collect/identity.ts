@@ -51,6 +51,10 @@ export async function collectIdentity(
           trustPolicy,
           trustDocument: text,
           trust: policy,
+          // The role's details for the ASFF resource; these pages carry no MaxSessionDuration.
+          ...(detail.RoleId ? { roleId: detail.RoleId } : {}),
+          ...(detail.Path ? { path: detail.Path } : {}),
+          ...(detail.CreateDate ? { createDate: detail.CreateDate } : {}),
         };
         // Permissions are kept only for the roles the IRSA and Pod Identity checks judge: an
         // organization has thousands of roles, and the rest are never read for what they may do.

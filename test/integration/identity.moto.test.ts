@@ -189,6 +189,9 @@ describe('Identity: permissions of EKS-trusted roles on moto', () => {
       ],
       boundary: { kind: 'aws-managed', name: 'PowerUserAccess', arn: POWER_USER, actions: expect.any(Array) },
     });
+    // The role's details for the ASFF resource come from the same pages.
+    expect(role(identity, 'cart')).toMatchObject({ roleId: expect.stringMatching(/^AROA/), path: '/' });
+    expect(role(identity, 'cart').createDate).toBeInstanceOf(Date);
     // The role neither check judges keeps its trust policy only.
     expect(role(identity, 'ci').trust.known).toBe(true);
     expect(role(identity, 'ci').permissions).toBeUndefined();
