@@ -203,6 +203,18 @@ const SENTINEL = '\u0000';
 /** The services whose ARNs an action's resources carry; sts:AssumeRole acts on `arn:aws:iam::…:role/…`. */
 const RESOURCE_SERVICES: Readonly<Record<string, readonly string[]>> = { sts: ['iam', 'sts'] };
 
+/**
+ * The ARN of any resource of a service, as a probe: the region empty for global services, the
+ * account too for S3, so that a Deny written as `arn:aws:iam::*:*` or `arn:aws:s3:::*` matches it.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/reference-arns.html
+ */
+const GLOBAL_SERVICES = new Set(['iam', 'sts', 's3', 'organizations', 'route53', 'cloudfront']);
+function anyResourceOf(service: string): string {
+  const region = GLOBAL_SERVICES.has(service) ? '' : SENTINEL;
+  const account = service === 's3' ? '' : SENTINEL;
+  return `arn:aws:${service}:${region}:${account}:${SENTINEL}`;
+}
+
 const regexCache = new Map<string, RegExp>();
 function glob(pattern: string, ignoreCase: boolean): RegExp {
   const key = `${ignoreCase ? 'i' : 's'}${pattern}`;
@@ -390,11 +402,11 @@ function allowPatterns(scope: Scope, action: string): string[] {
 /** The best decision for an action over its probes (see the module comment). */
 function broadly(scope: Scope, action: string): Evaluation {
   const service = serviceOf(action);
-  const probes = new Set(
-    (RESOURCE_SERVICES[service] ?? [service]).map((s) => `arn:aws:${s}:${SENTINEL}:${SENTINEL}:${SENTINEL}`),
-  );
+  const probes = new Set((RESOURCE_SERVICES[service] ?? [service]).map(anyResourceOf));
+  // A kind-wide Allow adds its own probe; `*` alone is the resources above, which a Deny of `arn:*` matches.
   for (const pattern of allowPatterns(scope, action)) {
-    if (isKindWide(pattern, service)) probes.add(probeOf(pattern));
+    const probe = probeOf(pattern);
+    if (isKindWide(pattern, service) && probe.startsWith('arn:')) probes.add(probe);
   }
   let best: Evaluation | undefined;
   for (const probe of probes) {

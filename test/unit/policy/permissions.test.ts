@@ -425,6 +425,15 @@ describe('Function: assessPermissions', () => {
       });
     });
 
+    it('honours a Deny written with the ARN form of global services (no region, and no account for S3)', () => {
+      const iamDenied = assessPermissions(role({ p: doc(allow('*'), deny('iam:*', 'arn:aws:iam::*:*')) }));
+      expect(iamDenied.tier).not.toBe('administrator');
+      const s3Denied = assessPermissions(
+        role({ p: doc(allow('s3:GetObject'), deny('s3:*', 'arn:aws:s3:::*')) }),
+      );
+      expect(s3Denied.tier).toBe('limited');
+    });
+
     it('is limited for a role with no policies', () => {
       expect(assessPermissions({ policies: [] }).tier).toBe('limited');
     });
