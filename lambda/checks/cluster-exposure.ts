@@ -134,7 +134,8 @@ export const clusterExposure: ClusterCheck = {
         )
         .map((p) => `[${p.severity}] ${chain(p.links, states)}`);
       const used = new Set(proven.flatMap((p) => p.traits));
-      const related = relatedOf(TRAITS.filter((t) => used.has(t)).flatMap((t) => states[t].found));
+      // Interleaved by trait, so that Security Hub's limit on related findings keeps one of each trait.
+      const related = relatedOf(interleave(TRAITS.filter((t) => used.has(t)).map((t) => states[t].found)));
       return {
         ...failed(severity, `Exposure paths: ${chains.join('; ')}. Traits: ${traitsText}.`),
         ...(related.length > 0 ? { related } : {}),
@@ -166,6 +167,12 @@ function chain(traits: readonly Trait[], states: Record<Trait, TraitState>): str
   };
   const start = traits.includes('reach') ? 'internet' : 'a pod of the cluster';
   return [start, ...TRAITS.filter((t) => traits.includes(t)).map(link)].join(' → ');
+}
+
+/** The first item of each list, then the second of each, and so on. */
+function interleave<T>(lists: readonly (readonly T[])[]): T[] {
+  const longest = Math.max(0, ...lists.map((l) => l.length));
+  return Array.from({ length: longest }, (_, i) => lists.flatMap((l) => l.slice(i, i + 1))).flat();
 }
 
 function relatedOf(findings: readonly Finding[]): RelatedResult[] {

@@ -13,6 +13,7 @@ import type {
   ListedCluster,
   NodegroupSnapshot,
   RoleSnapshot,
+  ScanSnapshot,
 } from '../../../lambda/model/snapshot';
 import {
   ACCOUNT,
@@ -54,6 +55,23 @@ function irsaRole(
   operator: 'StringEquals' | 'StringLike' = 'StringLike',
 ): RoleSnapshot {
   return aRole(irsaTrustFor(subject, operator), name);
+}
+
+/** The scan with a subnet `subnet-0public` that maps public IPs, in every region. */
+function withPublicSubnet(scan: ScanSnapshot): ScanSnapshot {
+  const region = scan.accounts[0]?.regions[0];
+  if (!region?.network.subnets.known) throw new Error('no network');
+  const network = {
+    ...region.network,
+    subnets: {
+      known: true as const,
+      value: [...region.network.subnets.value, { id: 'subnet-0public', mapPublicIpOnLaunch: true }],
+    },
+  };
+  return {
+    ...scan,
+    accounts: scan.accounts.map((a) => ({ ...a, regions: a.regions.map((r) => ({ ...r, network })) })),
+  };
 }
 
 function exposure(cluster: ClusterSnapshot | ListedCluster, roles: RoleSnapshot[] = []): CheckResult {
@@ -242,20 +260,7 @@ describe('Check: cluster-exposure', () => {
           value: [{ name: nodegroup.name, description: { known: true, value: nodegroup } }],
         },
       });
-      const scan = aScan({ clusters: [cluster] });
-      const region = scan.accounts[0]?.regions[0];
-      if (!region?.network.subnets.known) throw new Error('no network');
-      const network = {
-        ...region.network,
-        subnets: {
-          known: true as const,
-          value: [...region.network.subnets.value, { id: 'subnet-0public', mapPublicIpOnLaunch: true }],
-        },
-      };
-      const withNetwork = {
-        ...scan,
-        accounts: scan.accounts.map((a) => ({ ...a, regions: a.regions.map((r) => ({ ...r, network })) })),
-      };
+      const withNetwork = withPublicSubnet(aScan({ clusters: [cluster] }));
 
       const result = runChecks(CHECKS, withNetwork, contextOf(withNetwork)).find(
         (r) => r.checkId === 'cluster-exposure',
@@ -268,6 +273,27 @@ describe('Check: cluster-exposure', () => {
         'supported-version',
       ]);
     });
+  });
+
+  it('keeps a related finding of every trait within the ten Security Hub takes', () => {
+    const nodegroups = Array.from({ length: 12 }, (_, i) =>
+      aNodegroup({
+        name: `workers-${i}`,
+        subnets: ['subnet-0public'],
+        remoteAccess: { ec2SshKey: 'ops', sourceSecurityGroups: [] },
+      }),
+    );
+    const cluster = aCluster({
+      nodegroups: {
+        known: true,
+        value: nodegroups.map((n) => ({ name: n.name, description: { known: true, value: n } })),
+      },
+    });
+    const scan = withPublicSubnet(aScan({ clusters: [cluster], roles: [ADMIN] }));
+
+    const result = runChecks(CHECKS, scan, contextOf(scan)).find((r) => r.checkId === 'cluster-exposure');
+    expect(result?.severity).toBe('CRITICAL');
+    expect(result?.related?.slice(0, 10).map((r) => r.checkId)).toContain('irsa-trust-policy');
   });
 
   describe('NOT_AVAILABLE only when an unknown trait could complete a path', () => {
