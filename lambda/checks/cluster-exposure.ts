@@ -4,7 +4,7 @@
  * path is a combination of traits, each known true, false or unknown, and the worst proven path
  * sets the severity.
  */
-import { arnName } from '../model/arn';
+import { arnAccount, arnName } from '../model/arn';
 import { findingId } from '../model/finding-id';
 import {
   type CheckResult,
@@ -264,9 +264,14 @@ function entry(cluster: ClusterSnapshot, own: readonly CheckResult[], context: C
       }
       const role = context.role(principal);
       if (role === undefined) {
-        const unread = context.identityUnread(cluster.accountId);
-        if (principal.includes(`::${cluster.accountId}:`) && unread !== undefined)
-          unknown.push(`who may assume ${arnName(principal)} (${unread})`);
+        // A role of a read account that is not there cannot be assumed; one that was not read may be wide.
+        const owner = arnAccount(principal);
+        const unread =
+          owner === undefined
+            ? 'its ARN names no account'
+            : (context.identityUnread(owner) ??
+              (context.isScanned(owner) ? undefined : `account ${owner} is not scanned`));
+        if (unread !== undefined) unknown.push(`who may assume ${arnName(principal)} (${unread})`);
         continue;
       }
       const many = readsAssumableByMany(role);

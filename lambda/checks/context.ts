@@ -97,6 +97,7 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
     rolesOf: (accountId) => identities.find((i) => i.accountId === accountId)?.roles ?? [],
     identityUnread: (accountId) =>
       unread.has(accountId) ? `the IAM data of account ${accountId} could not be read` : undefined,
+    isScanned: (accountId) => homeRegions.has(accountId),
     unreadIdentities: () => [...unread].sort(),
   };
 }

@@ -64,6 +64,8 @@ export interface CheckContext {
   rolesOf(accountId: string): readonly RoleSnapshot[];
   /** Why an account's IAM data is missing, when it could not be read (undefined when it was). */
   identityUnread(accountId: string): string | undefined;
+  /** Whether the account is one of the scan's. */
+  isScanned(accountId: string): boolean;
   /** The scanned accounts whose IAM data could not be read, sorted. */
   unreadIdentities(): readonly string[];
 }

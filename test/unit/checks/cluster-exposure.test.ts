@@ -382,6 +382,27 @@ describe('Check: cluster-exposure', () => {
       expect(result?.detail).toContain(`the roles of account ${other}, whose IAM data could not be read`);
     });
 
+    it('doubts a cluster administrator role of an account the scan does not cover, and passes a deleted one', () => {
+      const adminEntry = (principalArn: string) => ({
+        principalArn,
+        policies: [
+          {
+            policyArn: 'arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy',
+            scope: 'cluster' as const,
+            namespaces: [],
+          },
+        ],
+      });
+      const withAdmin = (principalArn: string) =>
+        exposure(aCluster({ ...PUBLIC, accessEntries: { known: true, value: [adminEntry(principalArn)] } }));
+
+      const external = withAdmin('arn:aws:iam::999988887777:role/vendor-admin');
+      expect(external.status).toBe('NOT_AVAILABLE');
+      expect(external.detail).toContain('who may assume vendor-admin (account 999988887777 is not scanned)');
+      // A role of the scanned account that no longer exists: the entry grants nobody anything.
+      expect(withAdmin(`arn:aws:iam::${ACCOUNT}:role/deleted-admin`).status).toBe('PASSED');
+    });
+
     it('gives NOT_AVAILABLE with the reason for a cluster that could not be described', () => {
       const result = exposure(anUndescribedCluster('gone', 'ResourceNotFoundException'));
 
