@@ -228,15 +228,17 @@ function glob(pattern: string, ignoreCase: boolean): RegExp {
 
 /**
  * One regular expression for a whole Action/Resource list (a managed policy such as ReadOnlyAccess
- * lists thousands of patterns), built once per parsed list.
+ * lists thousands of patterns), built once per parsed list and case rule (actions ignore case, resources do not).
  */
-const listCache = new WeakMap<readonly string[], RegExp>();
+const caseless = new WeakMap<readonly string[], RegExp>();
+const caseful = new WeakMap<readonly string[], RegExp>();
 function anyOf(patterns: readonly string[], ignoreCase: boolean): RegExp {
-  let regex = listCache.get(patterns);
+  const cache = ignoreCase ? caseless : caseful;
+  let regex = cache.get(patterns);
   if (regex === undefined) {
     const sources = patterns.map((p) => globToRegExp(p, ignoreCase).source.slice(1, -1));
     regex = new RegExp(`^(?:${sources.join('|')})$`, ignoreCase ? 'is' : 's');
-    listCache.set(patterns, regex);
+    cache.set(patterns, regex);
   }
   return regex;
 }
