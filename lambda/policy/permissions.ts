@@ -592,11 +592,9 @@ export function assessPermissions(
   if (unreadable.length > 0)
     return { tier: 'unknown', evidence: [], reason: unreadable.join('; '), notes: [] };
 
-  const named = snapshots.map(({ snapshot, label, boundary }) => ({
-    label,
-    boundary,
-    policy: (snapshot.document as { readonly value: PermissionPolicy }).value,
-  }));
+  const named = snapshots.flatMap(({ snapshot, label, boundary }) =>
+    snapshot.document.known ? [{ label, boundary, policy: snapshot.document.value }] : [],
+  );
   const scope: Scope = {
     identity: named.filter((p) => !p.boundary),
     boundary: named.find((p) => p.boundary),
