@@ -21,10 +21,13 @@ import { clientsFor, resolveTargets } from '../lambda/scan/targets';
 import { startAwsProxy } from '../test/support/aws-proxy';
 import { memberCredentials, seedClients } from './emulator/clients';
 import {
+  allow,
   createCluster,
   createNetwork,
   createNodegroup,
+  createPolicy,
   createRole,
+  grant,
   irsaTrust,
   issuerHost,
   registerProvider,
@@ -113,12 +116,20 @@ async function seed(endpoint: string): Promise<{ accounts: string[]; roles: numb
     }
     const provider = issuer ? await registerProvider(clients, issuer) : '';
     const host = issuerHost(issuer);
+    // Each role has an inline policy and the account's customer-managed one: both come in the
+    // authorization-details pages, so judging what the roles may do costs no call of its own.
+    const shared =
+      plan.roles > 0 ? await createPolicy(clients, 'workload-logs', allow('logs:PutLogEvents')) : '';
     for (let r = 0; r < plan.roles; r++) {
       await createRole(
         clients,
         `irsa-${r}`,
         irsaTrust(provider, { StringLike: { [`${host}:sub`]: `system:serviceaccount:ns${r}:*` } }),
       );
+      await grant(clients, `irsa-${r}`, {
+        inline: { data: allow('s3:GetObject', `arn:aws:s3:::ns${r}-data/*`) },
+        attached: [shared],
+      });
     }
     roles += plan.roles + (account === MOTO_ACCOUNT_ID ? 0 : 1);
   }
@@ -132,7 +143,8 @@ function minimum(accounts: number, findingsPerScope: readonly number[]): Record<
     'organizations:ListAccounts': Math.ceil(accounts / 20),
     'sts:GetCallerIdentity': 1,
     'sts:AssumeRole': accounts - 1,
-    // Fewer than 1,000 roles an account: one page; their policies are none, so no GetPolicy.
+    // Fewer than 1,000 roles and policies an account: one page with every role's inline and
+    // customer-managed policies; none is AWS-managed, so no GetPolicy.
     'iam:GetAccountAuthorizationDetails': accounts,
     'iam:ListOpenIDConnectProviders': accounts,
     'eks:ListClusters': scopes,
