@@ -294,11 +294,12 @@ function escalation(cluster: ClusterSnapshot, prior: PriorResults, context: Chec
   if (unread !== undefined) unknown.push(unread);
   // A role of another account may trust this cluster's issuer (cross-account IRSA): an account whose
   // IAM data is missing could hold one.
-  for (const accountId of context.unreadIdentities()) {
-    if (accountId !== cluster.accountId)
-      unknown.push(
-        `the roles of account ${accountId}, whose IAM data could not be read, may trust this cluster`,
-      );
+  const others = context.unreadIdentities().filter((accountId) => accountId !== cluster.accountId);
+  if (others.length > 0) {
+    const named = `${others.slice(0, 3).join(', ')}${others.length > 3 ? ` and ${others.length - 3} more` : ''}`;
+    unknown.push(
+      `the roles of account${others.length > 1 ? 's' : ''} ${named}, whose IAM data could not be read, may trust this cluster`,
+    );
   }
   const consider = (result: CheckResult) => {
     if (result.trustGrade === undefined || result.trustGrade === 'limited') return;
