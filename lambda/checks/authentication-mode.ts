@@ -6,11 +6,11 @@ export const authenticationMode: ClusterCheck = {
     id: 'authentication-mode',
     title: 'EKS cluster grants access with access entries, not only the aws-auth ConfigMap',
     resourceType: 'AwsEksCluster',
-    severities: ['LOW'],
+    severities: ['LOW', 'MEDIUM'],
     severityRules:
-      'PASSED when accessConfig.authenticationMode is API or API_AND_CONFIG_MAP. FAILED LOW when it is CONFIG_MAP: access is managed only through the aws-auth ConfigMap, which is deprecated for access management, invisible to IAM and easy to break. NOT_AVAILABLE when DescribeCluster returns no access configuration (as emulators without the field do).',
+      'PASSED when accessConfig.authenticationMode is API or API_AND_CONFIG_MAP. FAILED LOW when it is CONFIG_MAP: access is managed only through the aws-auth ConfigMap, which is deprecated for access management, invisible to IAM and easy to break. FAILED MEDIUM when it is CONFIG_MAP and accessConfig.bootstrapClusterCreatorAdminPermissions is true: the principal that created the cluster holds administrator rights that appear neither in aws-auth nor in access entries. NOT_AVAILABLE when DescribeCluster returns no access configuration (as emulators without the field do).',
     remediation: {
-      text: 'Move to access entries: aws eks update-cluster-config --name <cluster> --access-config authenticationMode=API_AND_CONFIG_MAP, create access entries for the principals in aws-auth, then switch to API.',
+      text: 'Move to access entries: aws eks update-cluster-config --name <cluster> --access-config authenticationMode=API_AND_CONFIG_MAP, create access entries for the principals in aws-auth, then switch to API. Then review the principals that hold AmazonEKSClusterAdminPolicy (cluster-admin-access lists them).',
       url: 'https://docs.aws.amazon.com/eks/latest/userguide/setting-up-access-entries.html',
     },
     references: [
@@ -26,6 +26,12 @@ export const authenticationMode: ClusterCheck = {
       );
     if (mode === 'API' || mode === 'API_AND_CONFIG_MAP')
       return passed(`Authentication mode is ${mode}: access entries are in use.`);
+    if (mode === 'CONFIG_MAP' && cluster.bootstrapCreatorAdmin === true) {
+      return failed(
+        'MEDIUM',
+        "Authentication mode is CONFIG_MAP and the cluster's creator was made an administrator at creation (bootstrapClusterCreatorAdminPermissions): that principal holds cluster-admin rights that appear neither in the aws-auth ConfigMap nor in access entries, and access is managed only through the deprecated aws-auth ConfigMap.",
+      );
+    }
     if (mode === 'CONFIG_MAP') {
       return failed(
         'LOW',

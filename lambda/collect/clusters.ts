@@ -41,7 +41,12 @@ const ClusterShape = z.object({
     }),
   ),
   identity: z.optional(z.object({ oidc: z.optional(z.object({ issuer: z.optional(z.string()) })) })),
-  accessConfig: z.optional(z.object({ authenticationMode: z.optional(z.string()) })),
+  accessConfig: z.optional(
+    z.object({
+      authenticationMode: z.optional(z.string()),
+      bootstrapClusterCreatorAdminPermissions: z.optional(z.boolean()),
+    }),
+  ),
   deletionProtection: z.optional(z.boolean()),
   tags: z.optional(z.record(z.string(), z.string())),
 });
@@ -132,6 +137,7 @@ function toDescription(cluster: z.infer<typeof ClusterShape>, target: RegionTarg
     ),
     ...optional('oidcIssuer', cluster.identity?.oidc?.issuer),
     ...optional('authenticationMode', cluster.accessConfig?.authenticationMode),
+    ...optional('bootstrapCreatorAdmin', cluster.accessConfig?.bootstrapClusterCreatorAdminPermissions),
     ...optional('deletionProtection', cluster.deletionProtection),
     ...optional('vpcId', vpc?.vpcId || undefined),
     ...optional('clusterSecurityGroupId', vpc?.clusterSecurityGroupId || undefined),

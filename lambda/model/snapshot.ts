@@ -41,6 +41,11 @@ export interface ClusterSnapshot {
   readonly logging?: readonly LogSetup[];
   /** `accessConfig.authenticationMode`: `API`, `API_AND_CONFIG_MAP` or `CONFIG_MAP`. */
   readonly authenticationMode?: string;
+  /**
+   * `accessConfig.bootstrapClusterCreatorAdminPermissions`: whether the principal that created the
+   * cluster was made a Kubernetes administrator at creation (in CONFIG_MAP mode, outside aws-auth).
+   */
+  readonly bootstrapCreatorAdmin?: boolean;
   readonly deletionProtection?: boolean;
   /** Issuer URL of the cluster's OIDC identity provider, e.g. `https://oidc.eks.eu-west-1.amazonaws.com/id/ABC`. */
   readonly oidcIssuer?: string;

@@ -185,6 +185,24 @@ describe('Collector: access entries', () => {
     expect(find(report.results, 'cluster-admin-access', 'beta')?.detail).toContain('aws-auth ConfigMap');
   });
 
+  it('reads whether the creator was bootstrapped as administrator, which CONFIG_MAP mode hides (moto drops accessConfig)', async () => {
+    const beta = cluster('beta', 'CONFIG_MAP').cluster;
+    eks.on(DescribeClusterCommand, { name: 'beta' }).resolves({
+      cluster: {
+        ...beta,
+        accessConfig: { authenticationMode: 'CONFIG_MAP', bootstrapClusterCreatorAdminPermissions: true },
+      },
+    });
+
+    const { report } = await scan();
+
+    expect(find(report.results, 'authentication-mode', 'beta')).toMatchObject({
+      status: 'FAILED',
+      severity: 'MEDIUM',
+    });
+    expect(find(report.results, 'authentication-mode', 'alpha')).toMatchObject({ status: 'PASSED' });
+  });
+
   it('skips an entry deleted since it was listed, and takes an association without a scope as cluster-wide', async () => {
     eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [role('gone'), role('ops')] });
     eks

@@ -15,6 +15,28 @@ describe('Check: authentication-mode', () => {
     expect(outcome.detail).toContain('aws-auth ConfigMap');
   });
 
+  it('fails MEDIUM on CONFIG_MAP when the creator was made an administrator that appears nowhere', () => {
+    const outcome = authenticationMode.evaluate(
+      aCluster({ authenticationMode: 'CONFIG_MAP', bootstrapCreatorAdmin: true }),
+      aContext(),
+    );
+    expect(outcome).toMatchObject({ status: 'FAILED', severity: 'MEDIUM' });
+    expect(outcome.detail).toContain('bootstrapClusterCreatorAdminPermissions');
+    // In API modes the bootstrap administrator is an access entry, judged by cluster-admin-access.
+    expect(
+      authenticationMode.evaluate(
+        aCluster({ authenticationMode: 'API', bootstrapCreatorAdmin: true }),
+        aContext(),
+      ),
+    ).toMatchObject({ status: 'PASSED' });
+    expect(
+      authenticationMode.evaluate(
+        aCluster({ authenticationMode: 'CONFIG_MAP', bootstrapCreatorAdmin: false }),
+        aContext(),
+      ),
+    ).toMatchObject({ status: 'FAILED', severity: 'LOW' });
+  });
+
   it('is not available without an access configuration, or with a mode EKS does not document', () => {
     const { authenticationMode: _, ...withoutAccessConfig } = aCluster();
     expect(authenticationMode.evaluate(withoutAccessConfig, aContext())).toMatchObject({
