@@ -6,7 +6,7 @@ export const authenticationMode: ClusterCheck = {
     id: 'authentication-mode',
     title: 'EKS cluster grants access with access entries, not only the aws-auth ConfigMap',
     resourceType: 'AwsEksCluster',
-    severities: ['LOW', 'MEDIUM'],
+    severities: ['MEDIUM', 'LOW'],
     severityRules:
       'PASSED when accessConfig.authenticationMode is API or API_AND_CONFIG_MAP. FAILED LOW when it is CONFIG_MAP: access is managed only through the aws-auth ConfigMap, which is deprecated for access management, invisible to IAM and easy to break. FAILED MEDIUM when it is CONFIG_MAP and accessConfig.bootstrapClusterCreatorAdminPermissions is true: the principal that created the cluster holds administrator rights that appear neither in aws-auth nor in access entries. NOT_AVAILABLE when DescribeCluster returns no access configuration (as emulators without the field do).',
     remediation: {
