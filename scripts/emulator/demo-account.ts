@@ -39,7 +39,10 @@ import {
 } from '@aws-sdk/client-iam';
 import { CreateKeyCommand, DisableKeyCommand, ScheduleKeyDeletionCommand } from '@aws-sdk/client-kms';
 import type { SeedClients } from './clients';
+import { allow, irsaTrust, podIdentityTrust } from './documents';
 import { MOTO_ACCOUNT_ID } from './moto';
+
+export { allow, irsaTrust, podIdentityTrust } from './documents';
 
 export interface ClusterSeed {
   readonly name: string;
@@ -315,44 +318,6 @@ export async function grant(clients: SeedClients, roleName: string, powers: Role
       new PutRolePermissionsBoundaryCommand({ RoleName: roleName, PermissionsBoundary: powers.boundary }),
     );
   }
-}
-
-/** An identity policy of one Allow statement. */
-export function allow(actions: string | readonly string[], resources: string | readonly string[] = '*') {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: resources }] };
-}
-
-/** A trust policy for IRSA: one statement, the provider as principal, the given conditions. */
-export function irsaTrust(
-  providerArn: string,
-  condition?: Record<string, Record<string, string | string[]>>,
-) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: providerArn },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        ...(condition ? { Condition: condition } : {}),
-      },
-    ],
-  };
-}
-
-/** A trust policy for EKS Pod Identity, with the given conditions. */
-export function podIdentityTrust(condition?: Record<string, Record<string, string | string[]>>) {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'pods.eks.amazonaws.com' },
-        Action: ['sts:AssumeRole', 'sts:TagSession'],
-        ...(condition ? { Condition: condition } : {}),
-      },
-    ],
-  };
 }
 
 export function issuerHost(issuerUrl: string): string {

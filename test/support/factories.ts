@@ -20,6 +20,7 @@ import type {
 } from '../../lambda/model/snapshot';
 import { readPermissionPolicy } from '../../lambda/policy/permission-document';
 import { readTrustPolicy } from '../../lambda/policy/trust-document';
+import { allow, irsaTrust } from '../../scripts/emulator/documents';
 
 export const ACCOUNT = '111122223333';
 export const REGION = 'eu-west-1';
@@ -145,25 +146,17 @@ export function irsaTrustFor(
   operator: 'StringEquals' | 'StringLike' = 'StringLike',
 ): unknown {
   const aud = { [`${ISSUER}:aud`]: 'sts.amazonaws.com' };
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER_ARN },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition:
-          operator === 'StringEquals'
-            ? { StringEquals: { [`${ISSUER}:sub`]: subject, ...aud } }
-            : { StringLike: { [`${ISSUER}:sub`]: subject }, StringEquals: aud },
-      },
-    ],
-  };
+  return irsaTrust(
+    PROVIDER_ARN,
+    operator === 'StringEquals'
+      ? { StringEquals: { [`${ISSUER}:sub`]: subject, ...aud } }
+      : { StringLike: { [`${ISSUER}:sub`]: subject }, StringEquals: aud },
+  );
 }
 
 /** An identity policy allowing these actions on every resource. */
 export function allowing(...actions: string[]): unknown {
-  return { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: actions, Resource: '*' }] };
+  return allow(actions);
 }
 
 export const API_VERSIONS: VersionCatalog = {
