@@ -2,13 +2,16 @@
  * The one way a `CheckContext` is made: indexed once from a scan's snapshots. Production and tests
  * both build it here, from snapshots, so the indexing they rely on is the indexing that runs.
  */
-import { arnAccount } from '../model/arn';
+import { arnAccount, parseArn } from '../model/arn';
 import { compareText } from '../model/order';
+import { known, type Readout, unknown } from '../model/readout';
 import type {
+  AccountSnapshot,
   ClusterSnapshot,
   KeyState,
   ListedCluster,
   NetworkSnapshot,
+  RegionSnapshot,
   RoleSnapshot,
   ScanSnapshot,
 } from '../model/snapshot';
@@ -32,6 +35,10 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
   const networks = new Map<string, NetworkSnapshot>(
     regions.map((r) => [`${r.accountId}/${r.region}`, r.network]),
   );
+  const regionsByPlace = new Map<string, RegionSnapshot>(
+    regions.map((r) => [`${r.accountId}/${r.region}`, r]),
+  );
+  const accountsById = new Map<string, AccountSnapshot>(snapshot.accounts.map((a) => [a.accountId, a]));
   const clustersByIssuer = new Map<string, string[]>();
   for (const cluster of clusters) {
     const issuer = cluster.oidcIssuer === undefined ? undefined : issuerFromUrl(cluster.oidcIssuer);
@@ -99,7 +106,62 @@ export function buildCheckContext(snapshot: ScanSnapshot, options: ContextOption
       unread.has(accountId) ? `the IAM data of account ${accountId} could not be read` : undefined,
     isScanned: (accountId) => homeRegions.has(accountId),
     unreadIdentities: () => [...unread].sort(),
+    logGroups: (accountId, region) => regionsByPlace.get(`${accountId}/${region}`)?.logGroups,
+    launchTemplate: (accountId, region, key) =>
+      regionsByPlace.get(`${accountId}/${region}`)?.launchTemplates.get(key),
+    principalExists: (arn) => principalExists(arn, accountsById),
+    clustersUnknown: (accountId, region) => clustersUnknown(accountsById.get(accountId), region),
+    issuersUnknown: (region) => {
+      const reasons = snapshot.accounts.flatMap((account) => {
+        if (!account.regionNames.includes(region)) return [];
+        const reason = clustersUnknown(account, region);
+        if (reason !== undefined) return [reason];
+        const read = account.regions.find((r) => r.region === region);
+        const silent = describedClusters(read?.clusters ?? [])
+          .filter((c) => c.oidcIssuer === undefined)
+          .map((c) => c.name);
+        return silent.length === 0
+          ? []
+          : [`cluster(s) ${silent.join(', ')} of account ${account.accountId} named no OIDC issuer`];
+      });
+      if (reasons.length === 0) return undefined;
+      return reasons.length > 3
+        ? `${reasons.slice(0, 3).join('; ')}; and ${reasons.length - 3} more`
+        : reasons.join('; ');
+    },
   };
+}
+
+/** Roles and users are matched by account and name: IAM names are unique in an account, whatever the path or case. */
+function principalExists(arn: string, accounts: ReadonlyMap<string, AccountSnapshot>): Readout<boolean> {
+  const parsed = parseArn(arn);
+  const [kind, ...path] = parsed?.service === 'iam' ? parsed.resource.split('/') : [];
+  const name = path.at(-1);
+  if (parsed === undefined || (kind !== 'role' && kind !== 'user') || !name) {
+    return unknown(`${arn} is not an IAM role or user ARN`);
+  }
+  const account = accounts.get(parsed.accountId);
+  if (account === undefined) return unknown(`account ${parsed.accountId} is not scanned`);
+  const identity = account.identity;
+  if (identity === undefined) return unknown(`the IAM data of account ${parsed.accountId} could not be read`);
+  // IAM names are unique in an account without regard to case.
+  const same = (other: string | undefined) => other?.toLowerCase() === name.toLowerCase();
+  if (kind === 'role') return known(identity.roles.some((role) => same(role.name)));
+  if (!identity.users.known) return unknown(identity.users.reason);
+  return known(identity.users.value.some((user) => same(user.split('/').at(-1))));
+}
+
+function clustersUnknown(account: AccountSnapshot | undefined, region: string): string | undefined {
+  if (account === undefined) return 'the account is not scanned';
+  if (!account.regionNames.includes(region))
+    return `${region} is not scanned in account ${account.accountId}`;
+  const read = account.regions.find((r) => r.region === region);
+  if (read === undefined)
+    return `the clusters of ${region} in account ${account.accountId} were not listed (the listing failed, or discovery left the region out)`;
+  const undescribed = read.clusters.filter((c) => !c.description.known).map((c) => c.name);
+  return undescribed.length === 0
+    ? undefined
+    : `cluster(s) ${undescribed.join(', ')} of ${region} in account ${account.accountId} could not be described`;
 }
 
 function describedClusters(listed: readonly ListedCluster[]): ClusterSnapshot[] {

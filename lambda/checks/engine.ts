@@ -4,6 +4,7 @@
  * be described gets NOT_AVAILABLE from every check of its kind, with the reason.
  */
 
+import { accountResourceId } from '../model/arn';
 import { compareText } from '../model/order';
 import {
   type CheckResult,
@@ -14,6 +15,7 @@ import {
   type ResourceType,
 } from '../model/result';
 import type { Readout, ScanSnapshot } from '../model/snapshot';
+import { parseEksProviderArn } from '../policy/eks-oidc';
 import {
   type Check,
   type CheckContext,
@@ -83,6 +85,86 @@ const nodegroups: ResourceKind<'AwsEksNodegroup'> = {
     ),
 };
 
+const addons: ResourceKind<'AwsEksAddon'> = {
+  type: 'AwsEksAddon',
+  notDescribed: 'The add-on could not be described',
+  subjects: (snapshot) =>
+    snapshot.accounts.flatMap((account) =>
+      account.regions.flatMap((region) =>
+        region.clusters.flatMap((listed) => {
+          const cluster = listed.description;
+          if (!cluster.known || !cluster.value.addons.known) return [];
+          return cluster.value.addons.value.map((addon) => ({
+            accountId: region.accountId,
+            region: region.region,
+            resource: {
+              type: 'AwsEksAddon' as const,
+              // Like a node group's, an add-on's ARN ends in an id only DescribeAddon gives.
+              ...(addon.description.known ? { id: addon.description.value.arn } : {}),
+              name: `${listed.name}/${addon.name}`,
+            },
+            clusterArn: listed.arn,
+            snapshot: addon.description,
+          }));
+        }),
+      ),
+    ),
+};
+
+const oidcProviders: ResourceKind<'AwsIamOidcProvider'> = {
+  type: 'AwsIamOidcProvider',
+  notDescribed: 'The OIDC provider could not be read',
+  subjects: (snapshot) =>
+    snapshot.accounts.flatMap((account) =>
+      (account.identity?.oidcProviderArns ?? []).flatMap((arn) => {
+        // Providers of other issuers (CI systems, identity providers) are not EKS's: not judged.
+        const provider = parseEksProviderArn(arn);
+        if (provider === undefined || provider.accountId !== account.accountId) return [];
+        return [
+          {
+            accountId: account.accountId,
+            // Placed in the issuer's region, where the cluster that issued it lived.
+            region: provider.region,
+            resource: { type: 'AwsIamOidcProvider' as const, id: arn, name: provider.issuer },
+            snapshot: {
+              known: true as const,
+              value: { accountId: account.accountId, arn, issuer: provider.issuer, region: provider.region },
+            },
+          },
+        ];
+      }),
+    ),
+};
+
+const accountRegions: ResourceKind<'AwsAccount'> = {
+  type: 'AwsAccount',
+  notDescribed: 'The account could not be read',
+  subjects: (snapshot) =>
+    snapshot.accounts.flatMap((account) =>
+      // Only regions with clusters: coverage of the clusters is what is judged.
+      account.regions
+        .filter((region) => region.clusters.length > 0)
+        .map((region) => ({
+          accountId: account.accountId,
+          region: region.region,
+          resource: {
+            type: 'AwsAccount' as const,
+            id: accountResourceId(account.accountId),
+            name: `${account.accountId}/${region.region}`,
+          },
+          snapshot: {
+            known: true as const,
+            value: {
+              accountId: account.accountId,
+              region: region.region,
+              clusterArns: region.clusters.map((c) => c.arn).sort(compareText),
+              detectors: region.threatDetection,
+            },
+          },
+        })),
+    ),
+};
+
 const roles: ResourceKind<'AwsIamRole'> = {
   type: 'AwsIamRole',
   notDescribed: 'The role could not be read',
@@ -132,7 +214,10 @@ function judgeAll(
   return [
     ...judge(clusters, checks, snapshot, context, prior),
     ...judge(nodegroups, checks, snapshot, context, prior),
+    ...judge(addons, checks, snapshot, context, prior),
     ...judge(roles, checks, snapshot, context, prior),
+    ...judge(oidcProviders, checks, snapshot, context, prior),
+    ...judge(accountRegions, checks, snapshot, context, prior),
   ];
 }
 
@@ -146,7 +231,9 @@ function priorResults(results: readonly CheckResult[], checkIds: readonly string
     }
     return (value: string) => map.get(value) ?? [];
   };
-  const ofCluster = index((r) => (r.resource.type === 'AwsIamRole' ? undefined : r.clusterArn));
+  const ofCluster = index((r) =>
+    r.resource.type === 'AwsEksCluster' || r.resource.type === 'AwsEksNodegroup' ? r.clusterArn : undefined,
+  );
   const ofIssuer = index((r) => r.oidcIssuer?.toLowerCase());
   const ofRole = index((r) => (r.resource.type === 'AwsIamRole' ? r.resource.id : undefined));
   return { ofCluster, ofIssuer: (issuer) => ofIssuer(issuer.toLowerCase()), ofRole };

@@ -1,10 +1,15 @@
 import type { CheckResult, Outcome, ResourceType, Severity } from '../model/result';
 import type {
+  AddonSnapshot,
   ClusterSnapshot,
+  DetectorSnapshot,
+  InstanceMetadataOptions,
   KeyState,
+  LogGroupInfo,
   NetworkSnapshot,
   NodegroupSnapshot,
   PodIdentityAssociationSnapshot,
+  Readout,
   RoleSnapshot,
   VersionCatalog,
 } from '../model/snapshot';
@@ -31,6 +36,8 @@ export interface ScanConfig {
   readonly versionWarningDays: number;
   /** IAM ARN patterns (`*` and `?` wildcards) of principals allowed to be cluster administrators. */
   readonly allowedAdminPrincipals: readonly string[];
+  /** Days a cluster's control-plane log group must keep its events at least (never-expire passes). */
+  readonly minLogRetentionDays: number;
 }
 
 /** The Pod Identity associations that name a role, and the clusters of its account whose associations are unknown. */
@@ -68,6 +75,31 @@ export interface CheckContext {
   isScanned(accountId: string): boolean;
   /** The scanned accounts whose IAM data could not be read, sorted. */
   unreadIdentities(): readonly string[];
+  /** The EKS log groups read in an account's region (undefined when the region was not read). */
+  logGroups(accountId: string, region: string): Readout<ReadonlyMap<string, LogGroupInfo>> | undefined;
+  /** The metadata options of a launch template version read in an account's region, by `launchTemplateKey`. */
+  launchTemplate(
+    accountId: string,
+    region: string,
+    key: string,
+  ): Readout<InstanceMetadataOptions> | undefined;
+  /**
+   * Whether an IAM role or user ARN names a principal that exists (roles and users are matched by
+   * name: a path is not part of what IAM matches), or why that cannot be told (another account not
+   * scanned or not read, users not listed, not a role or user ARN).
+   */
+  principalExists(arn: string): Readout<boolean>;
+  /**
+   * Why the clusters of an account's region are not all known (its listing failed or was not made,
+   * or a cluster could not be described), or undefined when every one of them is.
+   */
+  clustersUnknown(accountId: string, region: string): string | undefined;
+  /**
+   * Why the OIDC issuers of a region's clusters are not all known in some scanned account (a
+   * listing failed or was not made, a cluster could not be described or named no issuer), or
+   * undefined when every scanned cluster there is known with its issuer.
+   */
+  issuersUnknown(region: string): string | undefined;
 }
 
 /**
@@ -85,17 +117,42 @@ export interface PriorResults {
 
 export const NO_PRIOR: PriorResults = { ofCluster: () => [], ofIssuer: () => [], ofRole: () => [] };
 
+/** An IAM OIDC provider registered for an EKS issuer. */
+export interface OidcProviderSubject {
+  readonly accountId: string;
+  readonly arn: string;
+  /** The issuer's host and path, e.g. `oidc.eks.eu-west-1.amazonaws.com/id/ABC`. */
+  readonly issuer: string;
+  /** The issuer's region: where the cluster that issues it lives, and where its results go. */
+  readonly region: string;
+}
+
+/** One account in one region that has clusters, with the GuardDuty detectors read there. */
+export interface AccountRegionSubject {
+  readonly accountId: string;
+  readonly region: string;
+  /** The ARNs of the region's clusters, sorted. */
+  readonly clusterArns: readonly string[];
+  readonly detectors: Readout<readonly DetectorSnapshot[]>;
+}
+
 /** The snapshot each kind of resource gives its checks. */
 export interface SubjectOf {
   readonly AwsEksCluster: ClusterSnapshot;
   readonly AwsEksNodegroup: NodegroupSnapshot;
+  readonly AwsEksAddon: AddonSnapshot;
   readonly AwsIamRole: RoleSnapshot;
+  readonly AwsIamOidcProvider: OidcProviderSubject;
+  readonly AwsAccount: AccountRegionSubject;
 }
 
-/** Role checks apply to some roles only; cluster and node-group checks judge every one. */
+/** Role checks apply to some roles only; every other check judges every resource of its kind. */
 interface OutcomeOf {
   readonly AwsEksCluster: Outcome;
   readonly AwsEksNodegroup: Outcome;
+  readonly AwsEksAddon: Outcome;
+  readonly AwsIamOidcProvider: Outcome;
+  readonly AwsAccount: Outcome;
   /**
    * `undefined` when the rule does not apply to this role; several outcomes when the role holds
    * several trust relationships the rule judges apart (IRSA: one per OIDC issuer).
@@ -112,4 +169,7 @@ export interface CheckOf<K extends ResourceType> {
 export type ClusterCheck = CheckOf<'AwsEksCluster'>;
 export type NodegroupCheck = CheckOf<'AwsEksNodegroup'>;
 export type RoleCheck = CheckOf<'AwsIamRole'>;
+export type AddonCheck = CheckOf<'AwsEksAddon'>;
+export type OidcProviderCheck = CheckOf<'AwsIamOidcProvider'>;
+export type AccountRegionCheck = CheckOf<'AwsAccount'>;
 export type Check = { [K in ResourceType]: CheckOf<K> }[ResourceType];

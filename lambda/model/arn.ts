@@ -84,9 +84,31 @@ export function productArn(partition: string, region: string, accountId: string)
 export function parseNodegroupArn(
   text: string,
 ): { readonly clusterArn: string; readonly name: string } | undefined {
+  return parseClusterPartArn(text, 'nodegroup');
+}
+
+/**
+ * The cluster and add-on an EKS add-on ARN names
+ * (`arn:…:eks:<region>:<account>:addon/<cluster>/<name>/<id>`), with the cluster's ARN.
+ */
+export function parseAddonArn(
+  text: string,
+): { readonly clusterArn: string; readonly name: string } | undefined {
+  return parseClusterPartArn(text, 'addon');
+}
+
+function parseClusterPartArn(
+  text: string,
+  kind: 'nodegroup' | 'addon',
+): { readonly clusterArn: string; readonly name: string } | undefined {
   const arn = parseArn(text);
   if (arn?.service !== 'eks') return undefined;
-  const [kind, cluster, name, id] = arn.resource.split('/');
-  if (kind !== 'nodegroup' || !cluster || !name || !id) return undefined;
+  const [type, cluster, name, id] = arn.resource.split('/');
+  if (type !== kind || !cluster || !name || !id) return undefined;
   return { clusterArn: clusterArn(arn.partition, arn.region, arn.accountId, cluster), name };
+}
+
+/** ASFF's Id for an AWS account (`AWS::::Account:<id>`): the resource of account-wide findings. */
+export function accountResourceId(accountId: string): string {
+  return `AWS::::Account:${accountId}`;
 }

@@ -3,7 +3,7 @@
  * and region, which checks completed there, and which resources were seen but not judged in full.
  * The publisher archives only what coverage says is gone; nothing downstream re-derives it.
  */
-import { arnName, type Partition, parseNodegroupArn } from './arn';
+import { arnName, type Partition, parseAddonArn, parseNodegroupArn } from './arn';
 
 export interface Coverage {
   /** Every account region that was scanned, sorted by account and region. */
@@ -31,15 +31,15 @@ export interface ScopeCoverage {
 
 /**
  * A resource, or a set of them, that this scan could not settle: a cluster that could not be
- * described, a node group that could not be (its ARN is then unknown: only its cluster and name
- * are), or the node groups of a cluster that could not be listed (`name` absent).
+ * described, a node group or add-on that could not be (its ARN is then unknown: only its cluster
+ * and name are), or the node groups or add-ons of a cluster that could not be listed (`name` absent).
  */
 export type UnsettledResource =
   | { readonly type: 'AwsEksCluster'; readonly arn: string; readonly reason: string }
   | {
-      readonly type: 'AwsEksNodegroup';
+      readonly type: 'AwsEksNodegroup' | 'AwsEksAddon';
       readonly clusterArn: string;
-      /** Absent when the cluster's node groups could not be listed at all. */
+      /** Absent when the cluster's node groups (add-ons) could not be listed at all. */
       readonly name?: string;
       readonly reason: string;
     };
@@ -48,20 +48,23 @@ export type UnsettledResource =
 export function isUnsettled(unsettled: readonly UnsettledResource[], resourceArn: string): boolean {
   return unsettled.some((u) => {
     if (u.type === 'AwsEksCluster') return u.arn === resourceArn;
-    const nodegroup = parseNodegroupArn(resourceArn);
+    const part = u.type === 'AwsEksNodegroup' ? parseNodegroupArn(resourceArn) : parseAddonArn(resourceArn);
     return (
-      nodegroup !== undefined &&
-      nodegroup.clusterArn === u.clusterArn &&
-      (u.name === undefined || u.name === nodegroup.name)
+      part !== undefined && part.clusterArn === u.clusterArn && (u.name === undefined || u.name === part.name)
     );
   });
 }
 
-/** How reports name an unsettled resource: `cluster a`, `node group a/b`, `the node groups of cluster a`. */
+/**
+ * How reports name an unsettled resource: `cluster a`, `node group a/b`, `the node groups of
+ * cluster a`, `add-on a/vpc-cni`, `the add-ons of cluster a`.
+ */
 export function unsettledName(resource: UnsettledResource): string {
   if (resource.type === 'AwsEksCluster') return `cluster ${arnName(resource.arn)}`;
   const cluster = arnName(resource.clusterArn);
+  const [one, many] =
+    resource.type === 'AwsEksNodegroup' ? ['node group', 'node groups'] : ['add-on', 'add-ons'];
   return resource.name === undefined
-    ? `the node groups of cluster ${cluster}`
-    : `node group ${cluster}/${resource.name}`;
+    ? `the ${many} of cluster ${cluster}`
+    : `${one} ${cluster}/${resource.name}`;
 }

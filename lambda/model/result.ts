@@ -6,7 +6,25 @@ export type Severity = (typeof SEVERITIES)[number];
 export const STATUSES = ['PASSED', 'FAILED', 'WARNING', 'NOT_AVAILABLE'] as const;
 export type ResultStatus = (typeof STATUSES)[number];
 
-export type ResourceType = 'AwsEksCluster' | 'AwsEksNodegroup' | 'AwsIamRole';
+/**
+ * The kinds of resource results are about. `AwsAccount` stands for one account in one region (the
+ * GuardDuty coverage of the region's clusters): its Id is the account's ASFF Id, and its results
+ * are placed in that region.
+ */
+export const RESOURCE_TYPES = [
+  'AwsEksCluster',
+  'AwsEksNodegroup',
+  'AwsEksAddon',
+  'AwsIamRole',
+  'AwsIamOidcProvider',
+  'AwsAccount',
+] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+
+/** Kinds whose resources belong to an account's IAM data, not to a region's listing. */
+export function isIdentityResource(type: ResourceType): boolean {
+  return type === 'AwsIamRole' || type === 'AwsIamOidcProvider';
+}
 
 export function severityRank(severity: Severity): number {
   return SEVERITIES.indexOf(severity);

@@ -62,6 +62,74 @@ export interface ClusterSnapshot {
   readonly nodegroups: Readout<readonly Listed<NodegroupSnapshot>[]>;
   /** The cluster's Pod Identity associations, or why they could not be read. */
   readonly podIdentityAssociations: Readout<readonly PodIdentityAssociationSnapshot[]>;
+  /** The EKS add-ons `ListAddons` named, each described or with why not; or why they could not be listed. */
+  readonly addons: Readout<readonly Listed<AddonSnapshot>[]>;
+  /** The cluster's upgrade-readiness insights (`ListInsights`), or why they could not be read. */
+  readonly upgradeInsights: Readout<readonly UpgradeInsight[]>;
+}
+
+export interface AddonHealthIssue {
+  readonly code?: string;
+  readonly message?: string;
+  readonly resourceIds: readonly string[];
+}
+
+/** One EKS add-on of a cluster, as `DescribeAddon` gave it. */
+export interface AddonSnapshot {
+  readonly accountId: string;
+  readonly region: string;
+  readonly clusterName: string;
+  readonly clusterArn: string;
+  /** e.g. `vpc-cni`, `coredns`, `kube-proxy`. */
+  readonly name: string;
+  readonly arn: string;
+  /** e.g. `v1.19.2-eksbuild.1`. */
+  readonly version?: string;
+  /** `ACTIVE`, `DEGRADED`, `CREATE_FAILED`, `UPDATING`, ... */
+  readonly status?: string;
+  readonly healthIssues: readonly AddonHealthIssue[];
+  /** `configurationValues` as EKS returned it (JSON or YAML text), when the add-on has any. */
+  readonly configurationValues?: string;
+  /**
+   * What EKS offers of this add-on for the cluster's Kubernetes version (`DescribeAddonVersions`,
+   * read once per region, add-on and Kubernetes version for the whole run), or why it is not known.
+   */
+  readonly offer: Readout<AddonOffer>;
+}
+
+export interface AddonOffer {
+  readonly kubernetesVersion: string;
+  /** Every version of the add-on EKS lists as compatible with that Kubernetes version. */
+  readonly compatibleVersions: readonly string[];
+  /** The version EKS installs by default on that Kubernetes version, when it names one. */
+  readonly defaultVersion?: string;
+}
+
+/** One upgrade-readiness insight EKS keeps for a cluster (refreshed by EKS about once a day). */
+export interface UpgradeInsight {
+  readonly id: string;
+  readonly name?: string;
+  /** `PASSING`, `WARNING`, `ERROR` or `UNKNOWN`. */
+  readonly status: string;
+  readonly reason?: string;
+  /** The Kubernetes version the insight prepares for. */
+  readonly kubernetesVersion?: string;
+  /** What `DescribeInsight` adds, read only for insights that do not pass. */
+  readonly details?: Readout<UpgradeInsightDetails>;
+}
+
+export interface UpgradeInsightDetails {
+  readonly recommendation?: string;
+  readonly description?: string;
+  /** Deprecated Kubernetes APIs still in use that the next version stops serving. */
+  readonly deprecations: readonly DeprecatedApiUse[];
+}
+
+export interface DeprecatedApiUse {
+  /** The deprecated API, e.g. `/apis/flowcontrol.apiserver.k8s.io/v1beta2/flowschemas`. */
+  readonly usage?: string;
+  readonly replacedWith?: string;
+  readonly stopServingVersion?: string;
 }
 
 /** A resource a listing named, and what describing it gave (a node group's ARN ends in an id only that gives). */
@@ -121,6 +189,24 @@ export interface NodegroupSnapshot {
   readonly remoteAccess?: { readonly ec2SshKey?: string; readonly sourceSecurityGroups: readonly string[] };
   /** The launch template, when the node group uses one: its SSH settings live there. */
   readonly launchTemplate?: string;
+  /** The launch template's id and the version the node group runs (absent: the template's default version). */
+  readonly launchTemplateId?: string;
+  readonly launchTemplateVersion?: string;
+}
+
+/** The instance metadata settings of a launch template version (`MetadataOptions`). */
+export interface InstanceMetadataOptions {
+  /** `required` (IMDSv2 only) or `optional` (IMDSv1 allowed); absent when the template does not set it. */
+  readonly httpTokens?: string;
+  /** Absent when the template does not set it. */
+  readonly httpPutResponseHopLimit?: number;
+  /** `enabled` or `disabled`. */
+  readonly httpEndpoint?: string;
+}
+
+/** How a node group names the launch template version it runs: the key of `RegionSnapshot.launchTemplates`. */
+export function launchTemplateKey(id: string, version: string | undefined): string {
+  return `${id}@${version ?? '$Default'}`;
 }
 
 export interface PodIdentityAssociationSnapshot {
@@ -240,12 +326,44 @@ export interface RegionSnapshot {
   /** The state of each KMS key a cluster names, by key ARN. */
   readonly keys: ReadonlyMap<string, KeyState>;
   readonly network: NetworkSnapshot;
+  /**
+   * The metadata options of each launch template version the node groups run, by
+   * `launchTemplateKey(id, version)`, or why that version could not be read.
+   */
+  readonly launchTemplates: ReadonlyMap<string, Readout<InstanceMetadataOptions>>;
+  /** The region's EKS control-plane log groups (`/aws/eks/` prefix), by name; read only where clusters exist. */
+  readonly logGroups: Readout<ReadonlyMap<string, LogGroupInfo>>;
+  /** The region's GuardDuty detectors; read only where clusters exist. */
+  readonly threatDetection: Readout<readonly DetectorSnapshot[]>;
+}
+
+export interface LogGroupInfo {
+  readonly name: string;
+  /** Days events are kept; absent when they never expire. */
+  readonly retentionInDays?: number;
+}
+
+export interface DetectorSnapshot {
+  readonly id: string;
+  /** `ENABLED` or `DISABLED`. */
+  readonly status?: string;
+  readonly features: readonly DetectorFeature[];
+}
+
+export interface DetectorFeature {
+  /** e.g. `EKS_AUDIT_LOGS`, `RUNTIME_MONITORING`, `EKS_RUNTIME_MONITORING`. */
+  readonly name: string;
+  readonly status?: string;
+  /** e.g. `EKS_ADDON_MANAGEMENT` of `RUNTIME_MONITORING`. */
+  readonly additionalConfiguration: readonly { readonly name: string; readonly status?: string }[];
 }
 
 export interface AccountIdentitySnapshot {
   readonly accountId: string;
   readonly roles: readonly RoleSnapshot[];
   readonly oidcProviderArns: readonly string[];
+  /** The ARNs of the account's IAM users (`ListUsers`), or why they could not be read. */
+  readonly users: Readout<readonly string[]>;
 }
 
 /** What one account gave: the regions it scanned in full, and its IAM data when it could be read. */

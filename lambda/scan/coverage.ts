@@ -5,12 +5,14 @@
 import type { Check } from '../checks/types';
 import type { Coverage, ScopeCoverage, UnsettledResource } from '../model/coverage';
 import { compareText } from '../model/order';
-import type { AccountSnapshot, RegionSnapshot } from '../model/snapshot';
+import { isIdentityResource } from '../model/result';
+import type { AccountSnapshot, Listed, Readout, RegionSnapshot } from '../model/snapshot';
 
 /**
- * Cluster and node-group checks complete in every region scanned in full. Role checks complete in a
- * region only when the account's IAM data was read too, and every cluster there was described: an
- * IRSA result names the cluster of its issuer, which a cluster missing from the picture would drop.
+ * Cluster, node-group, add-on and account-region checks complete in every region scanned in full.
+ * Role and OIDC-provider checks complete in a region only when the account's IAM data was read too,
+ * and every cluster there was described: an IRSA result names the cluster of its issuer, and a
+ * provider is in use by a cluster, which a cluster missing from the picture would hide.
  */
 export function coverageOf(
   accounts: readonly AccountSnapshot[],
@@ -18,9 +20,11 @@ export function coverageOf(
   provenEmpty: readonly ProvenEmptyRegion[] = [],
 ): Coverage {
   const regionChecks = checks
-    .filter((c) => c.metadata.resourceType !== 'AwsIamRole')
+    .filter((c) => !isIdentityResource(c.metadata.resourceType))
     .map((c) => c.metadata.id);
-  const roleChecks = checks.filter((c) => c.metadata.resourceType === 'AwsIamRole').map((c) => c.metadata.id);
+  const roleChecks = checks
+    .filter((c) => isIdentityResource(c.metadata.resourceType))
+    .map((c) => c.metadata.id);
   const scopes = accounts.flatMap((account) =>
     account.regions.map((region): ScopeCoverage => {
       const unsettled = unsettledIn(region);
@@ -87,24 +91,26 @@ function unsettledIn(region: RegionSnapshot): UnsettledResource[] {
       const reason = `the cluster could not be described: ${cluster.reason}`;
       return [
         { type: 'AwsEksCluster', arn: listed.arn, reason },
-        // Its node groups were not listed either: none of their findings may be archived.
+        // Its node groups and add-ons were not listed either: none of their findings may be archived.
         { type: 'AwsEksNodegroup', clusterArn: listed.arn, reason },
+        { type: 'AwsEksAddon', clusterArn: listed.arn, reason },
       ];
     }
-    const nodegroups = cluster.value.nodegroups;
-    if (!nodegroups.known)
-      return [{ type: 'AwsEksNodegroup', clusterArn: listed.arn, reason: nodegroups.reason }];
-    return nodegroups.value.flatMap((nodegroup): UnsettledResource[] =>
-      nodegroup.description.known
-        ? []
-        : [
-            {
-              type: 'AwsEksNodegroup',
-              clusterArn: listed.arn,
-              name: nodegroup.name,
-              reason: nodegroup.description.reason,
-            },
-          ],
-    );
+    return [
+      ...unsettledParts('AwsEksNodegroup', listed.arn, cluster.value.nodegroups),
+      ...unsettledParts('AwsEksAddon', listed.arn, cluster.value.addons),
+    ];
   });
+}
+
+/** The node groups (add-ons) of a cluster that its listing, or their description, left unsettled. */
+function unsettledParts(
+  type: 'AwsEksNodegroup' | 'AwsEksAddon',
+  clusterArn: string,
+  parts: Readout<readonly Listed<unknown>[]>,
+): UnsettledResource[] {
+  if (!parts.known) return [{ type, clusterArn, reason: parts.reason }];
+  return parts.value.flatMap((part): UnsettledResource[] =>
+    part.description.known ? [] : [{ type, clusterArn, name: part.name, reason: part.description.reason }],
+  );
 }
