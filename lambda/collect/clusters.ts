@@ -54,7 +54,7 @@ const ClusterShape = z.object({
 /** What DescribeCluster says of a cluster; the reads that follow it complete the snapshot. */
 export type ClusterDescription = Omit<
   ClusterSnapshot,
-  'accessEntries' | 'nodegroups' | 'podIdentityAssociations'
+  'accessEntries' | 'nodegroups' | 'podIdentityAssociations' | 'addons' | 'upgradeInsights'
 >;
 
 export interface RegionTarget {

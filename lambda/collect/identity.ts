@@ -4,11 +4,12 @@ import {
   ListOpenIDConnectProvidersCommand,
   type PolicyDetail,
   paginateGetAccountAuthorizationDetails,
+  paginateListUsers,
 } from '@aws-sdk/client-iam';
 import pLimit from 'p-limit';
-import { TargetError } from '../errors';
+import { describeAwsError, TargetError } from '../errors';
 import { compareText } from '../model/order';
-import type { Readout } from '../model/readout';
+import { known, type Readout, unknown } from '../model/readout';
 import { GLOBAL_REGION } from '../model/report';
 import type { AccountIdentitySnapshot, PolicySnapshot, RoleSnapshot } from '../model/snapshot';
 import { type PermissionPolicy, readPermissionPolicy } from '../policy/permission-document';
@@ -31,6 +32,8 @@ export async function collectIdentity(
   accountId: string,
   managedPolicies: ManagedPolicyCache,
 ): Promise<AccountIdentitySnapshot> {
+  // Asked beside the listing: only the stale-access check reads users, and their failure fails nothing else.
+  const users = listUsers(iam);
   const roles: { readonly role: RoleSnapshot; readonly grants?: Grants }[] = [];
   /** The default version of each customer-managed policy, as listed (undefined: the listing named none). */
   const local = new Map<string, string | undefined>();
@@ -116,7 +119,21 @@ export async function collectIdentity(
       };
     }),
     oidcProviderArns,
+    users: await users,
   };
+}
+
+/** The ARNs of the account's IAM users, or why they could not be listed. */
+async function listUsers(iam: IAMClient): Promise<Readout<string[]>> {
+  const arns: string[] = [];
+  try {
+    for await (const page of paginateListUsers({ client: iam, pageSize: 1000 }, {})) {
+      arns.push(...(page.Users ?? []).flatMap((user) => (user.Arn ? [user.Arn] : [])));
+    }
+  } catch (error) {
+    return unknown(`iam:ListUsers failed: ${describeAwsError(error)}`);
+  }
+  return known(arns.sort(compareText));
 }
 
 /** What an EKS-trusted role's listing entry says it may do, before the managed documents are resolved. */

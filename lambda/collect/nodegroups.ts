@@ -109,5 +109,7 @@ async function describe(
           },
         }),
     ...(templateName === undefined ? {} : { launchTemplate: templateName }),
+    ...(template?.id ? { launchTemplateId: template.id } : {}),
+    ...(template?.version ? { launchTemplateVersion: template.version } : {}),
   });
 }

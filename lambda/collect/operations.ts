@@ -3,24 +3,34 @@
  * The CDK roles grant exactly these; a test checks them against the calls a scan really makes.
  */
 export const SCAN_READ_OPERATIONS = [
+  'ec2:DescribeLaunchTemplateVersions',
   'ec2:DescribeRegions',
   'ec2:DescribeRouteTables',
   'ec2:DescribeSecurityGroups',
   'ec2:DescribeSubnets',
+  'eks:DescribeAddon',
+  'eks:DescribeAddonVersions',
   'eks:DescribeCluster',
   'eks:DescribeClusterVersions',
+  'eks:DescribeInsight',
   'eks:DescribeNodegroup',
   'eks:DescribePodIdentityAssociation',
   'eks:ListAccessEntries',
+  'eks:ListAddons',
   'eks:ListAssociatedAccessPolicies',
   'eks:ListClusters',
+  'eks:ListInsights',
   'eks:ListNodegroups',
   'eks:ListPodIdentityAssociations',
+  'guardduty:GetDetector',
+  'guardduty:ListDetectors',
   'iam:GetAccountAuthorizationDetails',
   'iam:GetPolicy',
   'iam:GetPolicyVersion',
   'iam:ListOpenIDConnectProviders',
+  'iam:ListUsers',
   'kms:DescribeKey',
+  'logs:DescribeLogGroups',
 ] as const;
 
 /**
