@@ -18,6 +18,7 @@ import {
   parsePrincipalPatterns,
   parseRefreshDays,
   parseRegions,
+  parseRetentionDays,
   parseSeverity,
   parseWarningDays,
 } from '../lambda/scan/config';
@@ -48,6 +49,7 @@ const CONTEXT_KEYS: Partial<Record<SettingName, string>> = {
   minimumAlertSeverity: 'minimumAlertSeverity',
   requiredLogTypes: 'requiredLogTypes',
   versionWarningDays: 'versionWarningDays',
+  minLogRetentionDays: 'minLogRetentionDays',
   allowedAdminPrincipals: 'allowedAdminPrincipals',
   checks: 'checks',
   skipChecks: 'skipChecks',
@@ -70,6 +72,7 @@ function scannerProps(): EksPostureScannerProps {
   const regions = text('regions');
   const logTypes = text('requiredLogTypes');
   const days = text('versionWarningDays');
+  const retention = text('minLogRetentionDays');
   const admins = text('allowedAdminPrincipals');
   const severity = text('minimumAlertSeverity');
   const memberRoleName = text('memberRoleName');
@@ -99,6 +102,9 @@ function scannerProps(): EksPostureScannerProps {
     ...(regions ? { regions: parseRegions(regions, 'context regions') } : {}),
     ...(logTypes ? { requiredLogTypes: parseLogTypes(logTypes, 'context requiredLogTypes') } : {}),
     ...(days ? { versionWarningDays: parseWarningDays(days, 'context versionWarningDays') } : {}),
+    ...(retention
+      ? { minLogRetentionDays: parseRetentionDays(retention, 'context minLogRetentionDays') }
+      : {}),
     ...(admins
       ? { allowedAdminPrincipals: parsePrincipalPatterns(admins, 'context allowedAdminPrincipals') }
       : {}),

@@ -26,6 +26,7 @@ import {
   parsePrincipalPatterns,
   parseRefreshDays,
   parseRegions,
+  parseRetentionDays,
   parseSeverity,
   parseWarningDays,
   selectChecks,
@@ -205,6 +206,12 @@ const OPTIONS: readonly CliOption[] = [
     default: { value: DEFAULT_SCAN_CONFIG.versionWarningDays },
   },
   {
+    flags: '--min-log-retention-days <days>',
+    description: "days a cluster's control-plane log group must keep events (never-expire passes)",
+    parse: parseRetentionDays,
+    default: { value: DEFAULT_SCAN_CONFIG.minLogRetentionDays },
+  },
+  {
     flags: '--allowed-admin-principals <patterns>',
     description: 'IAM ARN patterns (* and ?) of principals allowed to hold AmazonEKSClusterAdminPolicy',
     parse: parsePrincipalPatterns,
@@ -237,6 +244,7 @@ interface CliOptions {
   refreshUnchangedDays: number;
   requiredLogTypes: string[];
   versionWarningDays: number;
+  minLogRetentionDays: number;
   allowedAdminPrincipals: string[];
   accountConcurrency: number;
   regionConcurrency?: number;
@@ -391,6 +399,7 @@ async function main(argv: string[]): Promise<number> {
       requiredLogTypes: options.requiredLogTypes,
       versionWarningDays: options.versionWarningDays,
       allowedAdminPrincipals: options.allowedAdminPrincipals,
+      minLogRetentionDays: options.minLogRetentionDays,
     },
     accountConcurrency: options.accountConcurrency,
     ...(options.regionConcurrency !== undefined ? { regionConcurrency: options.regionConcurrency } : {}),

@@ -49,7 +49,7 @@ export function grantScanAndPublish(role: iam.Role): void {
   acknowledge(role, [
     [
       'AwsSolutions-IAM5[Resource::*]',
-      'The scan lists and describes EKS clusters, node groups, access entries and Pod Identity associations, EC2 subnets, route tables and security groups, IAM roles and OIDC providers, KMS keys and regions whose names are not known before it runs; these list and describe actions are granted on * only, and nothing else is.',
+      'The scan lists and describes EKS clusters, node groups, access entries, Pod Identity associations, add-ons and insights, EC2 subnets, route tables, security groups and launch templates, IAM roles, users and OIDC providers, KMS keys, CloudWatch log groups, GuardDuty detectors and regions whose names are not known before it runs; these list and describe actions are granted on * only, and nothing else is.',
     ],
     [
       `AwsSolutions-IAM5[Resource::arn:${partition}:iam::aws:policy/*]`,

@@ -130,6 +130,9 @@ function environment({ scan, organization }: ScannerSettings): Record<string, st
     ...(scan.versionWarningDays !== undefined
       ? { [ENV.versionWarningDays]: String(scan.versionWarningDays) }
       : {}),
+    ...(scan.minLogRetentionDays !== undefined
+      ? { [ENV.minLogRetentionDays]: String(scan.minLogRetentionDays) }
+      : {}),
     ...(scan.checks ? { [ENV.checks]: scan.checks.join(',') } : {}),
     ...(scan.skipChecks ? { [ENV.skipChecks]: scan.skipChecks.join(',') } : {}),
     ...(scan.refreshUnchangedDays !== undefined

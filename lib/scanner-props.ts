@@ -77,6 +77,11 @@ export interface EksPostureScannerProps {
    */
   readonly versionWarningDays?: number;
   /**
+   * Days a cluster's control-plane log group must keep its events; never-expire passes.
+   * @default 90
+   */
+  readonly minLogRetentionDays?: number;
+  /**
    * IAM ARN patterns (`*` and `?`) of principals allowed to hold AmazonEKSClusterAdminPolicy
    * through an access entry; any other holder fails `cluster-admin-access`.
    * @default - none

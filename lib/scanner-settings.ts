@@ -23,6 +23,7 @@ export type SettingName =
   | 'minimumAlertSeverity'
   | 'requiredLogTypes'
   | 'versionWarningDays'
+  | 'minLogRetentionDays'
   | 'allowedAdminPrincipals'
   | 'checks'
   | 'skipChecks'
@@ -61,6 +62,7 @@ export interface ScanSettings {
   readonly regions?: readonly string[];
   readonly requiredLogTypes?: readonly string[];
   readonly versionWarningDays?: number;
+  readonly minLogRetentionDays?: number;
   /** Empty: no principal may hold the cluster admin policy. */
   readonly allowedAdminPrincipals: readonly string[];
   readonly checks?: readonly string[];
@@ -202,6 +204,7 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
     regions,
     requiredLogTypes,
     versionWarningDays,
+    minLogRetentionDays,
     allowedAdminPrincipals = [],
     checks,
     skipChecks,
@@ -215,6 +218,7 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
     ...(regions ? { regions } : {}),
     ...(requiredLogTypes ? { requiredLogTypes } : {}),
     ...(versionWarningDays !== undefined ? { versionWarningDays } : {}),
+    ...(minLogRetentionDays !== undefined ? { minLogRetentionDays } : {}),
     ...(allowedAdminPrincipals.length ? { allowedAdminPrincipals } : {}),
     ...(checks ? { checks } : {}),
     ...(skipChecks ? { skipChecks } : {}),
@@ -246,6 +250,7 @@ function resolveScan(props: EksPostureScannerProps, { input, mention }: InputNam
     ...(regions ? { regions } : {}),
     ...(requiredLogTypes ? { requiredLogTypes } : {}),
     ...(versionWarningDays !== undefined ? { versionWarningDays } : {}),
+    ...(minLogRetentionDays !== undefined ? { minLogRetentionDays } : {}),
     // An empty list is the default, none allowed.
     allowedAdminPrincipals: settings.allowedAdminPrincipals ?? [],
     ...(settings.checks ? { checks: settings.checks } : {}),

@@ -3,12 +3,15 @@
  * of the resource it names, and the clock.
  */
 import { createHash } from 'node:crypto';
-import { arnName, arnRegion, type Partition, productArn } from '../model/arn';
+import { accountResourceId, arnName, arnRegion, type Partition, productArn } from '../model/arn';
 import { findingId, GENERATOR_PREFIX, generatorId } from '../model/finding-id';
 import type { PublishableResult } from '../model/result';
 import {
+  type AddonSnapshot,
   type ClusterSnapshot,
+  type DetectorSnapshot,
   type NodegroupSnapshot,
+  type Readout,
   type RoleSnapshot,
   type ScanSnapshot,
   secretsEncryptionOf,
@@ -31,15 +34,22 @@ type Resource = AsffFinding['Resources'][number];
 export interface ResourceDescriptions {
   cluster(arn: string): ClusterSnapshot | undefined;
   nodegroup(arn: string): NodegroupSnapshot | undefined;
+  addon(arn: string): AddonSnapshot | undefined;
   role(arn: string): RoleSnapshot | undefined;
+  /** The GuardDuty detectors read in an account's region. */
+  detectors(accountId: string, region: string): Readout<readonly DetectorSnapshot[]> | undefined;
 }
 
 export function describeResources(snapshot: ScanSnapshot): ResourceDescriptions {
   const clusters = new Map<string, ClusterSnapshot>();
   const nodegroups = new Map<string, NodegroupSnapshot>();
+  const addons = new Map<string, AddonSnapshot>();
   const roles = new Map<string, RoleSnapshot>();
+  const detectors = new Map<string, Readout<readonly DetectorSnapshot[]>>();
   for (const account of snapshot.accounts) {
     for (const role of account.identity?.roles ?? []) roles.set(role.arn, role);
+    for (const region of account.regions)
+      detectors.set(`${account.accountId}/${region.region}`, region.threatDetection);
     for (const listed of account.regions.flatMap((r) => r.clusters)) {
       if (!listed.description.known) continue;
       const cluster = listed.description.value;
@@ -48,12 +58,17 @@ export function describeResources(snapshot: ScanSnapshot): ResourceDescriptions 
         if (nodegroup.description.known)
           nodegroups.set(nodegroup.description.value.arn, nodegroup.description.value);
       }
+      for (const addon of cluster.addons.known ? cluster.addons.value : []) {
+        if (addon.description.known) addons.set(addon.description.value.arn, addon.description.value);
+      }
     }
   }
   return {
     cluster: (arn) => clusters.get(arn),
     nodegroup: (arn) => nodegroups.get(arn),
+    addon: (arn) => addons.get(arn),
     role: (arn) => roles.get(arn),
+    detectors: (accountId, region) => detectors.get(`${accountId}/${region}`),
   };
 }
 
@@ -218,9 +233,69 @@ function primaryResource(
       return clusterResource(id, name, descriptions.cluster(id), partition);
     case 'AwsEksNodegroup':
       return nodegroupResource(id, name, descriptions.nodegroup(id), partition);
+    case 'AwsEksAddon':
+      return addonResource(id, name, descriptions.addon(id), partition);
     case 'AwsIamRole':
       return roleResource(result, descriptions.role(id), partition);
+    case 'AwsIamOidcProvider':
+      // ASFF has no OIDC provider type; IAM is global, so the resource names no region.
+      return { Type: 'Other', Id: id, Partition: partition, Details: { Other: { issuer: cut(name, 1024) } } };
+    case 'AwsAccount':
+      return accountResource(result, descriptions.detectors(result.accountId, result.region), partition);
   }
+}
+
+/** ASFF has no add-on type: `Other`, with what the checks read in `Details.Other`. */
+function addonResource(
+  arn: string,
+  name: string,
+  addon: AddonSnapshot | undefined,
+  partition: Partition,
+): Resource {
+  const other: Record<string, string> = { addonName: addon?.name ?? name.split('/').pop() ?? name };
+  if (addon) {
+    other.clusterName = addon.clusterName;
+    if (addon.version) other.addonVersion = addon.version;
+    if (addon.status) other.status = addon.status;
+    if (addon.offer.known && addon.offer.value.defaultVersion) {
+      other.defaultVersion = addon.offer.value.defaultVersion;
+    }
+    if (addon.healthIssues.length > 0) {
+      other.healthIssues = cut(addon.healthIssues.map((i) => i.code ?? 'issue').join(','), 1024);
+    }
+  }
+  const region = arnRegion(arn);
+  return {
+    Type: 'Other',
+    Id: arn,
+    Partition: partition,
+    ...(region ? { Region: region } : {}),
+    Details: { Other: other },
+  };
+}
+
+/** The account (Security Hub's own `AwsAccount` resource), in the region judged, with its detectors there. */
+function accountResource(
+  result: PublishableResult,
+  detectors: Readout<readonly DetectorSnapshot[]> | undefined,
+  partition: Partition,
+): Resource {
+  const other: Record<string, string> = { region: result.region };
+  if (detectors?.known) {
+    other.detectorIds = cut(detectors.value.map((d) => d.id).join(',') || 'none', 1024);
+    for (const detector of detectors.value.slice(0, 5)) {
+      if (detector.status) other[`${detector.id.slice(0, 100)}.status`] = detector.status;
+      const on = detector.features.filter((f) => f.status === 'ENABLED').map((f) => f.name);
+      other[`${detector.id.slice(0, 100)}.enabledFeatures`] = cut(on.join(',') || 'none', 1024);
+    }
+  }
+  return {
+    Type: 'AwsAccount',
+    Id: accountResourceId(result.accountId),
+    Partition: partition,
+    Region: result.region,
+    Details: { Other: other },
+  };
 }
 
 /** ASFF has no node group type: `Other`, with what the checks read in `Details.Other`. */

@@ -13,7 +13,10 @@ export interface ListedCheck {
 const RESOURCE_NAMES: Record<ResourceType, string> = {
   AwsEksCluster: 'cluster',
   AwsEksNodegroup: 'node group',
+  AwsEksAddon: 'add-on',
   AwsIamRole: 'IAM role',
+  AwsIamOidcProvider: 'OIDC provider',
+  AwsAccount: 'account and region',
 };
 
 export function renderCheckListJson(checks: readonly ListedCheck[]): string {

@@ -1,7 +1,7 @@
 /** The CSV report: one row per result, in the report's order, under a header of `CSV_COLUMNS`. */
 import { stringify } from 'csv-stringify/sync';
 import type { RunReport } from '../model/report';
-import type { CheckResult } from '../model/result';
+import { type CheckResult, RESOURCE_TYPES } from '../model/result';
 
 interface CsvColumn {
   readonly name: string;
@@ -23,7 +23,7 @@ export const CSV_COLUMNS: readonly CsvColumn[] = [
   { name: 'severity', meaning: 'INFORMATIONAL, LOW, MEDIUM, HIGH or CRITICAL', value: (r) => r.severity },
   {
     name: 'resourceType',
-    meaning: 'AwsEksCluster, AwsEksNodegroup or AwsIamRole',
+    meaning: RESOURCE_TYPES.join(', ').replace(/, (?=[^,]+$)/, ' or '),
     value: (r) => r.resource.type,
   },
   { name: 'resourceName', meaning: "The resource's name", value: (r) => r.resource.name },

@@ -492,7 +492,10 @@ ${resultsTable('muted', muted, muted.length === 0 ? 'No result is muted.' : 'No 
 const RESOURCE_NAMES: Record<ResourceType, string> = {
   AwsEksCluster: 'EKS cluster',
   AwsEksNodegroup: 'Node group',
+  AwsEksAddon: 'EKS add-on',
   AwsIamRole: 'IAM role',
+  AwsIamOidcProvider: 'IAM OIDC provider',
+  AwsAccount: 'Account region',
 };
 
 function resultsTable(id: string, results: readonly CheckResult[], empty: string): Markup {

@@ -79,7 +79,10 @@ const WORST_FIRST: readonly ResultStatus[] = ['FAILED', 'WARNING', 'NOT_AVAILABL
 const KIND: Record<ResourceType, string> = {
   AwsEksCluster: 'cluster',
   AwsEksNodegroup: 'node group',
+  AwsEksAddon: 'add-on',
   AwsIamRole: 'role',
+  AwsIamOidcProvider: 'OIDC provider',
+  AwsAccount: 'account region',
 };
 
 type Style = ResultStatus | Exclude<Severity, 'INFORMATIONAL'> | 'bold';

@@ -13,11 +13,13 @@ import { describeIssue, mutelistEntriesSchema, splitList } from '../mutelist/mut
 import { type DiscoverySetting, parseDiscovery } from './discovery-setting';
 
 export const DEFAULT_VERSION_WARNING_DAYS = 90;
+export const DEFAULT_MIN_LOG_RETENTION_DAYS = 90;
 
 export const DEFAULT_SCAN_CONFIG: ScanConfig = {
   requiredLogTypes: DEFAULT_REQUIRED_LOG_TYPES,
   versionWarningDays: DEFAULT_VERSION_WARNING_DAYS,
   allowedAdminPrincipals: [],
+  minLogRetentionDays: DEFAULT_MIN_LOG_RETENTION_DAYS,
 };
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
@@ -104,6 +106,12 @@ const WARNING_DAYS = wholeNumber(
   3650,
   (input) => `'${input}' is not a whole number of days between 0 and 3650`,
 );
+/** CloudWatch Logs keeps events 1 day to 10 years (3653 days), or forever. */
+const RETENTION_DAYS = wholeNumber(
+  1,
+  3653,
+  (input) => `'${input}' is not a whole number of days between 1 and 3653`,
+);
 const REFRESH_DAYS = wholeNumber(
   REFRESH_DAYS_RANGE.min,
   REFRESH_DAYS_RANGE.max,
@@ -120,6 +128,7 @@ export const SCAN_SETTINGS_SCHEMA = z.strictObject({
   regions: z.optional(REGIONS),
   requiredLogTypes: z.optional(LOG_TYPE_LIST),
   versionWarningDays: z.optional(WARNING_DAYS),
+  minLogRetentionDays: z.optional(RETENTION_DAYS),
   /** Empty: no principal may hold the cluster admin policy (the default). */
   allowedAdminPrincipals: z.optional(PRINCIPALS),
   checks: z.optional(CHECK_LIST),
@@ -182,6 +191,10 @@ export function parseLogTypes(input: string, name = '--required-log-types'): str
 
 export function parseWarningDays(input: string, name = '--version-warning-days'): number {
   return parsed('versionWarningDays', input, name);
+}
+
+export function parseRetentionDays(input: string, name = '--min-log-retention-days'): number {
+  return parsed('minLogRetentionDays', input, name);
 }
 
 export function parseRefreshDays(input: string, name = '--refresh-unchanged-days'): number {
@@ -254,6 +267,7 @@ export const ENV = {
   regions: 'EKS_POSTURE_REGIONS',
   requiredLogTypes: 'EKS_POSTURE_REQUIRED_LOG_TYPES',
   versionWarningDays: 'EKS_POSTURE_VERSION_WARNING_DAYS',
+  minLogRetentionDays: 'EKS_POSTURE_MIN_LOG_RETENTION_DAYS',
   allowedAdminPrincipals: 'EKS_POSTURE_ALLOWED_ADMIN_PRINCIPALS',
   checks: 'EKS_POSTURE_CHECKS',
   skipChecks: 'EKS_POSTURE_SKIP_CHECKS',
@@ -271,6 +285,7 @@ const ENV_SETTINGS = [
   'regions',
   'requiredLogTypes',
   'versionWarningDays',
+  'minLogRetentionDays',
   'allowedAdminPrincipals',
   'checks',
   'skipChecks',
@@ -329,5 +344,6 @@ export function scanConfigOf(settings: ScanSettings): ScanConfig {
     requiredLogTypes: settings.requiredLogTypes ?? DEFAULT_SCAN_CONFIG.requiredLogTypes,
     versionWarningDays: settings.versionWarningDays ?? DEFAULT_SCAN_CONFIG.versionWarningDays,
     allowedAdminPrincipals: settings.allowedAdminPrincipals ?? DEFAULT_SCAN_CONFIG.allowedAdminPrincipals,
+    minLogRetentionDays: settings.minLogRetentionDays ?? DEFAULT_SCAN_CONFIG.minLogRetentionDays,
   };
 }

@@ -9,6 +9,7 @@ import { runChecks } from '../checks/engine';
 import { CHECKS } from '../checks/registry';
 import type { Check, ScanConfig } from '../checks/types';
 import { enabledRegions, resolveCallerAccount } from '../collect/account';
+import { AddonOffers } from '../collect/addons';
 import type { ApiCallCounter } from '../collect/api-calls';
 import type { AccountClients } from '../collect/clients';
 import type { AggregatorReadings } from '../collect/discovery';
@@ -127,13 +128,19 @@ export async function runScan(options: ScanOptions): Promise<ScanRun> {
   const versions = new VersionSupport(clock);
   // AWS-managed policies are the same in every account: each is read once per run.
   const managedPolicies = new ManagedPolicyCache();
+  // What EKS offers of each add-on is the same in every account: read once per region and version.
+  const addonOffers = new AddonOffers();
   const scans = (
     await Promise.all(
       options.accounts.map((account) =>
         limit(() =>
-          scanAccount(account, options, tracker, { versions, managedPolicies }, discovered.filter).finally(
-            () => tracker.accountDone(),
-          ),
+          scanAccount(
+            account,
+            options,
+            tracker,
+            { versions, managedPolicies, addonOffers },
+            discovered.filter,
+          ).finally(() => tracker.accountDone()),
         ),
       ),
     )
@@ -239,6 +246,7 @@ function clusterTagsOf(snapshot: ScanSnapshot): Map<string, Readonly<Record<stri
 interface RunShared {
   readonly versions: VersionSupport;
   readonly managedPolicies: ManagedPolicyCache;
+  readonly addonOffers: AddonOffers;
 }
 
 interface Tracker {
@@ -255,7 +263,7 @@ async function scanAccount(
   account: AccountTarget,
   options: ScanOptions,
   tracker: Tracker,
-  { versions, managedPolicies }: RunShared,
+  { versions, managedPolicies, addonOffers }: RunShared,
   filter: RegionFilter,
 ): Promise<AccountScan | undefined> {
   const { clients } = account;
@@ -315,7 +323,7 @@ async function scanAccount(
   const regionTasks = listed.map((region) =>
     limit(async (): Promise<RegionSnapshot | undefined> => {
       try {
-        const snapshot = await collectRegion(clients, { ...target, region }, versions);
+        const snapshot = await collectRegion(clients, { ...target, region }, { versions, addonOffers });
         tracker.done({ accountId: id, region, status: 'SCANNED' }, { clusters: snapshot.clusters.length });
         return snapshot;
       } catch (error) {
