@@ -1,5 +1,7 @@
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EKSClient } from '@aws-sdk/client-eks';
+import { GuardDutyClient } from '@aws-sdk/client-guardduty';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import {
@@ -18,6 +20,8 @@ export interface SeedClients {
   ec2(region: string): EC2Client;
   kms(region: string): KMSClient;
   iam(): IAMClient;
+  logs(region: string): CloudWatchLogsClient;
+  guardduty(region: string): GuardDutyClient;
 }
 
 export type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
@@ -30,6 +34,8 @@ export function seedClients(endpoint: string, credentials: Credentials = MOTO_CR
     ec2: (region) => new EC2Client({ ...common, region }),
     kms: (region) => new KMSClient({ ...common, region }),
     iam: () => new IAMClient({ ...common, region: 'us-east-1' }),
+    logs: (region) => new CloudWatchLogsClient({ ...common, region }),
+    guardduty: (region) => new GuardDutyClient({ ...common, region }),
   };
 }
 

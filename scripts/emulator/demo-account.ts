@@ -2,11 +2,13 @@
  * A small but realistic account for the demo and the integration tests: clusters in two regions
  * with a mix of good and bad settings, KMS keys in several states, and IRSA roles good and bad.
  */
+import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   AssociateRouteTableCommand,
   AttachInternetGatewayCommand,
   AuthorizeSecurityGroupIngressCommand,
   CreateInternetGatewayCommand,
+  CreateLaunchTemplateCommand,
   CreateRouteCommand,
   CreateRouteTableCommand,
   CreateSecurityGroupCommand,
@@ -16,6 +18,7 @@ import {
   ModifySubnetAttributeCommand,
 } from '@aws-sdk/client-ec2';
 import {
+  type AMITypes,
   CreateClusterCommand,
   CreateNodegroupCommand,
   DeleteClusterCommand,
@@ -24,6 +27,7 @@ import {
   ListNodegroupsCommand,
   type LogType,
 } from '@aws-sdk/client-eks';
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
 import {
   AttachRolePolicyCommand,
   CreateOpenIDConnectProviderCommand,
@@ -159,6 +163,10 @@ export interface NodegroupSeed {
   readonly subnets: readonly string[];
   readonly sshKey?: string;
   readonly sourceSecurityGroups?: readonly string[];
+  /** The id of a launch template the node group runs (its default version). */
+  readonly launchTemplateId?: string;
+  /** e.g. `AL2023_x86_64_STANDARD`; the emulator's default otherwise. */
+  readonly amiType?: AMITypes;
 }
 
 export async function createNodegroup(clients: SeedClients, seed: NodegroupSeed): Promise<string> {
@@ -168,14 +176,78 @@ export async function createNodegroup(clients: SeedClients, seed: NodegroupSeed)
       nodegroupName: seed.name,
       nodeRole: `arn:aws:iam::${MOTO_ACCOUNT_ID}:role/eks-node-role`,
       subnets: [...seed.subnets],
+      ...(seed.amiType ? { amiType: seed.amiType } : {}),
       // moto gives a node group created without remoteAccess a default SSH key; an empty
-      // remoteAccess (no key) is what AWS returns for a node group without SSH.
-      remoteAccess: seed.sshKey
-        ? { ec2SshKey: seed.sshKey, sourceSecurityGroups: [...(seed.sourceSecurityGroups ?? [])] }
-        : { sourceSecurityGroups: [] },
+      // remoteAccess (no key) is what AWS returns for a node group without SSH. With a launch
+      // template, SSH is the template's and EKS takes no remoteAccess.
+      ...(seed.launchTemplateId
+        ? { launchTemplate: { id: seed.launchTemplateId } }
+        : {
+            remoteAccess: seed.sshKey
+              ? { ec2SshKey: seed.sshKey, sourceSecurityGroups: [...(seed.sourceSecurityGroups ?? [])] }
+              : { sourceSecurityGroups: [] },
+          }),
     }),
   );
   return required(answer.nodegroup?.nodegroupArn);
+}
+
+/** A launch template with these instance metadata settings; its id. */
+export async function createLaunchTemplate(
+  clients: SeedClients,
+  region: string,
+  name: string,
+  metadata: { readonly httpTokens: 'required' | 'optional'; readonly hopLimit: number },
+): Promise<string> {
+  const answer = await clients.ec2(region).send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: name,
+      LaunchTemplateData: {
+        MetadataOptions: { HttpTokens: metadata.httpTokens, HttpPutResponseHopLimit: metadata.hopLimit },
+      },
+    }),
+  );
+  return required(answer.LaunchTemplate?.LaunchTemplateId);
+}
+
+/** A cluster's control-plane log group, keeping events this many days (undefined: forever). */
+export async function createClusterLogGroup(
+  clients: SeedClients,
+  region: string,
+  cluster: string,
+  retentionInDays: number | undefined,
+): Promise<void> {
+  const logs = clients.logs(region);
+  const logGroupName = `/aws/eks/${cluster}/cluster`;
+  await logs.send(new CreateLogGroupCommand({ logGroupName }));
+  if (retentionInDays !== undefined) {
+    await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));
+  }
+}
+
+/** A GuardDuty detector with these features enabled (and every other one disabled). */
+export async function createDetector(
+  clients: SeedClients,
+  region: string,
+  enabled: readonly ('EKS_AUDIT_LOGS' | 'RUNTIME_MONITORING')[],
+): Promise<string> {
+  const answer = await clients.guardduty(region).send(
+    new CreateDetectorCommand({
+      Enable: true,
+      Features: (['EKS_AUDIT_LOGS', 'RUNTIME_MONITORING'] as const).map((name) => ({
+        Name: name,
+        Status: enabled.includes(name) ? 'ENABLED' : 'DISABLED',
+        ...(name === 'RUNTIME_MONITORING'
+          ? {
+              AdditionalConfiguration: [
+                { Name: 'EKS_ADDON_MANAGEMENT', Status: enabled.includes(name) ? 'ENABLED' : 'DISABLED' },
+              ],
+            }
+          : {}),
+      })),
+    }),
+  );
+  return required(answer.DetectorId);
 }
 
 /** Deletes a cluster and, first, its node groups (EKS refuses to delete a cluster that has some). */
@@ -334,7 +406,9 @@ export interface DemoAccount {
 
 /**
  * Seeds the demo account: a network in us-east-1 and eu-west-1, six clusters with four node
- * groups, four keys, and ten roles (IRSA and Pod Identity, good and bad) with what they may do.
+ * groups (one on a launch template that lets pods reach the node's credentials), four keys, and ten roles (IRSA and
+ * Pod Identity, good and bad) with what they may do; a leftover OIDC provider; control-plane log
+ * groups kept for various times; a GuardDuty detector in us-east-1 alone.
  * Exposure paths: analytics has a full one (internet, nodes and endpoint, to an administrator role
  * any pod can assume); payments-prod has escalation alone, web-eu reach alone, edge-canary a
  * weakness alone, ml-sandbox reach and weakness. The emulator drops accessConfig and serves no
@@ -442,14 +516,28 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
     clusters[seed.name] = made.arn;
     issuers[seed.region] = made.issuer; // the emulator gives every cluster of a region one issuer
   }
+  // IMDSv1 and two hops for analytics' spot nodes: any pod there can take the node role's credentials.
+  // (The emulator gives a node group on a launch template a default SSH key, as it does one without
+  // remoteAccess, so only a node group that fails remote access already runs one here.)
+  const spotTemplate = await createLaunchTemplate(clients, 'us-east-1', 'analytics-spot', {
+    httpTokens: 'optional',
+    hopLimit: 2,
+  });
   const nodegroupSeeds: NodegroupSeed[] = [
-    { cluster: 'payments-prod', region: 'us-east-1', name: 'general', subnets: east.privateSubnets },
+    // AL2023 without a launch template: EKS's own template requires IMDSv2 with one hop.
+    {
+      cluster: 'payments-prod',
+      region: 'us-east-1',
+      name: 'general',
+      subnets: east.privateSubnets,
+      amiType: 'AL2023_x86_64_STANDARD',
+    },
     {
       cluster: 'analytics',
       region: 'us-east-1',
       name: 'spot',
       subnets: [east.publicSubnet],
-      sshKey: 'analytics-admin',
+      launchTemplateId: spotTemplate,
     },
     {
       cluster: 'legacy-batch',
@@ -467,6 +555,17 @@ export async function seedDemoAccount(clients: SeedClients): Promise<DemoAccount
   }
   const eastProvider = await registerProvider(clients, issuers['us-east-1'] ?? '');
   const westProvider = await registerProvider(clients, issuers['eu-west-1'] ?? '');
+  // Left behind by a cluster deleted long ago: no cluster issues it any more.
+  await registerProvider(
+    clients,
+    'https://oidc.eks.us-east-1.amazonaws.com/id/5E1F0A2B3C4D5E6F708192A3B4C5D6E7',
+  );
+  // Control-plane logs kept a year, a month, forever, and not at all (web-eu's group was deleted).
+  await createClusterLogGroup(clients, 'us-east-1', 'payments-prod', 365);
+  await createClusterLogGroup(clients, 'us-east-1', 'analytics', 30);
+  await createClusterLogGroup(clients, 'eu-west-1', 'edge-canary', undefined);
+  // Threat detection for EKS in us-east-1 only.
+  await createDetector(clients, 'us-east-1', ['EKS_AUDIT_LOGS', 'RUNTIME_MONITORING']);
   const eastHost = issuerHost(issuers['us-east-1'] ?? '');
   const westHost = issuerHost(issuers['eu-west-1'] ?? '');
   const gone = `arn:aws:iam::${MOTO_ACCOUNT_ID}:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF`;

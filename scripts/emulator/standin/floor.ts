@@ -2,10 +2,11 @@
  * The fewest calls the fan-out can make for an organization, by `<service>:<Operation>`, worked
  * out from the model as scripts/bench.ts documents the floor, adjusted for one invocation per
  * account: `sts:GetCallerIdentity` once per invocation (list-accounts and each scan-account),
- * `eks:DescribeClusterVersions` once per account region with clusters (version support is shared
- * within an invocation, and an invocation is one account), `events:PutEvents` once per scan-account
- * invocation when the function emits its event. The imports depend on how many findings each scope
- * had: they come from what the backend counted.
+ * `eks:DescribeClusterVersions` once per account region with clusters and
+ * `eks:DescribeAddonVersions` once per account region and distinct (add-on, Kubernetes version) of
+ * its clusters (both are shared within an invocation, and an invocation is one account),
+ * `events:PutEvents` once per scan-account invocation when the function emits its event. The
+ * imports depend on how many findings each scope had: they come from what the backend counted.
  */
 import type { Profile } from './context';
 import { type AccountModel, MANAGEMENT_ACCOUNT, type OrgPlan } from './org-model';
@@ -39,6 +40,8 @@ export function callFloor(
     // The model's roles have no policies: one listing page per 1,000 roles (moto: one page), no GetPolicy.
     add('iam:GetAccountAuthorizationDetails', moto ? 1 : Math.max(1, Math.ceil(model.roles.length / 1000)));
     add('iam:ListOpenIDConnectProviders');
+    // One page of 1,000 users (moto: one page whatever the count).
+    add('iam:ListUsers', moto ? 1 : Math.max(1, Math.ceil(model.users.length / 1000)));
     if (options.discovery) {
       // The aggregator, its sources' status (one page of 17), the account's recorders and clusters (a page each).
       add('config:DescribeConfigurationAggregators');
@@ -78,6 +81,43 @@ export function callFloor(
       if (subnets) {
         add('ec2:DescribeSubnets');
         add('ec2:DescribeRouteTables');
+      }
+      // One call per launch template the node groups use (all the versions they name in one page of 200).
+      add(
+        'ec2:DescribeLaunchTemplateVersions',
+        new Set(
+          clusters.flatMap((c) =>
+            c.nodegroups.flatMap((g) => (g.launchTemplate ? [g.launchTemplate.id] : [])),
+          ),
+        ).size,
+      );
+      // The region's EKS log groups in pages of 50 (at least one, empty or not) and its detectors.
+      add('logs:DescribeLogGroups', Math.max(1, Math.ceil(region.logGroups.length / 50)));
+      add('guardduty:ListDetectors');
+      add('guardduty:GetDetector', region.detectors.length);
+      // One listing of each per cluster (a page of 100 holds them all); moto answers 404 to both,
+      // so nothing is read after them.
+      add('eks:ListAddons', clusters.length);
+      add('eks:ListInsights', clusters.length);
+      if (!moto) {
+        add(
+          'eks:DescribeAddon',
+          clusters.reduce((n, c) => n + c.addons.length, 0),
+        );
+        add(
+          'eks:DescribeAddonVersions',
+          new Set(clusters.flatMap((c) => c.addons.map((a) => `${a.name}/${c.version}`))).size,
+        );
+        // Only the upgrade-readiness insights that do not pass are described.
+        add(
+          'eks:DescribeInsight',
+          clusters.reduce(
+            (n, c) =>
+              n +
+              c.insights.filter((i) => i.category === 'UPGRADE_READINESS' && i.status !== 'PASSING').length,
+            0,
+          ),
+        );
       }
     }
     if (options.publish) {

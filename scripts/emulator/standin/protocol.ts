@@ -1,7 +1,8 @@
 /**
  * The wire protocols of the services the scanner calls, as the stand-in reads and answers them:
- * AWS query (IAM, STS) and EC2 query with XML answers, JSON 1.1 (Organizations, KMS, EventBridge)
- * and REST-JSON (EKS, Security Hub). Shapes follow botocore's service models and moto's answers.
+ * AWS query (IAM, STS) and EC2 query with XML answers, JSON 1.1 (Organizations, KMS, EventBridge,
+ * AWS Config, CloudWatch Logs) and REST-JSON (EKS, Security Hub, GuardDuty). Shapes follow
+ * botocore's service models and moto's answers.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
@@ -11,7 +12,9 @@ export type Protocol = 'rest-json' | 'json' | 'query' | 'ec2';
 export const PROTOCOLS: Record<string, Protocol> = {
   eks: 'rest-json',
   securityhub: 'rest-json',
+  guardduty: 'rest-json',
   kms: 'json',
+  logs: 'json',
   organizations: 'json',
   events: 'json',
   config: 'json',

@@ -1,17 +1,27 @@
 /**
  * Seeds moto with the same organization the stand-in answers from (a `motoCompatible` plan): the
- * same accounts in the same order, each region's network, keys, clusters and node groups, the OIDC
- * providers and roles. moto makes its own ids (accounts, VPCs, issuers): every model id is rewritten
- * to moto's. Returns the account ids in model order (index 0 is the management account).
+ * same accounts in the same order, each region's network, keys, launch templates, clusters, node
+ * groups, log groups and GuardDuty detector, the OIDC providers, roles and users. moto makes its own
+ * ids (accounts, VPCs, issuers, launch templates, detectors): every model id the seeding hands to
+ * moto is rewritten to moto's. Returns the account ids in model order (index 0 is the management account).
  */
 
+import { CreateLogGroupCommand, PutRetentionPolicyCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateLaunchTemplateCommand,
+  CreateLaunchTemplateVersionCommand,
+  type LaunchTemplateInstanceMetadataOptionsRequest,
+  ModifyLaunchTemplateCommand,
+} from '@aws-sdk/client-ec2';
 import type { LogType } from '@aws-sdk/client-eks';
+import { CreateDetectorCommand } from '@aws-sdk/client-guardduty';
+import { CreateUserCommand } from '@aws-sdk/client-iam';
 import {
   CreateAccountCommand,
   CreateOrganizationCommand,
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
-import { memberCredentials, seedClients } from '../clients';
+import { memberCredentials, type SeedClients, seedClients } from '../clients';
 import {
   createCluster,
   createKey,
@@ -21,7 +31,56 @@ import {
   registerProvider,
 } from '../demo-account';
 import { MOTO_ACCOUNT_ID, MOTO_CREDENTIALS } from '../moto';
-import { accountModel, MEMBER_ROLE, type OrgPlan } from './org-model';
+import {
+  accountModel,
+  detectorFeatures,
+  type LaunchTemplateModel,
+  type LaunchTemplateVersionModel,
+  MEMBER_ROLE,
+  type OrgPlan,
+} from './org-model';
+
+/** A version's metadata options as EC2 takes them: only the fields the model sets. */
+function metadataOptions(version: LaunchTemplateVersionModel): LaunchTemplateInstanceMetadataOptionsRequest {
+  return {
+    ...(version.httpTokens === undefined ? {} : { HttpTokens: version.httpTokens }),
+    ...(version.hopLimit === undefined ? {} : { HttpPutResponseHopLimit: version.hopLimit }),
+  };
+}
+
+/** The template with its versions in order and its default; moto's id. */
+async function seedLaunchTemplate(
+  clients: SeedClients,
+  region: string,
+  template: LaunchTemplateModel,
+): Promise<string> {
+  const ec2 = clients.ec2(region);
+  const [first, ...rest] = template.versions;
+  const created = await ec2.send(
+    new CreateLaunchTemplateCommand({
+      LaunchTemplateName: template.name,
+      LaunchTemplateData: first ? { MetadataOptions: metadataOptions(first) } : {},
+    }),
+  );
+  const id = created.LaunchTemplate?.LaunchTemplateId ?? '';
+  for (const version of rest) {
+    await ec2.send(
+      new CreateLaunchTemplateVersionCommand({
+        LaunchTemplateId: id,
+        LaunchTemplateData: { MetadataOptions: metadataOptions(version) },
+      }),
+    );
+  }
+  if (template.defaultVersion !== 1) {
+    await ec2.send(
+      new ModifyLaunchTemplateCommand({
+        LaunchTemplateId: id,
+        DefaultVersion: String(template.defaultVersion),
+      }),
+    );
+  }
+  return id;
+}
 
 export async function seedMotoOrganization(endpoint: string, plan: OrgPlan): Promise<string[]> {
   if (!plan.motoCompatible) throw new Error('moto can hold only a motoCompatible plan');
@@ -57,6 +116,9 @@ export async function seedMotoOrganization(endpoint: string, plan: OrgPlan): Pro
       rewrite.set(n.openHttpsGroup.id, made.openHttpsGroup);
       rewrite.set(n.openSshGroup.id, made.openSshGroup);
       const map = (id: string) => rewrite.get(id) ?? id;
+      for (const template of region.launchTemplates) {
+        rewrite.set(template.id, await seedLaunchTemplate(clients, region.region, template));
+      }
       for (const key of region.keys) {
         const plan =
           key.state === 'Enabled' ? 'enabled' : key.state === 'Disabled' ? 'disabled' : 'pending-deletion';
@@ -87,8 +149,41 @@ export async function seedMotoOrganization(endpoint: string, plan: OrgPlan): Pro
             ...(group.sshKey
               ? { sshKey: group.sshKey, sourceSecurityGroups: group.sourceSecurityGroups.map(map) }
               : {}),
+            // A motoCompatible model names no version: the node group runs the template's default.
+            ...(group.launchTemplate ? { launchTemplateId: map(group.launchTemplate.id) } : {}),
           });
         }
+      }
+      const logs = clients.logs(region.region);
+      for (const group of region.logGroups) {
+        await logs.send(new CreateLogGroupCommand({ logGroupName: group.name }));
+        if (group.retentionInDays !== undefined) {
+          await logs.send(
+            new PutRetentionPolicyCommand({
+              logGroupName: group.name,
+              retentionInDays: group.retentionInDays,
+            }),
+          );
+        }
+      }
+      for (const detector of region.detectors) {
+        await clients.guardduty(region.region).send(
+          new CreateDetectorCommand({
+            Enable: detector.status === 'ENABLED',
+            Features: detectorFeatures(detector).map((f) => ({
+              Name: f.name,
+              Status: f.status,
+              ...(f.additionalConfiguration
+                ? {
+                    AdditionalConfiguration: f.additionalConfiguration.map((c) => ({
+                      Name: c.name,
+                      Status: c.status,
+                    })),
+                  }
+                : {}),
+            })),
+          }),
+        );
       }
     }
     const issuers = (text: string) =>
@@ -102,6 +197,9 @@ export async function seedMotoOrganization(endpoint: string, plan: OrgPlan): Pro
     for (const role of model.roles) {
       if (role.name === MEMBER_ROLE) continue; // moto's CreateAccount made it
       await createRole(clients, role.name, issuers(role.trust));
+    }
+    for (const user of model.users) {
+      await clients.iam().send(new CreateUserCommand({ UserName: user.name }));
     }
   }
   return ids;

@@ -16,8 +16,10 @@ import { config } from './services/config';
 import { ec2 } from './services/ec2';
 import { eks } from './services/eks';
 import { events } from './services/events';
+import { guardduty } from './services/guardduty';
 import { iam } from './services/iam';
 import { kms } from './services/kms';
+import { logs } from './services/logs';
 import { organizations } from './services/organizations';
 import { securityhub } from './services/securityhub';
 import { sts } from './services/sts';
@@ -29,6 +31,8 @@ const MODULES: readonly ServiceModule[] = [
   eks,
   ec2,
   kms,
+  logs,
+  guardduty,
   securityhub,
   events,
   config,

@@ -1,10 +1,17 @@
 /**
  * EC2 (EC2 query, XML): DescribeSubnets, DescribeSecurityGroups and DescribeRouteTables, filtered
- * by id (or VPC id) as the scanner asks. A region without clusters has no network in the model.
+ * by id (or VPC id) as the scanner asks, and DescribeLaunchTemplateVersions of one template. A
+ * region without clusters has no network or launch template in the model. moto 5.2.1 answers all
+ * of them as AWS does, so the profiles do not differ here.
  */
 import type { ServiceModule } from '../context';
-import type { NetworkModel, SubnetModel } from '../org-model';
-import { ec2Answer, ec2Filters, el, errorAnswer } from '../protocol';
+import type {
+  LaunchTemplateModel,
+  LaunchTemplateVersionModel,
+  NetworkModel,
+  SubnetModel,
+} from '../org-model';
+import { type Answer, type AwsRequest, ec2Answer, ec2Filters, el, errorAnswer } from '../protocol';
 
 function subnets(network: NetworkModel): SubnetModel[] {
   return [...network.privateSubnets, network.publicSubnet, network.mainTableSubnet];
@@ -12,6 +19,61 @@ function subnets(network: NetworkModel): SubnetModel[] {
 
 function subnetXml(subnet: SubnetModel, network: NetworkModel, region: string, owner: string): string {
   return `<item>${el('subnetId', subnet.id)}${el('subnetArn', `arn:aws:ec2:${region}:${owner}:subnet/${subnet.id}`)}${el('state', 'available')}${el('vpcId', network.vpcId)}${el('cidrBlock', subnet.cidr)}${el('availableIpAddressCount', 251)}${el('availabilityZone', `${region}a`)}${el('defaultForAz', false)}${el('mapPublicIpOnLaunch', subnet.public)}${el('ownerId', owner)}</item>`;
+}
+
+/** The query's numbered list `LaunchTemplateVersion.1=…`: the EC2 wire name of `Versions`. */
+function numbered(form: URLSearchParams, name: string): string[] {
+  const values: string[] = [];
+  for (let i = 1; form.has(`${name}.${i}`); i++) values.push(form.get(`${name}.${i}`) ?? '');
+  return values;
+}
+
+function launchTemplateVersionXml(
+  template: LaunchTemplateModel,
+  version: LaunchTemplateVersionModel,
+  owner: string,
+): string {
+  // EC2 returns the metadata options a version set, and no element for those it left unset.
+  const options =
+    version.httpTokens === undefined && version.hopLimit === undefined
+      ? ''
+      : `<metadataOptions>${version.httpTokens === undefined ? '' : el('httpTokens', version.httpTokens)}${version.hopLimit === undefined ? '' : el('httpPutResponseHopLimit', version.hopLimit)}</metadataOptions>`;
+  return `<item>${el('launchTemplateId', template.id)}${el('launchTemplateName', template.name)}${el('versionNumber', version.number)}${el('createTime', '2025-01-01T00:00:00.000Z')}${el('createdBy', `arn:aws:iam::${owner}:root`)}${el('defaultVersion', version.number === template.defaultVersion)}<launchTemplateData>${options}</launchTemplateData></item>`;
+}
+
+/** The versions asked for (by number, `$Default` or `$Latest`; all of them when none is named), paged. */
+function describeLaunchTemplateVersions(
+  request: AwsRequest,
+  templates: readonly LaunchTemplateModel[],
+  owner: string,
+): Answer {
+  const operation = 'DescribeLaunchTemplateVersions';
+  const id = request.form.get('LaunchTemplateId');
+  const template = templates.find((t) => t.id === id);
+  if (!template) {
+    return errorAnswer(
+      'ec2',
+      400,
+      'InvalidLaunchTemplateId.NotFound',
+      `The specified launch template, with template ID ${id}, does not exist.`,
+    );
+  }
+  const asked = numbered(request.form, 'LaunchTemplateVersion');
+  const latest = Math.max(...template.versions.map((v) => v.number));
+  const numbers = new Set(
+    asked.map((v) => (v === '$Default' ? template.defaultVersion : v === '$Latest' ? latest : Number(v))),
+  );
+  const found = template.versions.filter((v) => asked.length === 0 || numbers.has(v.number));
+  const start = Number(request.form.get('NextToken') ?? 0);
+  const size = Number(request.form.get('MaxResults') ?? 200);
+  const next = start + size < found.length ? el('nextToken', String(start + size)) : '';
+  return ec2Answer(
+    operation,
+    `<launchTemplateVersionSet>${found
+      .slice(start, start + size)
+      .map((v) => launchTemplateVersionXml(template, v, owner))
+      .join('')}</launchTemplateVersionSet>${next}`,
+  );
 }
 
 export const ec2: ServiceModule = {
@@ -22,7 +84,11 @@ export const ec2: ServiceModule = {
       operation,
       respond() {
         const owner = context.accountOf(request);
-        const network = context.regionOf(owner, request.region)?.network;
+        const region = context.regionOf(owner, request.region);
+        const network = region?.network;
+        if (operation === 'DescribeLaunchTemplateVersions') {
+          return describeLaunchTemplateVersions(request, region?.launchTemplates ?? [], owner);
+        }
         const filters = ec2Filters(request.form);
         if (operation === 'DescribeSubnets') {
           const ids = filters.get('subnet-id');

@@ -1,6 +1,6 @@
 /**
  * IAM (AWS query, XML): GetAccountAuthorizationDetails (trust documents URL-encoded, as AWS sends
- * them) and OIDC providers.
+ * them), OIDC providers and users.
  */
 import type { ServiceModule } from '../context';
 import { el, errorAnswer, queryAnswer } from '../protocol';
@@ -38,6 +38,27 @@ export const iam: ServiceModule = {
             operation,
             NS,
             `${el('IsTruncated', truncated)}<UserDetailList/><GroupDetailList/><RoleDetailList>${members}</RoleDetailList><Policies/>${truncated ? el('Marker', String(start + size)) : ''}`,
+          );
+        }
+        if (operation === 'ListUsers') {
+          // AWS pages at MaxItems (at most 1,000); moto ignores MaxItems and answers in one page.
+          const start = Number(request.form.get('Marker') ?? 0);
+          const size =
+            context.profile === 'moto'
+              ? model.users.length
+              : Math.min(1000, Number(request.form.get('MaxItems') ?? 100));
+          const truncated = start + size < model.users.length;
+          const members = model.users
+            .slice(start, start + size)
+            .map(
+              (user) =>
+                `<member>${el('Path', '/')}${el('UserName', user.name)}${el('UserId', user.id)}${el('Arn', user.arn)}${el('CreateDate', '2025-01-01T00:00:00Z')}</member>`,
+            )
+            .join('');
+          return queryAnswer(
+            operation,
+            NS,
+            `<Users>${members}</Users>${el('IsTruncated', truncated)}${truncated ? el('Marker', String(start + size)) : ''}`,
           );
         }
         if (operation === 'ListOpenIDConnectProviders') {
