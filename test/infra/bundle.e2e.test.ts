@@ -50,11 +50,24 @@ describe('Bundle: the synthesized scanner function', () => {
 
     const summary = await handler({ 'detail-type': 'Scheduled Event', source: 'aws.scheduler', detail: {} });
 
-    // Per region: one result per check for each cluster and node group, plus the IRSA roles whose
-    // issuer is there; the Pod Identity roles go to the home region, us-east-1.
+    // Per region: one result per check for each cluster and node group, for the account there, and
+    // for each OIDC provider of an issuer there (us-east-1 holds a leftover one), plus the IRSA roles
+    // whose issuer is there; the Pod Identity roles go to the home region, us-east-1. The emulator
+    // serves no add-ons.
     const expected = {
-      'eu-west-1': 3 * checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup') + 2,
-      'us-east-1': 3 * checksPer('AwsEksCluster') + 3 * checksPer('AwsEksNodegroup') + 4 + 2,
+      'eu-west-1':
+        3 * checksPer('AwsEksCluster') +
+        checksPer('AwsEksNodegroup') +
+        checksPer('AwsAccount') +
+        checksPer('AwsIamOidcProvider') +
+        2,
+      'us-east-1':
+        3 * checksPer('AwsEksCluster') +
+        3 * checksPer('AwsEksNodegroup') +
+        checksPer('AwsAccount') +
+        2 * checksPer('AwsIamOidcProvider') +
+        4 +
+        2,
     };
     const imported = expected['eu-west-1'] + expected['us-east-1'];
     expect(summary).toMatchObject({

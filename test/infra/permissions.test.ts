@@ -21,7 +21,9 @@ import { resolveTargets } from '../../lambda/scan/targets';
 import { seedClients } from '../../scripts/emulator/clients';
 import {
   createCluster,
+  createDetector,
   createKey,
+  createLaunchTemplate,
   createNetwork,
   createNodegroup,
   createRole,
@@ -46,10 +48,17 @@ const PLUMBING = new Set([
   'kms:GenerateDataKey',
 ]);
 /**
- * Read for each item of a listing moto lacks (access entries, Pod Identity associations), so never
- * reached against it; test/integration/cluster-resources.mock.test.ts proves the scan calls them.
+ * Read for each item of a listing moto lacks (access entries, Pod Identity associations, add-ons,
+ * insights), so never reached against it; test/integration/cluster-resources.mock.test.ts and
+ * test/integration/eks-surface.mock.test.ts prove the scan calls them.
  */
-const BEYOND_MOTO = ['eks:DescribePodIdentityAssociation', 'eks:ListAssociatedAccessPolicies'];
+const BEYOND_MOTO = [
+  'eks:DescribeAddon',
+  'eks:DescribeAddonVersions',
+  'eks:DescribeInsight',
+  'eks:DescribePodIdentityAssociation',
+  'eks:ListAssociatedAccessPolicies',
+];
 /** Called by the Lambda shell only, after the scan: the scan-completed event (proved by the bundle test). */
 const SHELL_CALLS = ['events:PutEvents'];
 
@@ -95,12 +104,18 @@ describe('Permissions against calls', () => {
       subnetIds: network.privateSubnets,
       securityGroupIds: [network.closedGroup],
     });
+    // On a launch template (its metadata options are read) in a region with a detector (its features are).
     await createNodegroup(seed, {
       cluster: 'c',
       region: 'eu-west-1',
       name: 'n',
       subnets: network.privateSubnets,
+      launchTemplateId: await createLaunchTemplate(seed, 'eu-west-1', 'n', {
+        httpTokens: 'required',
+        hopLimit: 1,
+      }),
     });
+    await createDetector(seed, 'eu-west-1', ['EKS_AUDIT_LOGS']);
     // An IRSA role with an AWS-managed policy: its permissions are read (iam:GetPolicy, iam:GetPolicyVersion).
     await createRole(
       seed,

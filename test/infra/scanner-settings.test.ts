@@ -70,6 +70,7 @@ describe('Function: resolveSettings', () => {
       regions: ['us-east-1', 'eu-west-1'],
       requiredLogTypes: ['audit'],
       versionWarningDays: 0,
+      minLogRetentionDays: 365,
     });
 
     // Assess
@@ -77,6 +78,7 @@ describe('Function: resolveSettings', () => {
       regions: ['us-east-1', 'eu-west-1'],
       requiredLogTypes: ['audit'],
       versionWarningDays: 0,
+      minLogRetentionDays: 365,
       allowedAdminPrincipals: [],
     });
   });

@@ -20,9 +20,16 @@ import { checksPer } from '../support/results';
 
 /**
  * What a scan of eu-west-1 reports in the demo account: three clusters and one node group, each
- * with one result per check; two IRSA roles whose issuer is there; two Pod Identity roles.
+ * with one result per check; the account there and the OIDC provider of its issuer, one result per
+ * check each; two IRSA roles whose issuer is there; two Pod Identity roles.
  */
-const EU_RESULTS = 3 * checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup') + 2 + 2;
+const EU_RESULTS =
+  3 * checksPer('AwsEksCluster') +
+  checksPer('AwsEksNodegroup') +
+  checksPer('AwsAccount') +
+  checksPer('AwsIamOidcProvider') +
+  2 +
+  2;
 
 const moto = useMoto({ resetEachTest: true });
 
@@ -129,10 +136,16 @@ describe('CLI: eks-posture', () => {
       'stats',
     ]);
     expect(report.schemaVersion).toBe(1);
-    // Per cluster and per node group one result per check, the 6 IRSA roles whose issuer is in a
-    // scanned region (not the us-west-2 one), and the 2 Pod Identity roles.
+    // Per cluster and per node group one result per check, per account region with clusters and per
+    // OIDC provider (three: one per region's issuer and a leftover) too, the 6 IRSA roles whose issuer
+    // is in a scanned region (not the us-west-2 one), and the 2 Pod Identity roles.
     expect(report.results.length).toBe(
-      6 * checksPer('AwsEksCluster') + 4 * checksPer('AwsEksNodegroup') + 6 + 2,
+      6 * checksPer('AwsEksCluster') +
+        4 * checksPer('AwsEksNodegroup') +
+        2 * checksPer('AwsAccount') +
+        3 * checksPer('AwsIamOidcProvider') +
+        6 +
+        2,
     );
     expect(Object.keys(report.results[0] ?? {})).toEqual(
       expect.arrayContaining([
@@ -240,6 +253,10 @@ describe('CLI: eks-posture', () => {
     [['--regions', 'moon-base'], "--regions: 'moon-base' is not an AWS region name"],
     [['--required-log-types', 'api,kubelet'], "unknown log type 'kubelet'"],
     [['--version-warning-days', '-3'], "--version-warning-days: '-3' is not a whole number"],
+    [
+      ['--min-log-retention-days', '0'],
+      "--min-log-retention-days: '0' is not a whole number of days between 1 and 3653",
+    ],
     [['--format', 'xml'], "option '--format <format>' argument 'xml' is invalid"],
     [['--bogus'], "unknown option '--bogus'"],
     [

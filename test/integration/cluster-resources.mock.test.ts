@@ -17,8 +17,10 @@ import {
   DescribePodIdentityAssociationCommand,
   EKSClient,
   ListAccessEntriesCommand,
+  ListAddonsCommand,
   ListAssociatedAccessPoliciesCommand,
   ListClustersCommand,
+  ListInsightsCommand,
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
@@ -26,6 +28,7 @@ import {
   GetAccountAuthorizationDetailsCommand,
   IAMClient,
   ListOpenIDConnectProvidersCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
@@ -36,6 +39,7 @@ import { createAccountClients } from '../../lambda/collect/clients';
 import type { CheckResult } from '../../lambda/model/result';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
+import { mockRegionServices } from '../support/region-service-mocks';
 
 const ACCOUNT = '111122223333';
 const REGION = 'eu-west-1';
@@ -52,6 +56,7 @@ const iam = mockClient(IAMClient);
 const kms = mockClient(KMSClient);
 const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
+const regionServices = mockRegionServices();
 
 function awsError(name: string, message: string, status: number): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: 'client' });
@@ -90,6 +95,10 @@ const podTrust = encodeURIComponent(
 );
 
 beforeEach(() => {
+  regionServices.empty();
+  eks.on(ListAddonsCommand).resolves({ addons: [] });
+  eks.on(ListInsightsCommand).resolves({ insights: [] });
+  iam.on(ListUsersCommand).resolves({ Users: [] });
   sts.on(GetCallerIdentityCommand).resolves({ Account: ACCOUNT, Arn: role('scanner') });
   ec2.on(DescribeRegionsCommand).resolves({ Regions: [{ RegionName: REGION }] });
   eks.on(ListClustersCommand).resolves({ clusters: ['alpha', 'beta'] });
@@ -112,6 +121,7 @@ beforeEach(() => {
 
 afterEach(() => {
   for (const mock of [eks, iam, kms, sts, ec2]) mock.reset();
+  regionServices.reset();
 });
 
 async function scan(allowedAdminPrincipals: string[] = []) {

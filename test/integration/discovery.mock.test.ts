@@ -19,7 +19,9 @@ import {
   DescribeClusterVersionsCommand,
   EKSClient,
   ListAccessEntriesCommand,
+  ListAddonsCommand,
   ListClustersCommand,
+  ListInsightsCommand,
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
@@ -27,6 +29,7 @@ import {
   GetAccountAuthorizationDetailsCommand,
   IAMClient,
   ListOpenIDConnectProvidersCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -40,6 +43,7 @@ import { discoveryLine, summarize } from '../../lambda/report/summary';
 import { DEFAULT_SCAN_CONFIG } from '../../lambda/scan/config';
 import { runScan } from '../../lambda/scan/scan';
 import { ACCOUNT, NOW } from '../support/factories';
+import { mockRegionServices } from '../support/region-service-mocks';
 import { aClusterResult, mapFinding } from '../support/results';
 
 const MEMBER = '444455556666';
@@ -53,6 +57,7 @@ const eks = mockClient(EKSClient);
 const iam = mockClient(IAMClient);
 const sts = mockClient(STSClient);
 const ec2 = mockClient(EC2Client);
+const regionServices = mockRegionServices();
 
 function awsError(name: string, message: string, status: number): Error {
   return Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status }, $fault: 'client' });
@@ -159,6 +164,10 @@ function serve(aggregator: Aggregator, pageSize = 100): void {
 
 /** Every account has one cluster `prod` wherever the aggregator says it has clusters (us-east-1). */
 beforeEach(() => {
+  regionServices.empty();
+  eks.on(ListAddonsCommand).resolves({ addons: [] });
+  eks.on(ListInsightsCommand).resolves({ insights: [] });
+  iam.on(ListUsersCommand).resolves({ Users: [] });
   ec2.on(DescribeRegionsCommand).resolves({ Regions: REGIONS.map((RegionName) => ({ RegionName })) });
   eks
     .on(ListClustersCommand)
@@ -193,6 +202,7 @@ beforeEach(() => {
 
 afterEach(() => {
   for (const mock of [config, eks, iam, sts, ec2]) mock.reset();
+  regionServices.reset();
 });
 
 function clientsOf(accessKeyId: string, apiCalls: ApiCallCounter): AccountClients {
@@ -274,7 +284,11 @@ describe('Discovery: config aggregator', () => {
     expect(
       coverage.scopes
         .filter((s) => s.provenEmpty)
-        .every((s) => s.completedChecks.every((id) => id.includes('trust-policy'))),
+        .every((s) =>
+          s.completedChecks.every((id) =>
+            ['irsa-trust-policy', 'pod-identity-trust-policy', 'oidc-provider-in-use'].includes(id),
+          ),
+        ),
     ).toBe(true);
     // Skipped regions are no targets: only what was listed or read is.
     expect(report.targets.map((t) => `${t.accountId}/${t.region}`)).toEqual([

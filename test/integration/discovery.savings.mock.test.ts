@@ -5,6 +5,7 @@
  * with aws-sdk-client-mock (moto 5.2.1 lacks the aggregator's queries; see discovery.mock.test.ts);
  * the org bench (scripts/bench-org.ts) runs the fan-out, which discovery does not reach yet.
  */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   ConfigServiceClient,
   DescribeConfigurationAggregatorSourcesStatusCommand,
@@ -18,14 +19,18 @@ import {
   DescribeClusterVersionsCommand,
   EKSClient,
   ListAccessEntriesCommand,
+  ListAddonsCommand,
   ListClustersCommand,
+  ListInsightsCommand,
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
 } from '@aws-sdk/client-eks';
+import { GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import {
   GetAccountAuthorizationDetailsCommand,
   IAMClient,
   ListOpenIDConnectProvidersCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,6 +69,8 @@ const mocks = {
   eks: mockClient(EKSClient),
   iam: mockClient(IAMClient),
   ec2: mockClient(EC2Client),
+  logs: mockClient(CloudWatchLogsClient),
+  guardduty: mockClient(GuardDutyClient),
 };
 
 /** Every call of every mock, by `<service>:<Operation>` (the mocks replace `send`, so the scan's counter sees none). */
@@ -149,6 +156,8 @@ beforeAll(() => {
     ListNodegroupsCommand,
     ListAccessEntriesCommand,
     ListPodIdentityAssociationsCommand,
+    ListAddonsCommand,
+    ListInsightsCommand,
   ]) {
     mocks.eks.on(command).callsFake(async () => {
       await sleep();
@@ -163,6 +172,18 @@ beforeAll(() => {
   mocks.iam.on(ListOpenIDConnectProvidersCommand).callsFake(async () => {
     await sleep();
     return { OpenIDConnectProviderList: [] };
+  });
+  mocks.iam.on(ListUsersCommand).callsFake(async () => {
+    await sleep();
+    return { Users: [] };
+  });
+  mocks.logs.on(DescribeLogGroupsCommand).callsFake(async () => {
+    await sleep();
+    return { logGroups: [] };
+  });
+  mocks.guardduty.on(ListDetectorsCommand).callsFake(async () => {
+    await sleep();
+    return { DetectorIds: [] };
   });
 });
 

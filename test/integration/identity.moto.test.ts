@@ -201,6 +201,7 @@ describe('Identity: permissions of EKS-trusted roles on moto', () => {
       'iam:GetPolicy': 2,
       'iam:GetPolicyVersion': 2,
       'iam:ListOpenIDConnectProviders': 1,
+      'iam:ListUsers': 1,
     });
   });
 
@@ -270,6 +271,7 @@ describe('Identity: permissions of EKS-trusted roles on moto', () => {
     expect(fromCache.apiCalls.snapshot()).toEqual({
       'iam:GetAccountAuthorizationDetails': 1,
       'iam:ListOpenIDConnectProviders': 1,
+      'iam:ListUsers': 1,
     });
   });
 

@@ -111,10 +111,13 @@ describe('Scan: organization on moto', () => {
         credentials: await memberCredentials(moto.endpoint, id),
       });
       const stored = (await hub.send(new GetFindingsCommand({}))).Findings ?? [];
-      expect(stored).toHaveLength(CLUSTER_CHECKS);
-      expect(
-        stored.every((f) => f.AwsAccountId === id && f.Resources?.[0]?.Id?.endsWith(`cluster/cluster-${i}`)),
-      ).toBe(true);
+      // Its cluster's findings, and the threat-detection coverage of the account in the region.
+      expect(stored).toHaveLength(CLUSTER_CHECKS + checksPer('AwsAccount'));
+      expect(stored.every((f) => f.AwsAccountId === id)).toBe(true);
+      expect(stored.filter((f) => f.Resources?.[0]?.Id?.endsWith(`cluster/cluster-${i}`))).toHaveLength(
+        CLUSTER_CHECKS,
+      );
+      expect(stored.filter((f) => f.Resources?.[0]?.Id === `AWS::::Account:${id}`)).toHaveLength(1);
     }
   });
 

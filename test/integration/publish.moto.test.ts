@@ -242,7 +242,9 @@ describe('Publish: lifecycle on moto', () => {
       }
     }
     // legacy-batch's cluster findings, the two node groups' findings, and ci-deployer's.
-    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(CLUSTER_CHECKS + 4 + 1);
+    expect(publish.targets.find((t) => t.region === 'us-east-1')?.archived).toBe(
+      CLUSTER_CHECKS + 2 * checksPer('AwsEksNodegroup') + 1,
+    );
     expect(publish.targets.find((t) => t.region === 'eu-west-1')?.archived).toBe(0);
   });
 

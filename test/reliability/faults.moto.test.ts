@@ -145,8 +145,8 @@ describe('Reliability: throttling and server errors', () => {
     expect(totals.throttle).toBeGreaterThan(0);
     expect(totals.serverError).toBeGreaterThan(0);
     const archived = Object.values(clean.state).filter((s) => s.startsWith('ARCHIVED')).length;
-    // legacy-batch's cluster findings, its node group's two, and ci-deployer's IRSA finding.
-    expect(archived).toBe(checksPer('AwsEksCluster') + 2 + 1);
+    // legacy-batch's cluster findings, its node group's, and ci-deployer's IRSA finding.
+    expect(archived).toBe(checksPer('AwsEksCluster') + checksPer('AwsEksNodegroup') + 1);
     process.stdout.write(
       `faults: ${totals.requests} requests for ${totals.operations} operations, ${totals.throttle} throttled, ${totals.serverError} server errors, all retried; ${Object.keys(clean.state).length} findings identical in ${SEEDS.length} faulty runs, ${archived} archived in each, none lost\n`,
     );
@@ -154,6 +154,46 @@ describe('Reliability: throttling and server errors', () => {
 });
 
 describe('Reliability: retries exhausted', () => {
+  it('keeps the findings of log retention, threat detection, node metadata and stale access as they were when their reads fail', {
+    timeout: 120_000,
+  }, async () => {
+    const seeded = seedClients(moto.endpoint);
+    await seedDemoAccount(seeded);
+    await scanAndPublish(moto.endpoint, '2026-11-23T10:00:00.000Z', { regions: REGIONS });
+    const before = await hubState();
+    // Every read those checks rest on is throttled past its retries.
+    proxy.configure([
+      { service: 'logs', operation: 'DescribeLogGroups', throttle: 1 },
+      { service: 'guardduty', operation: 'ListDetectors', throttle: 1 },
+      { service: 'ec2', operation: 'DescribeLaunchTemplateVersions', throttle: 1 },
+      { service: 'iam', operation: 'ListUsers', throttle: 1 },
+    ]);
+
+    const run = await scanAndPublish(proxy.endpoint, '2026-11-24T10:00:00.000Z', {
+      maxAttempts: 2,
+      regions: REGIONS,
+    });
+
+    // Nothing else is lost: every target is scanned, and the checks judge what they can.
+    expect(run.report.targets.every((t) => t.status === 'SCANNED')).toBe(true);
+    const judged = (checkId: string) => run.report.results.filter((r) => r.checkId === checkId);
+    for (const checkId of ['control-plane-log-retention', 'threat-detection-coverage']) {
+      expect(judged(checkId).length).toBeGreaterThan(0);
+      expect(judged(checkId).every((r) => r.status === 'NOT_AVAILABLE' || r.status === 'PASSED')).toBe(true);
+    }
+    expect(judged('threat-detection-coverage').every((r) => r.detail.includes('ListDetectors failed'))).toBe(
+      true,
+    );
+    const spot = judged('nodegroup-instance-metadata').find((r) => r.resource.name === 'analytics/spot');
+    expect(spot).toMatchObject({ status: 'NOT_AVAILABLE' });
+    expect(spot?.detail).toContain('DescribeLaunchTemplateVersions failed');
+    // Verdicts that could not be had keep their findings: nothing is archived, nothing changes state.
+    const after = await hubState();
+    expect(Object.keys(after).sort()).toEqual(Object.keys(before).sort());
+    for (const [id, state] of Object.entries(before)) expect(after[id]).toBe(state);
+    expect(run.publish.targets.every((t) => t.archived === 0)).toBe(true);
+  });
+
   it('reports the target failed and leaves its findings as they were', { timeout: 120_000 }, async () => {
     const seeded = seedClients(moto.endpoint);
     await seedDemoAccount(seeded);

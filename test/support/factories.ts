@@ -7,7 +7,9 @@ import type { CheckContext, PodIdentityUse, ScanConfig } from '../../lambda/chec
 import { arnAccount, arnName, arnRegion } from '../../lambda/model/arn';
 import type {
   AccountSnapshot,
+  AddonSnapshot,
   ClusterSnapshot,
+  DetectorSnapshot,
   KeyState,
   Listed,
   ListedCluster,
@@ -51,6 +53,43 @@ export function aCluster(overrides: Partial<ClusterSnapshot> = {}): ClusterSnaps
     accessEntries: { known: true, value: [] },
     nodegroups: { known: true, value: [] },
     podIdentityAssociations: { known: true, value: [] },
+    addons: {
+      known: true,
+      value: [{ name: 'vpc-cni', description: { known: true, value: anAddon({ clusterName: name }) } }],
+    },
+    upgradeInsights: {
+      known: true,
+      value: [
+        { id: 'insight-1', name: 'Kubelet version skew', status: 'PASSING', kubernetesVersion: '1.36' },
+      ],
+    },
+    ...overrides,
+  };
+}
+
+/** The cluster's VPC CNI add-on: at EKS's default version, healthy, enforcing network policies. */
+export function anAddon(overrides: Partial<AddonSnapshot> = {}): AddonSnapshot {
+  const name = overrides.name ?? 'vpc-cni';
+  const clusterName = overrides.clusterName ?? 'prod';
+  return {
+    accountId: ACCOUNT,
+    region: REGION,
+    clusterName,
+    clusterArn: `arn:aws:eks:${REGION}:${ACCOUNT}:cluster/${clusterName}`,
+    name,
+    arn: `arn:aws:eks:${REGION}:${ACCOUNT}:addon/${clusterName}/${name}/4ec1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`,
+    version: 'v1.20.4-eksbuild.2',
+    status: 'ACTIVE',
+    healthIssues: [],
+    configurationValues: '{"enableNetworkPolicy":"true"}',
+    offer: {
+      known: true,
+      value: {
+        kubernetesVersion: '1.35',
+        compatibleVersions: ['v1.20.4-eksbuild.2', 'v1.20.1-eksbuild.1', 'v1.19.2-eksbuild.1'],
+        defaultVersion: 'v1.20.4-eksbuild.2',
+      },
+    },
     ...overrides,
   };
 }
@@ -70,6 +109,8 @@ export function aNodegroup(overrides: Partial<NodegroupSnapshot> = {}): Nodegrou
     name,
     arn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${clusterName}/${name}/0ac1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`,
     status: 'ACTIVE',
+    // Without a launch template, EKS's own for AL2023 requires IMDSv2 with one hop.
+    amiType: 'AL2023_x86_64_STANDARD',
     subnets: PRIVATE_SUBNETS,
     ...overrides,
   };
@@ -212,7 +253,37 @@ export const DEFAULT_CONFIG: ScanConfig = {
   requiredLogTypes: ['api', 'audit', 'authenticator'],
   versionWarningDays: 90,
   allowedAdminPrincipals: [],
+  minLogRetentionDays: 90,
 };
+
+/** A GuardDuty detector with EKS audit log monitoring and runtime monitoring for EKS. */
+export const DETECTOR: DetectorSnapshot = {
+  id: '12abc34d567e8fa901bc2d34e56789f0',
+  status: 'ENABLED',
+  features: [
+    { name: 'EKS_AUDIT_LOGS', status: 'ENABLED', additionalConfiguration: [] },
+    {
+      name: 'RUNTIME_MONITORING',
+      status: 'ENABLED',
+      additionalConfiguration: [{ name: 'EKS_ADDON_MANAGEMENT', status: 'ENABLED' }],
+    },
+  ],
+};
+
+/**
+ * What a region reads beside its clusters, compliant: a log group keeping each named cluster's
+ * (and the factories' `prod`) control-plane logs for a year, and the detector.
+ */
+export function regionExtras(
+  clusterNames: readonly string[] = [],
+): Pick<RegionSnapshot, 'launchTemplates' | 'logGroups' | 'threatDetection'> {
+  const groups = [...new Set(['prod', ...clusterNames])].map((c) => `/aws/eks/${c}/cluster`);
+  return {
+    launchTemplates: new Map(),
+    logGroups: { known: true, value: new Map(groups.map((name) => [name, { name, retentionInDays: 365 }])) },
+    threatDetection: { known: true, value: [DETECTOR] },
+  };
+}
 
 /** A context built from snapshots that hold what the overrides say, and the compliant defaults otherwise. */
 export function aContext(overrides: ContextOverrides = {}): CheckContext {
@@ -275,12 +346,14 @@ export function aContext(overrides: ContextOverrides = {}): CheckContext {
             ),
             keys: accountId === ACCOUNT && region === REGION ? new Map(Object.entries(keys)) : new Map(),
             network: accountId === ACCOUNT && region === REGION && network ? network : UNREAD_NETWORK,
+            ...regionExtras(),
           }),
         ),
         identity: {
           accountId,
           roles: [],
           oidcProviderArns: providers.filter((p) => arnAccount(p) === accountId),
+          users: { known: true, value: [] },
         },
       };
     }),
@@ -378,11 +451,17 @@ export function aScan(contents: {
           ),
           keys: new Map([[KEY_ARN, { known: true, value: 'Enabled' }]]),
           network: NETWORK,
+          ...regionExtras(
+            clusters
+              .filter((c) => placeOf(c.arn).accountId === accountId && placeOf(c.arn).region === region)
+              .map((c) => c.name),
+          ),
         })),
       identity: {
         accountId,
         roles: accountId === ACCOUNT ? (contents.roles ?? []) : [],
         oidcProviderArns: accountId === ACCOUNT ? [PROVIDER_ARN] : [],
+        users: { known: true, value: [] },
       },
     })),
     versions: new Map([...places.values()].map((p) => [p.region, API_VERSIONS])),

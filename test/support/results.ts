@@ -9,7 +9,14 @@ import {
   type PublishableResult,
   type ResourceType,
 } from '../../lambda/model/result';
-import type { ClusterSnapshot, NodegroupSnapshot, RoleSnapshot } from '../../lambda/model/snapshot';
+import type {
+  AddonSnapshot,
+  ClusterSnapshot,
+  DetectorSnapshot,
+  NodegroupSnapshot,
+  Readout,
+  RoleSnapshot,
+} from '../../lambda/model/snapshot';
 import {
   describeResources,
   type FirstSeen,
@@ -81,15 +88,21 @@ export const DESCRIPTIONS: ResourceDescriptions = describeResources(
 export function describedWith(resources: {
   clusters?: readonly ClusterSnapshot[];
   nodegroups?: readonly NodegroupSnapshot[];
+  addons?: readonly AddonSnapshot[];
   roles?: readonly RoleSnapshot[];
+  /** Detectors by `<account>/<region>`. */
+  detectors?: Readonly<Record<string, Readout<readonly DetectorSnapshot[]>>>;
 }): ResourceDescriptions {
   const clusters = new Map((resources.clusters ?? []).map((c) => [c.arn, c]));
   const nodegroups = new Map((resources.nodegroups ?? []).map((n) => [n.arn, n]));
+  const addons = new Map((resources.addons ?? []).map((a) => [a.arn, a]));
   const roles = new Map((resources.roles ?? []).map((r) => [r.arn, r]));
   return {
     cluster: (arn) => clusters.get(arn),
     nodegroup: (arn) => nodegroups.get(arn),
+    addon: (arn) => addons.get(arn),
     role: (arn) => roles.get(arn),
+    detectors: (accountId, region) => resources.detectors?.[`${accountId}/${region}`],
   };
 }
 

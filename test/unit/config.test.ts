@@ -82,6 +82,10 @@ describe('Function: checkScanSettings', () => {
       { refreshUnchangedDays: 61 },
       "props.refreshUnchangedDays: '61' is not a whole number of days between 1 and 60",
     ],
+    [
+      { minLogRetentionDays: 0 },
+      "props.minLogRetentionDays: '0' is not a whole number of days between 1 and 3653",
+    ],
     [{ skipChecks: ['nope'] }, "props.skipChecks: unknown check 'nope' (known: endpoint-public-access,"],
     [{ regions: [] }, 'props.regions is empty: give a comma-separated list'],
     [{ mutelist: [{ checks: '*' }] }, 'props.mutelist: entry 1: reason: is required'],
@@ -92,6 +96,14 @@ describe('Function: checkScanSettings', () => {
 });
 
 describe('Function: parseLambdaEnvironment, checks and refresh', () => {
+  it('keeps control-plane logs 90 days at least unless the environment says otherwise', () => {
+    expect(parseLambdaEnvironment({}).scan.minLogRetentionDays).toBe(90);
+    expect(parseLambdaEnvironment({ [ENV.minLogRetentionDays]: '365' }).scan.minLogRetentionDays).toBe(365);
+    expect(() => parseLambdaEnvironment({ [ENV.minLogRetentionDays]: '90d' })).toThrow(
+      `${ENV.minLogRetentionDays}: '90d' is not a whole number of days between 1 and 3653`,
+    );
+  });
+
   it('runs every check and refreshes weekly by default', () => {
     const config = parseLambdaEnvironment({});
     expect(config.checks).toHaveLength(CHECK_IDS.length);

@@ -10,7 +10,7 @@ import { irsaTrustPolicy } from '../../lambda/checks/irsa-trust-policy';
 import { CHECKS } from '../../lambda/checks/registry';
 import { outcomesOf, severityRank } from '../../lambda/model/result';
 import type { ClusterSnapshot } from '../../lambda/model/snapshot';
-import { ACCOUNT, aContext, aRole, aScan, contextOf } from '../support/factories';
+import { ACCOUNT, aCluster, aContext, anAddon, aRole, aScan, contextOf } from '../support/factories';
 
 interface TrustCase {
   readonly name: string;
@@ -93,24 +93,55 @@ const STATUS_ORDER = ['FAILED', 'WARNING', 'NOT_AVAILABLE', 'PASSED'];
 
 const clusterCases = JSON.parse(readFileSync('test/fixtures/clusters.json', 'utf8')) as ClusterCase[];
 
+/** Any ID DescribeAddon might give: an add-on's ARN ends in one. */
+const ADDON_ID = '4ec1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6';
+
+/**
+ * The corpus cluster: its DescribeCluster fields from the case, and what the collector reads after
+ * DescribeCluster: access entries only where the corpus gives them, no node groups or Pod Identity
+ * associations, and a compliant managed vpc-cni add-on and upgrade insight unless the case gives its
+ * own. The corpus judges DescribeCluster's answers; the checks those other reads drive have their
+ * own tests.
+ */
+function corpusCluster(fields: Partial<ClusterSnapshot>): ClusterSnapshot {
+  const place = {
+    accountId: fields.accountId ?? ACCOUNT,
+    region: fields.region ?? 'eu-west-1',
+    name: fields.name ?? 'corpus',
+    arn: fields.arn ?? `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/corpus`,
+  };
+  const cni = anAddon({
+    accountId: place.accountId,
+    region: place.region,
+    clusterName: place.name,
+    clusterArn: place.arn,
+    arn: `${place.arn.replace(':cluster/', ':addon/')}/vpc-cni/${ADDON_ID}`,
+  });
+  return {
+    ...place,
+    accessEntries: { known: false, reason: 'not in the corpus' },
+    nodegroups: { known: true, value: [] },
+    podIdentityAssociations: { known: true, value: [] },
+    addons: { known: true, value: [{ name: cni.name, description: { known: true, value: cni } }] },
+    upgradeInsights: aCluster().upgradeInsights,
+    ...fields,
+  };
+}
+
 describe('Corpus: clusters', () => {
   it.each(clusterCases.map((c) => [c.name, c] as const))('%s', (_, c) => {
-    const cluster = {
-      accountId: ACCOUNT,
-      region: 'eu-west-1',
-      name: 'corpus',
-      arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/corpus`,
-      // What the collector adds after DescribeCluster: access entries only where the corpus gives them.
-      accessEntries: { known: false, reason: 'not in the corpus' },
-      nodegroups: { known: true, value: [] },
-      podIdentityAssociations: { known: true, value: [] },
-      ...c.cluster,
-    } as ClusterSnapshot;
+    const cluster = corpusCluster(c.cluster);
 
     const scan = aScan({ clusters: [cluster] });
     const results = runChecks(CHECKS, scan, contextOf(scan));
 
-    expect(Object.fromEntries(results.map((r) => [r.checkId, r.status]))).toEqual(c.expected);
+    // The statuses of the cluster's own results: those about its add-on, its account region's
+    // GuardDuty coverage and the factories' OIDC provider do not judge DescribeCluster's answers.
+    const ofCluster = results.filter((r) => r.resource.type === 'AwsEksCluster');
+    expect(ofCluster.every((r) => r.resource.id === cluster.arn)).toBe(true);
+    expect(Object.fromEntries(ofCluster.map((r) => [r.checkId, r.status]))).toEqual(c.expected);
+    // Every result, of every kind, says why; none comes from a check that threw.
     expect(results.every((r) => r.detail.length > 0)).toBe(true);
+    expect(results.filter((r) => r.detail.includes('failed on this resource'))).toEqual([]);
   });
 });

@@ -17,19 +17,27 @@ describe('Registry: CHECKS', () => {
 
   it('holds the published check ids', () => {
     expect(CHECKS.map((c) => c.metadata.id).sort()).toEqual([
+      'access-entry-principal-exists',
+      'addon-health-and-version',
       'authentication-mode',
       'cluster-admin-access',
       'cluster-exposure',
       'cluster-security-group',
+      'control-plane-log-retention',
       'control-plane-logging',
       'deletion-protection',
       'endpoint-public-access',
       'irsa-trust-policy',
+      'network-policy-enforcement',
+      'nodegroup-instance-metadata',
       'nodegroup-public-subnets',
       'nodegroup-remote-access',
+      'oidc-provider-in-use',
       'pod-identity-trust-policy',
       'secrets-encryption',
       'supported-version',
+      'threat-detection-coverage',
+      'upgrade-insights',
     ]);
   });
 

@@ -4,7 +4,9 @@
  * again. The number of waves is the region's critical path in round trips, whatever the latency.
  * aws-sdk-client-mock, because moto answers at once and cannot hold a call back.
  */
+import { CloudWatchLogsClient, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
+  DescribeLaunchTemplateVersionsCommand,
   DescribeRouteTablesCommand,
   type DescribeRouteTablesCommandInput,
   DescribeSecurityGroupsCommand,
@@ -15,22 +17,29 @@ import {
   type Filter,
 } from '@aws-sdk/client-ec2';
 import {
+  DescribeAddonCommand,
+  DescribeAddonVersionsCommand,
   DescribeClusterCommand,
   DescribeClusterVersionsCommand,
+  DescribeInsightCommand,
   DescribeNodegroupCommand,
   DescribePodIdentityAssociationCommand,
   EKSClient,
   ListAccessEntriesCommand,
+  ListAddonsCommand,
   ListAssociatedAccessPoliciesCommand,
   ListClustersCommand,
+  ListInsightsCommand,
   ListNodegroupsCommand,
   ListPodIdentityAssociationsCommand,
   ResourceNotFoundException,
 } from '@aws-sdk/client-eks';
+import { GetDetectorCommand, GuardDutyClient, ListDetectorsCommand } from '@aws-sdk/client-guardduty';
 import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountClients } from '../../../lambda/collect/clients';
+import { AddonOffers } from '../../../lambda/collect/addons';
+import { createAccountClients } from '../../../lambda/collect/clients';
 import { collectRegion } from '../../../lambda/collect/region';
 import { VersionSupport } from '../../../lambda/collect/version-support';
 import type { RegionSnapshot } from '../../../lambda/model/snapshot';
@@ -47,6 +56,8 @@ const keyArn = (i: number) => `arn:aws:kms:${REGION}:${ACCOUNT}:key/k${i}`;
 
 const eks = mockClient(EKSClient);
 const ec2 = mockClient(EC2Client);
+const logs = mockClient(CloudWatchLogsClient);
+const guardduty = mockClient(GuardDutyClient);
 const kms = mockClient(KMSClient);
 
 /** Answers held until released in waves; each call notes the wave it was made in. */
@@ -109,18 +120,11 @@ async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await new Promise((resolve) => setImmediate(resolve));
 }
 
-const clients: AccountClients = {
-  eks: (region) => new EKSClient({ region }),
-  ec2: (region) => new EC2Client({ region }),
-  kms: (region) => new KMSClient({ region }),
-  iam: unused,
-  sts: unused,
-  service: unused,
-};
-
-function unused(): never {
-  throw new Error('the region collector reads no other service');
-}
+// Every client is mocked: none of these reaches AWS.
+const clients = createAccountClients({
+  homeRegion: REGION,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 
 const valuesOf = (filters: readonly Filter[] | undefined, name: string) =>
   filters?.find((f) => f.Name === name)?.Values ?? [];
@@ -170,9 +174,78 @@ function seedRegion(options: { nodegroupSubnet?: (cluster: string) => string } =
         nodegroupArn: `arn:aws:eks:${REGION}:${ACCOUNT}:nodegroup/${clusterName}/workers/1`,
         status: 'ACTIVE',
         subnets: [subnetFor(clusterName)],
+        // Every node group runs one launch template: its version is read once for the region.
+        launchTemplate: { id: 'lt-0workers', name: 'workers', version: '3' },
       },
     })),
   );
+  ec2.on(DescribeLaunchTemplateVersionsCommand).callsFake(() =>
+    waves.hold('ec2:DescribeLaunchTemplateVersions', () => ({
+      LaunchTemplateVersions: [
+        {
+          LaunchTemplateId: 'lt-0workers',
+          VersionNumber: 3,
+          DefaultVersion: false,
+          LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 } },
+        },
+      ],
+    })),
+  );
+  eks.on(ListAddonsCommand).callsFake(() => waves.hold('eks:ListAddons', () => ({ addons: ['vpc-cni'] })));
+  eks.on(DescribeAddonCommand).callsFake(({ clusterName }: { clusterName: string }) =>
+    waves.hold('eks:DescribeAddon', () => ({
+      addon: {
+        addonName: 'vpc-cni',
+        clusterName,
+        addonArn: `arn:aws:eks:${REGION}:${ACCOUNT}:addon/${clusterName}/vpc-cni/1`,
+        addonVersion: 'v1.19.2-eksbuild.1',
+        status: 'ACTIVE',
+        health: { issues: [] },
+        configurationValues: '{"enableNetworkPolicy":"true"}',
+      },
+    })),
+  );
+  eks.on(DescribeAddonVersionsCommand).callsFake(() =>
+    waves.hold('eks:DescribeAddonVersions', () => ({
+      addons: [
+        {
+          addonName: 'vpc-cni',
+          addonVersions: [
+            {
+              addonVersion: 'v1.19.2-eksbuild.1',
+              compatibilities: [{ clusterVersion: '1.35', platformVersions: ['*'], defaultVersion: true }],
+            },
+          ],
+        },
+      ],
+    })),
+  );
+  eks.on(ListInsightsCommand).callsFake(() =>
+    waves.hold('eks:ListInsights', () => ({
+      insights: [
+        { id: 'i-pass', name: 'Kubelet version skew', insightStatus: { status: 'PASSING' } },
+        {
+          id: 'i-warn',
+          name: 'Deprecated APIs removed in Kubernetes v1.36',
+          insightStatus: { status: 'WARNING' },
+        },
+      ],
+    })),
+  );
+  eks
+    .on(DescribeInsightCommand)
+    .callsFake(({ id }: { id: string }) =>
+      waves.hold('eks:DescribeInsight', () => ({ insight: { id, recommendation: 'Update the clients.' } })),
+    );
+  logs
+    .on(DescribeLogGroupsCommand)
+    .callsFake(() => waves.hold('logs:DescribeLogGroups', () => ({ logGroups: [] })));
+  guardduty
+    .on(ListDetectorsCommand)
+    .callsFake(() => waves.hold('guardduty:ListDetectors', () => ({ DetectorIds: ['d-1'] })));
+  guardduty
+    .on(GetDetectorCommand)
+    .callsFake(() => waves.hold('guardduty:GetDetector', () => ({ Status: 'ENABLED', Features: [] })));
   eks.on(ListAccessEntriesCommand).callsFake(({ clusterName }: { clusterName: string }) =>
     waves.hold('eks:ListAccessEntries', () => ({
       accessEntries: [`arn:aws:iam::${ACCOUNT}:role/admin-${clusterName}`],
@@ -250,7 +323,7 @@ async function collect(): Promise<{ result: RegionSnapshot; waves: number }> {
   const versions = new VersionSupport(() => new Date('2026-12-01T00:00:00Z'));
   return waves.run(
     (async () => {
-      const snapshot = await collectRegion(clients, TARGET, versions);
+      const snapshot = await collectRegion(clients, TARGET, { versions, addonOffers: new AddonOffers() });
       await versions.catalogs();
       return snapshot;
     })(),
@@ -259,19 +332,30 @@ async function collect(): Promise<{ result: RegionSnapshot; waves: number }> {
 
 /** The calls today's collector makes for the seeded region: the pipelining may not add or lose one. */
 const CALLS = {
+  'ec2:DescribeLaunchTemplateVersions': 1,
   'ec2:DescribeRouteTables': 1,
   'ec2:DescribeSecurityGroups': 1,
   'ec2:DescribeSubnets': 1,
+  'eks:DescribeAddon': 20,
+  // Once for the add-on and Kubernetes version, however many clusters run it.
+  'eks:DescribeAddonVersions': 1,
   'eks:DescribeCluster': 20,
   'eks:DescribeClusterVersions': 1,
+  // Only the insight that does not pass.
+  'eks:DescribeInsight': 20,
   'eks:DescribeNodegroup': 20,
   'eks:DescribePodIdentityAssociation': 20,
   'eks:ListAccessEntries': 20,
+  'eks:ListAddons': 20,
   'eks:ListAssociatedAccessPolicies': 20,
   'eks:ListClusters': 1,
+  'eks:ListInsights': 20,
   'eks:ListNodegroups': 20,
   'eks:ListPodIdentityAssociations': 20,
+  'guardduty:GetDetector': 1,
+  'guardduty:ListDetectors': 1,
   'kms:DescribeKey': 20,
+  'logs:DescribeLogGroups': 1,
 };
 
 beforeEach(() => {
@@ -279,7 +363,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
-  for (const mock of [eks, ec2, kms]) mock.reset();
+  for (const mock of [eks, ec2, kms, logs, guardduty]) mock.reset();
 });
 
 describe('Function: collectRegion round trips', () => {
@@ -293,8 +377,11 @@ describe('Function: collectRegion round trips', () => {
     // Assess: the longest chains of reads that each need the answer before them.
     //   1 ListClusters                                      names
     //   2 DescribeCluster; ListNodegroups (needs the name)   authentication mode, VPC, keys; node-group names
-    //   3 ListAccessEntries (needs the mode); DescribeNodegroup (subnet ids)
-    //   4 ListAssociatedAccessPolicies (needs the principal); DescribeSubnets (needs the subnet ids)
+    //   3 ListAccessEntries (needs the mode); DescribeNodegroup (subnet ids); ListAddons, ListInsights
+    //   4 ListAssociatedAccessPolicies (needs the principal); DescribeSubnets (needs the subnet ids);
+    //     DescribeAddon, DescribeAddonVersions (need the add-on names); DescribeInsight (needs the
+    //     status); DescribeLaunchTemplateVersions (needs the node groups' templates)
+    // The region's log groups and detectors need only to know that it has clusters: waves 2 and 3.
     expect(roundTrips).toBe(4);
     expect(waves.counts()).toEqual(CALLS);
     expect(waves.wavesOf('eks:ListClusters')).toEqual([1]);
@@ -306,6 +393,19 @@ describe('Function: collectRegion round trips', () => {
     expect(waves.wavesOf('ec2:DescribeSubnets')).toEqual([4]);
     // The route tables are read by the clusters' VPCs, beside the subnets, not after them.
     expect(waves.wavesOf('ec2:DescribeRouteTables')).toEqual([4]);
+    expect(waves.wavesOf('eks:ListAddons')).toEqual([3]);
+    expect(waves.wavesOf('eks:ListInsights')).toEqual([3]);
+    expect(waves.wavesOf('eks:DescribeAddon')).toEqual([4]);
+    expect(waves.wavesOf('eks:DescribeAddonVersions')).toEqual([4]);
+    expect(waves.wavesOf('eks:DescribeInsight')).toEqual([4]);
+    expect(waves.wavesOf('ec2:DescribeLaunchTemplateVersions')).toEqual([4]);
+    expect(waves.wavesOf('logs:DescribeLogGroups')).toEqual([2]);
+    expect(waves.wavesOf('guardduty:ListDetectors')).toEqual([2]);
+    expect(waves.wavesOf('guardduty:GetDetector')).toEqual([3]);
+    expect(result.launchTemplates.get('lt-0workers@3')).toEqual({
+      known: true,
+      value: { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+    });
     expect(result.clusters).toHaveLength(20);
     expect(result.clusters.every((c) => c.description.known)).toBe(true);
     expect(result.keys.size).toBe(20);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { findingId } from '../../../lambda/model/finding-id';
 import { findingProblems } from '../../../lambda/publish/asff-schema';
 import { SCANNER_VERSION } from '../../../lambda/scanner-version';
-import { aNodegroup, aRole } from '../../support/factories';
+import { ACCOUNT, aNodegroup, anAddon, aRole, DETECTOR, PROVIDER_ARN, REGION } from '../../support/factories';
 import { aClusterResult, aRoleResult, CLUSTER, describedWith, mapFinding, ROLE } from '../../support/results';
 
 const NOW = new Date('2026-11-23T12:00:00.000Z');
@@ -245,6 +245,96 @@ describe('Function: toFinding', () => {
       launchTemplate: 'lt-workers',
     });
     expect(finding.ProductFields?.['eks-posture/ClusterArn']).toBe(CLUSTER.arn);
+  });
+
+  it('maps an add-on result to an Other resource with what was read, and its cluster second', () => {
+    const addon = anAddon({
+      version: 'v1.19.2-eksbuild.1',
+      status: 'DEGRADED',
+      healthIssues: [{ code: 'InsufficientNumberOfReplicas', message: 'no replicas', resourceIds: [] }],
+    });
+    const result = aClusterResult({
+      checkId: 'addon-health-and-version',
+      severity: 'MEDIUM',
+      resource: { type: 'AwsEksAddon', id: addon.arn, name: 'prod/vpc-cni' },
+      clusterArn: CLUSTER.arn,
+    });
+    const finding = mapFinding(result, NOW, {
+      descriptions: describedWith({ clusters: [CLUSTER], addons: [addon] }),
+    });
+
+    expect(findingProblems(finding)).toEqual([]);
+    expect(finding.Resources.map((r) => [r.Type, r.Id, r.Region])).toEqual([
+      ['Other', addon.arn, 'eu-west-1'],
+      ['AwsEksCluster', CLUSTER.arn, 'eu-west-1'],
+    ]);
+    expect(finding.Resources[0]?.Details?.Other).toEqual({
+      addonName: 'vpc-cni',
+      clusterName: 'prod',
+      addonVersion: 'v1.19.2-eksbuild.1',
+      status: 'DEGRADED',
+      defaultVersion: 'v1.20.4-eksbuild.2',
+      healthIssues: 'InsufficientNumberOfReplicas',
+    });
+  });
+
+  it('maps an OIDC provider result to an Other resource without a region, and the cluster that issues it second', () => {
+    const result = aClusterResult({
+      checkId: 'oidc-provider-in-use',
+      status: 'PASSED',
+      severity: 'INFORMATIONAL',
+      resource: {
+        type: 'AwsIamOidcProvider',
+        id: PROVIDER_ARN,
+        name: 'oidc.eks.eu-west-1.amazonaws.com/id/a1b2',
+      },
+      clusterArn: CLUSTER.arn,
+    });
+    const finding = mapFinding(result, NOW, { descriptions: describedWith({ clusters: [CLUSTER] }) });
+
+    expect(findingProblems(finding)).toEqual([]);
+    expect(finding.Resources[0]).toEqual({
+      Type: 'Other',
+      Id: PROVIDER_ARN,
+      Partition: 'aws',
+      Details: { Other: { issuer: 'oidc.eks.eu-west-1.amazonaws.com/id/a1b2' } },
+    });
+    expect(finding.Resources[1]?.Id).toBe(CLUSTER.arn);
+  });
+
+  it('maps an account-region result to the account, as Security Hub names it, in the region judged', () => {
+    const result = aClusterResult({
+      checkId: 'threat-detection-coverage',
+      status: 'PASSED',
+      severity: 'INFORMATIONAL',
+      resource: { type: 'AwsAccount', id: `AWS::::Account:${ACCOUNT}`, name: `${ACCOUNT}/${REGION}` },
+    });
+    const { clusterArn: _, ...withoutCluster } = result;
+    const finding = mapFinding(withoutCluster, NOW, {
+      descriptions: describedWith({
+        detectors: { [`${ACCOUNT}/${REGION}`]: { known: true, value: [DETECTOR] } },
+      }),
+    });
+
+    expect(findingProblems(finding)).toEqual([]);
+    expect(finding.Resources).toEqual([
+      {
+        Type: 'AwsAccount',
+        Id: `AWS::::Account:${ACCOUNT}`,
+        Partition: 'aws',
+        Region: REGION,
+        Details: {
+          Other: {
+            region: REGION,
+            detectorIds: DETECTOR.id,
+            [`${DETECTOR.id}.status`]: 'ENABLED',
+            [`${DETECTOR.id}.enabledFeatures`]: 'EKS_AUDIT_LOGS,RUNTIME_MONITORING',
+          },
+        },
+      },
+    ]);
+    // One finding per account and region: the region is part of its Id.
+    expect(finding.Id).toContain(`/${REGION}/threat-detection-coverage/`);
   });
 
   it('shows an URL-encoded trust policy decoded', () => {

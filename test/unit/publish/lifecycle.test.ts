@@ -156,6 +156,54 @@ describe('Function: planScope', () => {
     );
   });
 
+  it('keeps the findings of add-ons this run did not see in full, and archives those it did', () => {
+    const addon = (cluster: string, name: string) =>
+      aClusterResult({
+        checkId: 'addon-health-and-version',
+        resource: {
+          type: 'AwsEksAddon',
+          id: `arn:aws:eks:eu-west-1:111122223333:addon/${cluster}/${name}/4ec1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6`,
+          name: `${cluster}/${name}`,
+        },
+        clusterArn: `arn:aws:eks:eu-west-1:111122223333:cluster/${cluster}`,
+      });
+    const unlisted = stored(addon('blue', 'vpc-cni'));
+    const undescribed = stored(addon('green', 'coredns'));
+    const removed = stored(addon('green', 'kube-proxy'));
+    // A node group of the unlisted cluster is no add-on: the add-ons' listing does not protect it.
+    const nodegroup = stored(
+      aClusterResult({
+        checkId: 'addon-health-and-version',
+        resource: {
+          type: 'AwsEksNodegroup',
+          id: 'arn:aws:eks:eu-west-1:111122223333:nodegroup/blue/workers/0ac1e2f3-4b5c-6d7e-8f90-a1b2c3d4e5f6',
+          name: 'blue/workers',
+        },
+      }),
+    );
+    const scope = aScope(['addon-health-and-version'], {
+      unsettled: [
+        {
+          type: 'AwsEksAddon',
+          clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/blue',
+          reason: 'eks:ListAddons failed',
+        },
+        {
+          type: 'AwsEksAddon',
+          clusterArn: 'arn:aws:eks:eu-west-1:111122223333:cluster/green',
+          name: 'coredns',
+          reason: 'eks:DescribeAddon failed',
+        },
+      ],
+    });
+
+    const plan = planScope([], scope, [unlisted, undescribed, removed, nodegroup], DESCRIPTIONS, NOW);
+
+    expect(plan.archives.map((f) => f.Id).sort()).toEqual([removed.Id, nodegroup.Id].sort());
+    expect(plan.archives.every((f) => findingProblems(f).length === 0)).toBe(true);
+    expect(plan.kept.sort()).toEqual([unlisted.Id, undescribed.Id].sort());
+  });
+
   it('sends no finding of its own for a node group that could not be described', () => {
     const result: CheckResult = {
       ...aClusterResult({

@@ -4,7 +4,10 @@ import type { AccountSnapshot } from '../../../lambda/model/snapshot';
 import { coverageOf } from '../../../lambda/scan/coverage';
 import { ACCOUNT, aCluster, aScan } from '../../support/factories';
 
-const ROLE_CHECKS = CHECKS.filter((c) => c.metadata.resourceType === 'AwsIamRole').map((c) => c.metadata.id);
+/** The checks that judge an account's IAM data, roles and OIDC providers, in registry order. */
+const ROLE_CHECKS = CHECKS.filter(
+  (c) => c.metadata.resourceType === 'AwsIamRole' || c.metadata.resourceType === 'AwsIamOidcProvider',
+).map((c) => c.metadata.id);
 
 function anAccount(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
   const [account] = aScan({ clusters: [aCluster()] }).accounts;
@@ -14,6 +17,7 @@ function anAccount(overrides: Partial<AccountSnapshot> = {}): AccountSnapshot {
 
 describe('Function: coverageOf, with regions discovery proved empty', () => {
   it('completes the role checks of a proven-empty region but not its cluster checks, and marks it', () => {
+    expect(ROLE_CHECKS).toContain('oidc-provider-in-use');
     const { scopes } = coverageOf([anAccount()], CHECKS, [{ accountId: ACCOUNT, region: 'ap-south-1' }]);
 
     const empty = scopes.find((s) => s.region === 'ap-south-1');
