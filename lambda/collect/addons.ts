@@ -4,12 +4,12 @@ import {
   paginateDescribeAddonVersions,
   paginateListAddons,
 } from '@aws-sdk/client-eks';
-import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import '../zod-messages';
 import { describeAwsError, isNotFound, isNotImplemented } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { AddonOffer, AddonSnapshot, ClusterSnapshot, Listed } from '../model/snapshot';
+import { describeListed } from './read-each';
 
 /** The parts of a DescribeAddon answer the checks read. */
 const AddonShape = z.object({
@@ -60,17 +60,10 @@ export async function describeAddons(
   offers: AddonOffers,
   describeConcurrency = 10,
 ): Promise<Readout<Listed<AddonSnapshot>[]>> {
-  if (!listed.known) return listed;
-  const names = listed.value;
-  const limit = pLimit(describeConcurrency);
-  const described = await Promise.all(
-    names.map((name) => limit(() => describe(eks, cluster, name, offers.of(eks, cluster, name)))),
-  );
-  return known(
-    names.flatMap((name, i) => {
-      const description = described[i];
-      return description === undefined ? [] : [{ name, description }];
-    }),
+  return describeListed(
+    listed,
+    (name) => describe(eks, cluster, name, offers.of(eks, cluster, name)),
+    describeConcurrency,
   );
 }
 

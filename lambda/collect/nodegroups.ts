@@ -1,10 +1,10 @@
 import { DescribeNodegroupCommand, type EKSClient, paginateListNodegroups } from '@aws-sdk/client-eks';
-import pLimit from 'p-limit';
 import * as z from 'zod/mini';
 import '../zod-messages';
 import { describeAwsError, isNotFound } from '../errors';
 import { known, type Readout, unknown } from '../model/readout';
 import type { ClusterSnapshot, Listed, NodegroupSnapshot } from '../model/snapshot';
+import { describeListed } from './read-each';
 
 /** The parts of a DescribeNodegroup answer the checks read. */
 const NodegroupShape = z.object({
@@ -53,16 +53,7 @@ export async function describeNodegroups(
   listed: Readout<readonly string[]>,
   describeConcurrency = 4,
 ): Promise<Readout<Listed<NodegroupSnapshot>[]>> {
-  if (!listed.known) return listed;
-  const names = listed.value;
-  const limit = pLimit(describeConcurrency);
-  const described = await Promise.all(names.map((name) => limit(() => describe(eks, cluster, name))));
-  return known(
-    names.flatMap((name, i) => {
-      const description = described[i];
-      return description === undefined ? [] : [{ name, description }];
-    }),
-  );
+  return describeListed(listed, (name) => describe(eks, cluster, name), describeConcurrency);
 }
 
 async function describe(

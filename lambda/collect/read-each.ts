@@ -1,6 +1,6 @@
 import pLimit from 'p-limit';
 import { describeAwsError, isNotFound } from '../errors';
-import type { Readout } from '../model/snapshot';
+import type { Listed, Readout } from '../model/snapshot';
 
 /**
  * One read per listed item, a few at once. An item AWS says is gone (deleted since it was listed)
@@ -32,4 +32,26 @@ export async function readEach<I, T>(
   } catch (error) {
     return { known: false, reason: (error as Error).message };
   }
+}
+
+/**
+ * Describes each resource a listing named, a few at once. One that cannot be described is kept
+ * with the reason, in its place; one deleted since it was listed (`describe` gives undefined) is
+ * gone. A listing that failed stays unknown.
+ */
+export async function describeListed<T>(
+  listed: Readout<readonly string[]>,
+  describe: (name: string) => Promise<Readout<T> | undefined>,
+  concurrency: number,
+): Promise<Readout<Listed<T>[]>> {
+  if (!listed.known) return listed;
+  const limit = pLimit(concurrency);
+  const described = await Promise.all(listed.value.map((name) => limit(() => describe(name))));
+  return {
+    known: true,
+    value: listed.value.flatMap((name, i) => {
+      const description = described[i];
+      return description === undefined ? [] : [{ name, description }];
+    }),
+  };
 }
