@@ -22,6 +22,20 @@ import { type AsffFinding, MAX_RELATED_FINDINGS, SCHEMA_VERSION } from './asff-s
 
 export const FINDING_TYPES = ['Software and Configuration Checks/AWS Security Best Practices'];
 
+/**
+ * The finding type of an accepted (muted) risk, naming the mutelist's reason. Security Hub insights
+ * can group by type and automation rules can match it, while neither can group by or match product
+ * fields; the type stays in the finding's own category.
+ */
+export const ACCEPTED_RISK_TYPE_PREFIX = `${FINDING_TYPES[0]}/Accepted risk: `;
+/** ASFF types are namespace/category/classifier: a slash in the reason would add a level. */
+const TYPE_LENGTH = 256;
+
+export function acceptedRiskType(reason: string): string {
+  const classifier = reason.replaceAll('/', '-').replace(/\s+/g, ' ').trim();
+  return cut(`${ACCEPTED_RISK_TYPE_PREFIX}${classifier}`, TYPE_LENGTH);
+}
+
 /** When the finding was first seen, kept from the copy already in Security Hub. */
 export interface FirstSeen {
   readonly createdAt: string;
@@ -125,6 +139,7 @@ export function toFinding(
     );
   }
   const severity = { Label: result.severity, Original: result.severity };
+  const types = result.muted ? [acceptedRiskType(result.muted.reason)] : FINDING_TYPES;
   // After creation RelatedFindings, like Severity, is the customer's (BatchUpdateFindings): the
   // scanner's view goes in FindingProviderFields, and at the top level only on a new finding.
   const related = (result.related ?? []).slice(0, MAX_RELATED_FINDINGS).map((r) => ({
@@ -139,13 +154,13 @@ export function toFinding(
     GeneratorId: generatorId(result.checkId),
     AwsAccountId: result.accountId,
     Region: result.region,
-    ...(firstSeen ? {} : { Types: FINDING_TYPES }),
+    ...(firstSeen ? {} : { Types: types }),
     CreatedAt: firstSeen?.createdAt ?? observed,
     FirstObservedAt: firstSeen?.firstObservedAt ?? observed,
     UpdatedAt: observed,
     LastObservedAt: observed,
     ...(firstSeen ? {} : { Severity: severity, ...relatedFindings }),
-    FindingProviderFields: { Severity: severity, Types: FINDING_TYPES, ...relatedFindings },
+    FindingProviderFields: { Severity: severity, Types: types, ...relatedFindings },
     Title: cut(result.title, 256),
     Description: cut(result.detail, 1024),
     Remediation: { Recommendation: { Text: cut(result.remediation.text, 512), Url: result.remediation.url } },

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { findingId } from '../../../lambda/model/finding-id';
 import type { CheckResult, Mute } from '../../../lambda/model/result';
 import {
+  ACCEPTED_RISK_TYPE_PREFIX,
+  acceptedRiskType,
   CONTENT_DIGEST_FIELD,
+  FINDING_TYPES,
   MUTED_BY_FIELD,
   MUTED_FIELD,
   MUTED_UNTIL_FIELD,
@@ -57,6 +60,24 @@ describe('Muted findings', () => {
       [MUTED_UNTIL_FIELD]: MUTE.expires,
       [NEW_OR_WORSE_FIELD]: 'false',
     });
+    // Classified as an accepted risk naming the reason, where insights can group and automation rules match.
+    const accepted = `${ACCEPTED_RISK_TYPE_PREFIX}${MUTE.reason}`;
+    expect(finding?.FindingProviderFields?.Types).toEqual([accepted]);
+    expect(finding?.Types).toEqual([accepted]);
+    expect(findingProblems(finding)).toEqual([]);
+  });
+
+  it('keeps an accepted-risk type to three levels and a bounded length, whatever the reason says', () => {
+    const reason = `  Vendor/partner\n access   ${'x'.repeat(400)}`;
+    const [finding] = plan([aRoleResult({ muted: { ...MUTE, reason } })], []).imports;
+
+    const [type] = finding?.FindingProviderFields?.Types ?? [];
+    expect(type).toBe(acceptedRiskType(reason));
+    expect(type?.split('/')).toHaveLength(3);
+    expect(type).toMatch(
+      /^Software and Configuration Checks\/AWS Security Best Practices\/Accepted risk: Vendor-partner access x+…$/,
+    );
+    expect(type).toHaveLength(256);
     expect(findingProblems(finding)).toEqual([]);
   });
 
@@ -79,6 +100,8 @@ describe('Muted findings', () => {
 
     expect(unmuted?.ProductFields?.[NEW_OR_WORSE_FIELD]).toBe('true');
     expect(unmuted?.ProductFields).not.toHaveProperty(MUTED_FIELD);
+    // The provider's view of its type returns; Security Hub follows it unless the customer changed Types.
+    expect(unmuted?.FindingProviderFields?.Types).toEqual(FINDING_TYPES);
     expect(unmuted).not.toHaveProperty('Workflow');
     // The same FAILED verdict as yesterday, unmuted both times: not news, and not sent before its refresh.
     expect(unchanged.imports).toEqual([]);
